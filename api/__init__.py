@@ -1,0 +1,1 @@
+"""geozone HTTP service: a thin FastAPI adapter over the :mod:`geozone` core."""

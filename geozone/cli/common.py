@@ -1,0 +1,67 @@
+"""Helpers shared by CLI commands: error handling, JSON output, option types."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from geozone.errors import GeozoneError
+from geozone.settings import Settings
+
+
+def run_safely(group: click.Group) -> None:
+    """Run a click group; a :class:`GeozoneError` prints ``error [code]: message``, exits 2."""
+    try:
+        group.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except GeozoneError as exc:
+        click.echo(f"error [{exc.code}]: {exc.message}", err=True)
+        sys.exit(2)
+    except SystemExit:
+        raise
+
+
+def default_layers_dir() -> Path:
+    """Layers folder from ``GEOZONE_LAYERS_DIR`` or the shipped ``layers/``."""
+    return Settings().layers_dir
+
+
+def echo_json(data: Any) -> None:
+    """Print ``data`` as indented UTF-8 JSON (Chinese kept readable)."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default))
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+class DateParam(click.ParamType):
+    """A click parameter type for ISO dates (YYYY-MM-DD)."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        """Parse an ISO date or fail with a clear message."""
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a date (YYYY-MM-DD)", param, ctx)
+
+
+DATE = DateParam()

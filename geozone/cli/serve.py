@@ -1,0 +1,42 @@
+"""``geozone serve`` (the HTTP service under uvicorn) and ``geozone versions``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from geozone.cli.common import echo_json
+from geozone.versions import library_versions
+
+
+@click.command()
+@click.option("--layers", "layers_dir", type=click.Path(path_type=Path), default=None,
+              help="Layer set folder (default: GEOZONE_LAYERS_DIR or the shipped layers/).")
+@click.option("--host", default=None, help="Bind address (default 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port (default 8000).")
+@click.option("--reload", is_flag=True, help="Reload on code changes (development).")
+def serve(layers_dir: Path | None, host: str | None, port: int | None, reload: bool) -> None:
+    """Start the HTTP service (API, OGC API Features, web map) with uvicorn."""
+    import uvicorn
+
+    from geozone.settings import Settings
+
+    if layers_dir is not None:
+        os.environ["GEOZONE_LAYERS_DIR"] = str(layers_dir.resolve())
+    settings = Settings()
+    uvicorn.run(
+        "api.main:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        reload=reload,
+        log_level="info",
+    )
+
+
+@click.command()
+def versions() -> None:
+    """Print versions of geozone and its geospatial libraries as JSON."""
+    echo_json(library_versions())
