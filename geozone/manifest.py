@@ -127,7 +127,9 @@ def parse_manifest(data: dict[str, Any], source: str = "<manifest>") -> Manifest
     try:
         return Manifest.model_validate(data)
     except ValidationError as exc:
-        problems = [f"{source}: {_format_loc(e['loc']) or '<root>'}: {e['msg']}" for e in exc.errors()]
+        problems = [
+            f"{source}: {_format_loc(e['loc']) or '<root>'}: {e['msg']}" for e in exc.errors()
+        ]
         raise ManifestError(problems[0], {"file": source, "problems": problems}) from None
 
 

@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     admin_token: str | None = Field(None, description="Bearer token for admin; unset = off.")
     cors_origins: Annotated[list[str], BeforeValidator(_comma_list)] = []
     report_store: Path | None = Field(
-        None, description="SQLite file of answered lookups; default <layers_dir>/../var/reports.sqlite"
+        None, description="SQLite file of answered lookups; default var/reports.sqlite"
     )
     max_body_bytes: int = Field(5_000_000, ge=1_000)
     basemap_url: str | None = Field(

@@ -86,41 +86,109 @@ KINDS: dict[LayerKind, KindInfo] = {
 _K = LayerKind
 CLASSES: dict[LayerKind, tuple[ZoneClass, ...]] = {
     _K.REDLINE: (
-        ZoneClass(_K.REDLINE, "core", "红线核心保护区", "Red line core protected area", 0,
-                  ("核心保护区",)),
-        ZoneClass(_K.REDLINE, "general", "生态保护红线一般区域", "Red line (general)", 1,
-                  ("生态保护红线", "一般控制区", "红线")),
+        ZoneClass(
+            _K.REDLINE, "core", "红线核心保护区", "Red line core protected area", 0, ("核心保护区",)
+        ),
+        ZoneClass(
+            _K.REDLINE,
+            "general",
+            "生态保护红线一般区域",
+            "Red line (general)",
+            1,
+            ("生态保护红线", "一般控制区", "红线"),
+        ),
     ),
     _K.WATER_PROTECTION: (
-        ZoneClass(_K.WATER_PROTECTION, "grade1", "一级保护区", "Grade I protection zone", 2,
-                  ("一级", "一级区", "grade_1", "I")),
-        ZoneClass(_K.WATER_PROTECTION, "grade2", "二级保护区", "Grade II protection zone", 3,
-                  ("二级", "二级区", "grade_2", "II")),
-        ZoneClass(_K.WATER_PROTECTION, "quasi", "准保护区", "Quasi-protection zone", 4,
-                  ("准", "准保护", "quasi_protection")),
+        ZoneClass(
+            _K.WATER_PROTECTION,
+            "grade1",
+            "一级保护区",
+            "Grade I protection zone",
+            2,
+            ("一级", "一级区", "grade_1", "I"),
+        ),
+        ZoneClass(
+            _K.WATER_PROTECTION,
+            "grade2",
+            "二级保护区",
+            "Grade II protection zone",
+            3,
+            ("二级", "二级区", "grade_2", "II"),
+        ),
+        ZoneClass(
+            _K.WATER_PROTECTION,
+            "quasi",
+            "准保护区",
+            "Quasi-protection zone",
+            4,
+            ("准", "准保护", "quasi_protection"),
+        ),
     ),
     _K.RESERVOIR_RING: (
-        ZoneClass(_K.RESERVOIR_RING, "management", "水库管理范围", "Reservoir management range", 2,
-                  ("管理范围",)),
-        ZoneClass(_K.RESERVOIR_RING, "ring100", "管理范围外100米", "100 m ring outside the range",
-                  3, ("100米", "100m")),
-        ZoneClass(_K.RESERVOIR_RING, "ring1000", "管理范围外1000米",
-                  "1,000 m ring outside the range", 4, ("1000米", "1000m")),
+        ZoneClass(
+            _K.RESERVOIR_RING,
+            "management",
+            "水库管理范围",
+            "Reservoir management range",
+            2,
+            ("管理范围",),
+        ),
+        ZoneClass(
+            _K.RESERVOIR_RING,
+            "ring100",
+            "管理范围外100米",
+            "100 m ring outside the range",
+            3,
+            ("100米", "100m"),
+        ),
+        ZoneClass(
+            _K.RESERVOIR_RING,
+            "ring1000",
+            "管理范围外1000米",
+            "1,000 m ring outside the range",
+            4,
+            ("1000米", "1000m"),
+        ),
     ),
     _K.CONTROL_UNIT: (
-        ZoneClass(_K.CONTROL_UNIT, "priority", "优先保护单元", "Priority protection unit", 5,
-                  ("优先保护",)),
+        ZoneClass(
+            _K.CONTROL_UNIT,
+            "priority",
+            "优先保护单元",
+            "Priority protection unit",
+            5,
+            ("优先保护",),
+        ),
         ZoneClass(_K.CONTROL_UNIT, "key", "重点管控单元", "Key control unit", 6, ("重点管控",)),
-        ZoneClass(_K.CONTROL_UNIT, "general", "一般管控单元", "General control unit", 7,
-                  ("一般管控",)),
+        ZoneClass(
+            _K.CONTROL_UNIT, "general", "一般管控单元", "General control unit", 7, ("一般管控",)
+        ),
     ),
     _K.CONTROL_ZONE: (
-        ZoneClass(_K.CONTROL_ZONE, "eco_control", "生态控制区", "Ecological control area", 5,
-                  ("生态控制",)),
-        ZoneClass(_K.CONTROL_ZONE, "restricted", "限制建设区", "Restricted construction area", 6,
-                  ("限制建设",)),
-        ZoneClass(_K.CONTROL_ZONE, "concentrated", "集中建设区",
-                  "Concentrated construction area", 7, ("集中建设",)),
+        ZoneClass(
+            _K.CONTROL_ZONE,
+            "eco_control",
+            "生态控制区",
+            "Ecological control area",
+            5,
+            ("生态控制",),
+        ),
+        ZoneClass(
+            _K.CONTROL_ZONE,
+            "restricted",
+            "限制建设区",
+            "Restricted construction area",
+            6,
+            ("限制建设",),
+        ),
+        ZoneClass(
+            _K.CONTROL_ZONE,
+            "concentrated",
+            "集中建设区",
+            "Concentrated construction area",
+            7,
+            ("集中建设",),
+        ),
     ),
     _K.PARK: (
         ZoneClass(_K.PARK, "comprehensive", "综合公园", "Comprehensive park"),
@@ -130,14 +198,21 @@ CLASSES: dict[LayerKind, tuple[ZoneClass, ...]] = {
     ),
     _K.RESIDENTIAL: (
         ZoneClass(_K.RESIDENTIAL, "0701", "城镇住宅用地", "Urban residential land"),
-        ZoneClass(_K.RESIDENTIAL, "0702", "城镇社区服务设施用地",
-                  "Urban community service facility land"),
+        ZoneClass(
+            _K.RESIDENTIAL, "0702", "城镇社区服务设施用地", "Urban community service facility land"
+        ),
         ZoneClass(_K.RESIDENTIAL, "0703", "农村宅基地", "Rural homestead land"),
     ),
     _K.ADMIN: (
         ZoneClass(_K.ADMIN, "district", "区", "District", None, ("区县",)),
-        ZoneClass(_K.ADMIN, "township", "乡镇/街道", "Township or subdistrict",
-                  None, ("乡镇", "街道", "地区")),
+        ZoneClass(
+            _K.ADMIN,
+            "township",
+            "乡镇/街道",
+            "Township or subdistrict",
+            None,
+            ("乡镇", "街道", "地区"),
+        ),
     ),
 }
 

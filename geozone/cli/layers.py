@@ -36,8 +36,7 @@ def list_layers(layers_dir: Path | None, as_of: object, as_json: bool) -> None:
             e = v.entry
             valid = f"{e.valid_from} .. {e.valid_to or ''}"
             mark = "*" if current is v else ""
-            click.echo(
-                f"{e.id:<22}{e.kind.value:<18}{e.version:<10}{valid:<25}{v.feature_count:>9}  {mark}"
-            )
+            row = f"{e.id:<22}{e.kind.value:<18}{e.version:<10}{valid:<25}"
+            click.echo(f"{row}{v.feature_count:>9}  {mark}")
             for w in v.warnings:
                 click.secho(f"  warning: {w}", fg="yellow")
