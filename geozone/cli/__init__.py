@@ -10,6 +10,7 @@ import click
 from geozone import __version__
 from geozone.cli.common import run_safely
 from geozone.cli.layers import layers
+from geozone.cli.rules import activities, rules
 from geozone.cli.serve import serve, versions
 
 
@@ -22,6 +23,8 @@ def cli() -> None:
 cli.add_command(layers)
 cli.add_command(serve)
 cli.add_command(versions)
+cli.add_command(rules)
+cli.add_command(activities)
 
 
 def main() -> None:
