@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+from datetime import date
 from pathlib import Path
 
 import click
 
 from geozone.catalog import load_catalog
 from geozone.cli.common import DATE, default_layers_dir, echo_json
+from geozone.validate import validate_layers_dir
 
 
 @click.group()
@@ -40,3 +43,33 @@ def list_layers(layers_dir: Path | None, as_of: object, as_json: bool) -> None:
             click.echo(f"{row}{v.feature_count:>9}  {mark}")
             for w in v.warnings:
                 click.secho(f"  warning: {w}", fg="yellow")
+
+
+@layers.command("validate")
+@click.argument("layers_dir", required=False, type=click.Path(path_type=Path))
+@click.option("--as-of", type=DATE, default=None, help="Check only the versions in force then.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--tolerance",
+    "tolerance_m2",
+    type=float,
+    default=1.0,
+    show_default=True,
+    help="Area (m², EPSG:4548) below which gaps, overlaps and excesses pass.",
+)
+def validate_layers(
+    layers_dir: Path | None, as_of: date | None, as_json: bool, tolerance_m2: float
+) -> None:
+    """Check a layer set: geometries, ids, classes, dates, CRS, tiling and nesting.
+
+    Prints a readable report (or JSON with --json); exits 1 if any error was found.
+    """
+    report = validate_layers_dir(
+        layers_dir or default_layers_dir(), tolerance_m2=tolerance_m2, as_of=as_of
+    )
+    if as_json:
+        echo_json(report.to_dict())
+    else:
+        click.echo(report.render())
+    if not report.ok:
+        sys.exit(1)
