@@ -9,7 +9,9 @@ import click
 
 from geozone import __version__
 from geozone.cli.common import run_safely
+from geozone.cli.coverage import coverage
 from geozone.cli.layers import layers
+from geozone.cli.lookup import lookup_command
 from geozone.cli.rules import activities, rules
 from geozone.cli.serve import serve, versions
 
@@ -21,10 +23,12 @@ def cli() -> None:
 
 
 cli.add_command(layers)
+cli.add_command(lookup_command)
 cli.add_command(serve)
 cli.add_command(versions)
 cli.add_command(rules)
 cli.add_command(activities)
+cli.add_command(coverage)
 
 
 def main() -> None:

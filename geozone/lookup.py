@@ -1,0 +1,798 @@
+"""The compliance lookup engine: hits, rules, verdicts and citations for one query.
+
+:func:`lookup` answers a :class:`~geozone.query.Query` against the layer versions in force
+on ``query.as_of`` (:meth:`Catalog.select`) and a :class:`~geozone.rules.RuleTable`.
+
+Hit finding
+    All layer versions in force are combined in one :class:`SelectionIndex` (an STRtree
+    over every feature, prepared polygons and prepared boundaries, built once per set of
+    versions and cached; nothing is rebuilt per query). Candidates come from the tree
+    with the query's bounding box grown by ``tolerance_m``; exact predicates then run on
+    the prepared zone geometries.
+
+Point semantics (metres, EPSG:4548)
+    ``inside``: the zone covers the point (a point on the boundary is inside).
+    ``distance_to_boundary_m``: distance from the point to the zone's boundary.
+    ``edge``: that distance is ≤ ``tolerance_m``. A zone the point is not inside but
+    within ``tolerance_m`` of is an *edge-only* hit: shown, never deciding.
+
+Parcel semantics (metres, m², EPSG:4548)
+    ``overlap_m2``: area of parcel ∩ zone; ``overlap_share``: that over the parcel area.
+    ``inside``: ``overlap_m2 > 0`` (touching along an edge is not inside).
+    ``distance_to_boundary_m``: distance from the parcel to the zone's boundary (0 when
+    the parcel crosses it). ``edge``: that distance is ≤ ``tolerance_m``, i.e. the parcel
+    crosses the zone boundary or comes within tolerance of it. A parcel within tolerance
+    of a zone but not overlapping it is an edge-only hit. An overlap thinner than
+    ``2 × tolerance_m`` (it vanishes under an inward buffer of ``tolerance_m``) is a
+    *sliver*: it still counts (compliance errs on the strict side) but a warning says
+    so when it decides a verdict, since it is usually a digitising offset.
+
+Verdicts
+    Per activity, the most severe rule among inside zone hits decides (prohibited >
+    conditional > permitted), ties broken by the zone class rank (lower = stricter).
+    A reservoir-ring rule is superseded (``superseded_by`` set, ignored) when a
+    drinking-water protection zone is hit as well (for a parcel: when the part of the
+    parcel in the ring lies inside the water zones hit). Outside the territory (the
+    admin features in force, grown by the tolerance) every verdict is ``outside``.
+    Inside it, ``permitted`` needs a control zone (两线三区) covering the query; without
+    one the answer is ``outside`` with a warning, never ``permitted``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import weakref
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from geozone import __version__
+from geozone.catalog import Catalog, LayerVersion
+from geozone.errors import GeozoneError
+from geozone.query import Query
+from geozone.rules import SEVERITY, Activity, Rule, RuleTable, Verdict
+from geozone.vocab import KINDS, LayerKind, get_class
+
+NO_RANK = 99
+"""Rank used for classes without one (non-zone kinds), sorting after every zone class."""
+
+AREA_EPS_M2 = 0.01
+"""Areas below this (the output rounding) count as zero."""
+
+ObjArray = npt.NDArray[np.object_]
+IntArray = npt.NDArray[np.intp]
+BoolArray = npt.NDArray[np.bool_]
+
+
+# ---------------------------------------------------------------------------------------------
+# Per-layer and per-selection indexes (built once, cached)
+
+
+@dataclass(frozen=True)
+class LayerIndex:
+    """Everything a lookup needs from one layer version, precomputed.
+
+    Geometries are in EPSG:4548 (metres), prepared; empty or missing geometries are
+    dropped (``rows`` maps back to frame rows); invalid ones are repaired with make_valid.
+    It holds no reference to the :class:`LayerVersion` itself so the cache can be weak.
+    """
+
+    key: str
+    layer_id: str
+    version: str
+    kind: LayerKind
+    title_zh: str
+    title_en: str
+    sha256: str
+    entry_synthetic: bool
+    rows: IntArray
+    geoms: ObjArray
+    boundaries: ObjArray
+    feature_ids: tuple[str, ...]
+    classes: tuple[str, ...]
+    class_zh: tuple[str, ...]
+    class_en: tuple[str, ...]
+    ranks: tuple[int | None, ...]
+    names: tuple[str | None, ...]
+    codes: tuple[str, ...]
+    synthetic: tuple[bool, ...]
+
+    @property
+    def is_zone(self) -> bool:
+        """True when features of this layer carry rules."""
+        return KINDS[self.kind].is_zone
+
+
+def _class_names(kind: LayerKind, code: str) -> tuple[str, str, int | None]:
+    """Return (zh, en, rank) of a class code; an unknown code keeps its raw spelling."""
+    try:
+        zc = get_class(kind, code)
+    except GeozoneError:
+        return code, code, None
+    return zc.zh, zc.en, zc.rank
+
+
+def _build_layer_index(lv: LayerVersion) -> LayerIndex:
+    """Precompute a :class:`LayerIndex` from a loaded layer version."""
+    frame = lv.frame
+    raw = np.asarray(frame.geometry.values, dtype=object)
+    keep = ~(shapely.is_missing(raw) | shapely.is_empty(raw))
+    rows = np.flatnonzero(keep).astype(np.intp)
+    geoms = raw[rows].copy()
+    invalid = ~shapely.is_valid(geoms)
+    if invalid.any():
+        geoms[invalid] = shapely.make_valid(geoms[invalid])
+    shapely.prepare(geoms)
+    bounds = shapely.boundary(geoms)
+    shapely.prepare(bounds)
+
+    def col(name: str) -> list[Any]:
+        return list(frame[name].iloc[rows]) if name in frame.columns else [None] * len(rows)
+
+    classes = [str(c) if c is not None else "" for c in col("zone_class")]
+    names_info = [_class_names(lv.kind, c) for c in classes]
+    fids = [str(f) for f in col("feature_id")]
+    codes = [str(c) if c is not None else f for c, f in zip(col("code"), fids, strict=True)]
+    return LayerIndex(
+        key=lv.key,
+        layer_id=lv.id,
+        version=lv.version,
+        kind=lv.kind,
+        title_zh=lv.entry.title_zh,
+        title_en=lv.entry.title_en,
+        sha256=lv.sha256,
+        entry_synthetic=bool(lv.entry.synthetic),
+        rows=rows,
+        geoms=geoms,
+        boundaries=bounds,
+        feature_ids=tuple(fids),
+        classes=tuple(classes),
+        class_zh=tuple(n[0] for n in names_info),
+        class_en=tuple(n[1] for n in names_info),
+        ranks=tuple(n[2] for n in names_info),
+        names=tuple(None if n is None or n != n else str(n) for n in col("name")),
+        codes=tuple(codes),
+        synthetic=tuple(bool(s) for s in col("synthetic")),
+    )
+
+
+_LAYER_CACHE: dict[int, tuple[weakref.ref[LayerVersion], LayerIndex]] = {}
+
+
+def layer_index(lv: LayerVersion) -> LayerIndex:
+    """Return the cached :class:`LayerIndex` of a layer version (built on first use)."""
+    hit = _LAYER_CACHE.get(id(lv))
+    if hit is not None and hit[0]() is lv:
+        return hit[1]
+    index = _build_layer_index(lv)
+    key = id(lv)
+
+    def forget(_ref: weakref.ref[LayerVersion]) -> None:
+        _LAYER_CACHE.pop(key, None)
+
+    _LAYER_CACHE[key] = (weakref.ref(lv, forget), index)
+    return index
+
+
+@dataclass(frozen=True)
+class SelectionIndex:
+    """One STRtree over every feature of a set of layer versions (those in force on a date).
+
+    Attributes
+    ----------
+    layers : tuple of LayerIndex
+        In catalog (manifest) order.
+    geoms, boundaries : ndarray of geometry
+        Concatenated prepared zone polygons and their boundaries (EPSG:4548).
+    layer_of, feature_of : ndarray of int
+        For each tree position: which layer and which position inside that layer.
+    tree : shapely.STRtree
+        Over ``geoms``.
+    """
+
+    layers: tuple[LayerIndex, ...]
+    geoms: ObjArray
+    boundaries: ObjArray
+    layer_of: IntArray
+    feature_of: IntArray
+    tree: shapely.STRtree
+    ranks: npt.NDArray[np.int64] = field(repr=False)
+
+    def point_hits(self, x: float, y: float, tolerance_m: float) -> tuple[IntArray, BoolArray]:
+        """Tree positions of features covering or within ``tolerance_m`` of point (x, y).
+
+        Coordinates in EPSG:4548 metres. Returns ``(positions, inside)`` where ``inside``
+        says the feature covers the point (boundary counts as inside).
+        """
+        t = tolerance_m
+        cand = self.tree.query(shapely.box(x - t, y - t, x + t, y + t))
+        if cand.size == 0:
+            return cand, np.zeros(0, dtype=bool)
+        geoms = self.geoms[cand]
+        inside = shapely.intersects_xy(geoms, x, y)
+        if t > 0 and not inside.all():
+            near = inside.copy()
+            rest = ~inside
+            near[rest] = shapely.dwithin(geoms[rest], shapely.Point(x, y), t)
+            return cand[near], inside[near]
+        return cand[inside], inside[inside]
+
+    def parcel_hits(self, parcel: BaseGeometry, tolerance_m: float) -> tuple[IntArray, BoolArray]:
+        """Tree positions of features intersecting or within ``tolerance_m`` of a polygon.
+
+        Returns ``(positions, intersects)``; ``intersects`` includes mere touching.
+        """
+        t = tolerance_m
+        minx, miny, maxx, maxy = parcel.bounds
+        cand = self.tree.query(shapely.box(minx - t, miny - t, maxx + t, maxy + t))
+        if cand.size == 0:
+            return cand, np.zeros(0, dtype=bool)
+        geoms = self.geoms[cand]
+        touch = shapely.intersects(geoms, parcel)
+        near = touch | shapely.dwithin(geoms, parcel, t) if t > 0 else touch
+        return cand[near], touch[near]
+
+
+_SELECTION_CACHE: OrderedDict[tuple[int, ...], tuple[tuple[Any, ...], SelectionIndex]] = (
+    OrderedDict()
+)
+_SELECTION_CACHE_SIZE = 16
+
+
+def selection_index(versions: list[LayerVersion]) -> SelectionIndex:
+    """Return the cached :class:`SelectionIndex` over ``versions`` (built on first use)."""
+    key = tuple(id(v) for v in versions)
+    hit = _SELECTION_CACHE.get(key)
+    if hit is not None and all(r() is v for r, v in zip(hit[0], versions, strict=True)):
+        _SELECTION_CACHE.move_to_end(key)
+        return hit[1]
+    layers = tuple(layer_index(v) for v in versions)
+    sizes = [len(li.geoms) for li in layers]
+    geoms = np.concatenate([li.geoms for li in layers]) if layers else np.empty(0, dtype=object)
+    bounds = (
+        np.concatenate([li.boundaries for li in layers]) if layers else np.empty(0, dtype=object)
+    )
+    layer_of = np.repeat(np.arange(len(layers), dtype=np.intp), sizes)
+    feature_of = (
+        np.concatenate([np.arange(n, dtype=np.intp) for n in sizes])
+        if layers
+        else np.empty(0, dtype=np.intp)
+    )
+    ranks = np.array(
+        [r if r is not None else NO_RANK for li in layers for r in li.ranks], dtype=np.int64
+    )
+    index = SelectionIndex(
+        layers, geoms, bounds, layer_of, feature_of, shapely.STRtree(geoms), ranks
+    )
+    _SELECTION_CACHE[key] = (tuple(weakref.ref(v) for v in versions), index)
+    while len(_SELECTION_CACHE) > _SELECTION_CACHE_SIZE:
+        _SELECTION_CACHE.popitem(last=False)
+    return index
+
+
+# ---------------------------------------------------------------------------------------------
+# Result types
+
+
+def _r2(value: float | None) -> float | None:
+    """Round metres / m² to 0.01 (and turn -0.0 into 0.0)."""
+    return None if value is None else round(float(value), 2) + 0.0
+
+
+def _r6(value: float | None) -> float | None:
+    """Round a share to 1e-6."""
+    return None if value is None else round(float(value), 6) + 0.0
+
+
+@dataclass(frozen=True)
+class HitRule:
+    """The rule a zone hit brings for one activity, possibly superseded by another hit."""
+
+    rule: Rule
+    superseded_by: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form (a member of ``hits[].rules``)."""
+        r = self.rule
+        return {
+            "activity": r.activity,
+            "verdict": r.verdict.value,
+            "condition_zh": r.condition_zh,
+            "condition_en": r.condition_en,
+            "citation": r.citation.to_dict(),
+            "rule_id": r.rule_id,
+            "dimensions": dict(r.dimensions) if r.dimensions is not None else None,
+            "superseded_by": self.superseded_by,
+        }
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A feature the query falls in, overlaps, or comes within tolerance of.
+
+    Distances in metres and areas in m², measured in EPSG:4548.
+    """
+
+    layer_id: str
+    layer_version: str
+    layer_kind: LayerKind
+    layer_title_zh: str
+    layer_title_en: str
+    feature_id: str
+    zone_class: str
+    class_zh: str
+    class_en: str
+    name: str | None
+    inside: bool
+    edge: bool
+    distance_to_boundary_m: float
+    overlap_m2: float | None
+    overlap_share: float | None
+    synthetic: bool
+    rank: int | None
+    code: str
+    sliver: bool = False
+    rules: tuple[HitRule, ...] = ()
+
+    @property
+    def ref(self) -> str:
+        """``"<layer_id>:<feature_id>"``."""
+        return f"{self.layer_id}:{self.feature_id}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form (a member of ``hits``), floats rounded."""
+        return {
+            "layer_id": self.layer_id,
+            "layer_version": self.layer_version,
+            "layer_kind": self.layer_kind.value,
+            "layer_title_zh": self.layer_title_zh,
+            "layer_title_en": self.layer_title_en,
+            "feature_id": self.feature_id,
+            "zone_class": self.zone_class,
+            "class_zh": self.class_zh,
+            "class_en": self.class_en,
+            "name": self.name,
+            "inside": self.inside,
+            "edge": self.edge,
+            "distance_to_boundary_m": _r2(self.distance_to_boundary_m),
+            "overlap_m2": _r2(self.overlap_m2),
+            "overlap_share": _r6(self.overlap_share),
+            "synthetic": self.synthetic,
+            "rules": [r.to_dict() for r in self.rules],
+        }
+
+
+@dataclass(frozen=True)
+class ActivityVerdict:
+    """The overall verdict for one activity and the hit and rule that decided it."""
+
+    activity: Activity
+    verdict: Verdict
+    rule: Rule | None = None
+    decided_by: Hit | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form (a member of ``verdicts``)."""
+        r, h = self.rule, self.decided_by
+        return {
+            "activity": self.activity.code,
+            "activity_zh": self.activity.zh,
+            "activity_en": self.activity.en,
+            "verdict": self.verdict.value,
+            "rule_id": r.rule_id if r else None,
+            "citation": r.citation.to_dict() if r else None,
+            "condition_zh": r.condition_zh if r else None,
+            "condition_en": r.condition_en if r else None,
+            "decided_by": (
+                {
+                    "layer_id": h.layer_id,
+                    "feature_id": h.feature_id,
+                    "zone_class": h.zone_class,
+                    "class_zh": h.class_zh,
+                    "class_en": h.class_en,
+                }
+                if h is not None
+                else None
+            ),
+        }
+
+
+@dataclass(frozen=True)
+class LookupResult:
+    """The answer to one lookup; :meth:`to_json` is byte-identical for the same question and data.
+
+    ``report_id`` is the first 32 hex digits of the SHA-256 of the canonical JSON of the
+    normalised query, the layer keys and file hashes used, and the rules version and hash.
+    """
+
+    report_id: str
+    query: Query
+    query_dict: dict[str, Any]
+    layerset: dict[str, str]
+    rules_version: str
+    layers: tuple[LayerIndex, ...]
+    synthetic: bool
+    inside_territory: bool
+    admin: dict[str, dict[str, str] | None]
+    hits: tuple[Hit, ...]
+    verdicts: tuple[ActivityVerdict, ...]
+    warnings: tuple[str, ...]
+
+    def verdict_for(self, activity: str) -> ActivityVerdict:
+        """Return the overall verdict of one activity code.
+
+        Raises
+        ------
+        KeyError
+            If the activity was not part of the query.
+        """
+        for v in self.verdicts:
+            if v.activity.code == activity:
+                return v
+        raise KeyError(activity)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the shared lookup JSON (see ``INTERFACES.md``); deterministic."""
+        return {
+            "report_id": self.report_id,
+            "geozone_version": __version__,
+            "query": self.query_dict,
+            "as_of": self.query.as_of.isoformat(),
+            "layerset": dict(self.layerset),
+            "rules_version": self.rules_version,
+            "layers": [
+                {
+                    "id": li.layer_id,
+                    "version": li.version,
+                    "key": li.key,
+                    "kind": li.kind.value,
+                    "synthetic": li.entry_synthetic,
+                }
+                for li in self.layers
+            ],
+            "synthetic": self.synthetic,
+            "inside_territory": self.inside_territory,
+            "admin": {k: (dict(v) if v else None) for k, v in self.admin.items()},
+            "hits": [h.to_dict() for h in self.hits],
+            "verdicts": [v.to_dict() for v in self.verdicts],
+            "warnings": list(self.warnings),
+        }
+
+    def to_json(self) -> str:
+        """Return :meth:`to_dict` as compact JSON, keys sorted, UTF-8 text kept readable."""
+        return json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+# ---------------------------------------------------------------------------------------------
+# The engine
+
+
+def resolve_activities(rules: RuleTable, requested: tuple[str, ...]) -> list[Activity]:
+    """Return the activities of a query (all of the table when none were asked).
+
+    Raises
+    ------
+    UnknownActivity
+        If a code is not in the rule table's vocabulary.
+    """
+    if not requested:
+        return list(rules.activities.values())
+    return [rules.activity(code) for code in requested]
+
+
+def report_id(query_dict: dict[str, Any], layers: tuple[LayerIndex, ...], rules: RuleTable) -> str:
+    """Return the first 32 hex digits of SHA-256 over the canonical question and data."""
+    canonical = {
+        "query": query_dict,
+        "layers": [[li.key, li.sha256] for li in layers],
+        "rules_version": rules.version,
+        "rules_hash": getattr(rules, "hash", ""),
+    }
+    text = json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass
+class _Measured:
+    """A hit before rules: its tree position and measurements."""
+
+    pos: int
+    inside: bool
+    edge: bool
+    distance: float
+    overlap: float | None
+    share: float | None
+    sliver: bool
+    part: BaseGeometry | None  # parcel ∩ zone (parcels only)
+
+
+def _measure_point(sel: SelectionIndex, q: Query) -> list[_Measured]:
+    """Find and measure hits of a point query."""
+    pt = q.geometry
+    pos, inside = sel.point_hits(pt.x, pt.y, q.tolerance_m)
+    if pos.size == 0:
+        return []
+    dist = shapely.distance(sel.boundaries[pos], pt)
+    return [
+        _Measured(int(p), bool(i), bool(d <= q.tolerance_m), float(d), None, None, False, None)
+        for p, i, d in zip(pos, inside, dist, strict=True)
+    ]
+
+
+def _measure_parcel(sel: SelectionIndex, q: Query) -> list[_Measured]:
+    """Find and measure hits of a parcel query (areas in m²)."""
+    parcel = q.geometry
+    area = float(parcel.area)
+    pos, touch = sel.parcel_hits(parcel, q.tolerance_m)
+    if pos.size == 0:
+        return []
+    geoms = sel.geoms[pos]
+    dist = shapely.distance(parcel, sel.boundaries[pos])
+    covers = shapely.covers(geoms, parcel)
+    out = []
+    for k, p in enumerate(pos):
+        part: BaseGeometry | None = None
+        overlap = 0.0
+        if covers[k]:
+            part, overlap = parcel, area
+        elif touch[k]:
+            part = shapely.intersection(geoms[k], parcel)
+            overlap = float(part.area)
+        inside = overlap > 0
+        sliver = bool(
+            inside
+            and q.tolerance_m > 0
+            and part is not None
+            and shapely.buffer(part, -q.tolerance_m).is_empty
+        )
+        out.append(
+            _Measured(
+                int(p),
+                inside,
+                bool(dist[k] <= q.tolerance_m),
+                float(dist[k]),
+                overlap,
+                overlap / area if area > 0 else 0.0,
+                sliver,
+                part if inside else None,
+            )
+        )
+    return out
+
+
+def _make_hit(sel: SelectionIndex, m: _Measured) -> Hit:
+    """Turn a measured hit into a :class:`Hit` (without rules yet)."""
+    li = sel.layers[int(sel.layer_of[m.pos])]
+    f = int(sel.feature_of[m.pos])
+    return Hit(
+        layer_id=li.layer_id,
+        layer_version=li.version,
+        layer_kind=li.kind,
+        layer_title_zh=li.title_zh,
+        layer_title_en=li.title_en,
+        feature_id=li.feature_ids[f],
+        zone_class=li.classes[f],
+        class_zh=li.class_zh[f],
+        class_en=li.class_en[f],
+        name=li.names[f],
+        inside=m.inside,
+        edge=m.edge,
+        distance_to_boundary_m=m.distance,
+        overlap_m2=m.overlap,
+        overlap_share=m.share,
+        synthetic=li.synthetic[f],
+        rank=li.ranks[f],
+        code=li.codes[f],
+        sliver=m.sliver,
+    )
+
+
+def _union_area(parts: list[BaseGeometry]) -> float:
+    """Area (m²) of the union of parcel pieces."""
+    if not parts:
+        return 0.0
+    return float(shapely.union_all(np.asarray(parts, dtype=object)).area)
+
+
+def _admin(hits: list[tuple[Hit, _Measured]], cls: str) -> dict[str, str] | None:
+    """The admin unit of class ``cls`` the query lies in (largest overlap / nearest)."""
+    cands = [(h, m) for h, m in hits if h.layer_kind == LayerKind.ADMIN and h.zone_class == cls]
+    if not cands:
+        return None
+    best = min(
+        cands,
+        key=lambda hm: (
+            not hm[0].inside,
+            -(hm[1].overlap or 0.0),
+            -hm[1].distance if hm[0].inside else hm[1].distance,
+            hm[0].feature_id,
+        ),
+    )[0]
+    return {"code": best.code, "name": best.name or best.feature_id}
+
+
+def _supersession(
+    q: Query, measured: list[tuple[Hit, _Measured]]
+) -> dict[str, str]:  # ring hit ref -> water hit ref
+    """Which reservoir-ring hits are superseded by a drinking-water protection zone hit."""
+    water = sorted(
+        (hm for hm in measured if hm[0].layer_kind == LayerKind.WATER_PROTECTION and hm[0].inside),
+        key=lambda hm: (hm[0].rank if hm[0].rank is not None else NO_RANK, hm[0].ref),
+    )
+    if not water:
+        return {}
+    out: dict[str, str] = {}
+    for h, m in measured:
+        if h.layer_kind != LayerKind.RESERVOIR_RING:
+            continue
+        if q.kind == "parcel" and h.inside and m.part is not None:
+            water_union = shapely.union_all(
+                np.asarray([wm.part for _, wm in water if wm.part is not None], dtype=object)
+            )
+            rest = shapely.difference(m.part, water_union)
+            if float(rest.area) > AREA_EPS_M2:
+                continue
+        out[h.ref] = water[0][0].ref
+    return out
+
+
+def _attach_rules(
+    hit: Hit, activities: list[Activity], rules: RuleTable, superseded_by: str | None
+) -> tuple[Hit, list[str]]:
+    """Return the hit with its rules for each activity, plus any warnings."""
+    if not KINDS[hit.layer_kind].is_zone:
+        return hit, []
+    out, warnings = [], []
+    for act in activities:
+        try:
+            rule = rules.rule_for(hit.layer_kind, hit.zone_class, act.code)
+        except GeozoneError as exc:
+            warnings.append(f"{hit.ref}: no rule for class {hit.zone_class!r}: {exc.message}")
+            continue
+        out.append(HitRule(rule, superseded_by))
+    return replace(hit, rules=tuple(out)), warnings
+
+
+def _decide(
+    act: Activity,
+    hits: list[Hit],
+    inside_territory: bool,
+    has_control_zone: bool,
+    tolerance_m: float,
+) -> tuple[ActivityVerdict, list[str]]:
+    """The overall verdict of one activity from the hits' rules."""
+    if not inside_territory:
+        return ActivityVerdict(act, Verdict.OUTSIDE), []
+    best: tuple[tuple[int, int, str], Hit, Rule] | None = None
+    edge_only: list[tuple[Hit, Rule]] = []
+    for h in hits:
+        for hr in h.rules:
+            if hr.rule.activity != act.code or hr.superseded_by is not None:
+                continue
+            if not h.inside:
+                edge_only.append((h, hr.rule))
+                continue
+            rank = h.rank if h.rank is not None else NO_RANK
+            score = (-SEVERITY[hr.rule.verdict], rank, h.ref)
+            if best is None or score < best[0]:
+                best = (score, h, hr.rule)
+    warnings: list[str] = []
+    if best is None:
+        verdict = ActivityVerdict(act, Verdict.OUTSIDE)
+    else:
+        verdict = ActivityVerdict(act, best[2].verdict, best[2], best[1])
+        if best[1].sliver:
+            warnings.append(
+                f"{act.code}: decided by a sliver overlap ({best[1].overlap_m2:.2f} m²) with "
+                f"{best[1].ref}; check the parcel's alignment with that boundary"
+            )
+    if verdict.verdict == Verdict.PERMITTED and not has_control_zone:
+        warnings.append(
+            f"{act.code}: no control zone (两线三区) covers the whole query, so 'permitted' "
+            "cannot be confirmed; answered 'outside'"
+        )
+        verdict = ActivityVerdict(act, Verdict.OUTSIDE)
+    current = SEVERITY[verdict.verdict]
+    for h, rule in edge_only:
+        if SEVERITY[rule.verdict] > current:
+            warnings.append(
+                f"{act.code}: {h.ref} ({h.class_en}) lies {h.distance_to_boundary_m:.2f} m away, "
+                f"within the {tolerance_m:g} m tolerance, and would make it "
+                f"'{rule.verdict.value}'"
+            )
+    return verdict, warnings
+
+
+def lookup(catalog: Catalog, rules: RuleTable, query: Query) -> LookupResult:
+    """Answer a query: every hit with its rules, and an overall verdict per activity.
+
+    Parameters
+    ----------
+    catalog
+        The loaded layer set; the versions in force on ``query.as_of`` are used.
+    rules
+        The rule table.
+    query
+        From :func:`~geozone.query.point_query` or :func:`~geozone.query.geojson_query`.
+
+    Returns
+    -------
+    LookupResult
+        See the module docstring for point/parcel semantics (metres, m², EPSG:4548).
+
+    Raises
+    ------
+    UnknownActivity
+        If the query names an activity the rule table does not know.
+    """
+    activities = resolve_activities(rules, query.activities)
+    versions = catalog.select(query.as_of)
+    sel = selection_index(versions)
+    measured_raw = (
+        _measure_point(sel, query) if query.kind == "point" else _measure_parcel(sel, query)
+    )
+    measured = [(_make_hit(sel, m), m) for m in measured_raw]
+    measured.sort(
+        key=lambda hm: (
+            not hm[0].inside,
+            hm[0].rank if hm[0].rank is not None else NO_RANK,
+            int(sel.layer_of[hm[1].pos]),
+            hm[0].feature_id,
+        )
+    )
+    warnings = list(query.warnings)
+    admin_layers = any(li.kind == LayerKind.ADMIN for li in sel.layers)
+    admin_hits = [(h, m) for h, m in measured if h.layer_kind == LayerKind.ADMIN]
+    inside_territory = bool(admin_hits)
+    if not admin_layers:
+        warnings.append(f"no admin layer is in force on {query.as_of}; the territory is unknown")
+    area = query.area_m2
+    if query.kind == "parcel" and inside_territory and area:
+        inside_admin = [m.part for _, m in admin_hits if m.part is not None]
+        share_out = 1.0 - _union_area(inside_admin) / area
+        if share_out > 1e-6:
+            warnings.append(f"{share_out:.1%} of the parcel lies outside the loaded territory")
+    cz = [(h, m) for h, m in measured if h.layer_kind == LayerKind.CONTROL_ZONE and h.inside]
+    if query.kind == "point":
+        has_cz = bool(cz)
+    else:
+        cz_parts = [m.part for _, m in cz if m.part is not None]
+        has_cz = bool(area) and _union_area(cz_parts) >= (area or 0.0) - AREA_EPS_M2
+    superseded = _supersession(query, measured)
+    hits: list[Hit] = []
+    for h, _m in measured:
+        with_rules, rule_warnings = _attach_rules(h, activities, rules, superseded.get(h.ref))
+        hits.append(with_rules)
+        warnings.extend(rule_warnings)
+    verdicts = []
+    for act in activities:
+        v, w = _decide(act, hits, inside_territory, has_cz, query.tolerance_m)
+        verdicts.append(v)
+        warnings.extend(w)
+    codes = [a.code for a in activities]
+    query_dict = query.to_dict(codes)
+    synthetic = any(li.entry_synthetic for li in sel.layers) or any(h.synthetic for h in hits)
+    return LookupResult(
+        report_id=report_id(query_dict, sel.layers, rules),
+        query=query,
+        query_dict=query_dict,
+        layerset={
+            "id": catalog.info.id,
+            "version": catalog.info.version,
+            "hash": catalog.hash,
+        },
+        rules_version=rules.version,
+        layers=sel.layers,
+        synthetic=synthetic,
+        inside_territory=inside_territory,
+        admin={"district": _admin(measured, "district"), "township": _admin(measured, "township")},
+        hits=tuple(hits),
+        verdicts=tuple(verdicts),
+        warnings=tuple(dict.fromkeys(warnings)),
+    )

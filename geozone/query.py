@@ -1,0 +1,593 @@
+"""Lookup queries: parse and normalise a point or a parcel into a :class:`Query`.
+
+A query is a point (lon/lat, or x/y in a declared projected CRS) or a GeoJSON Polygon /
+MultiPolygon (bare geometry, Feature, or a FeatureCollection holding exactly one
+Feature). Every input declares its CRS (WGS84 by default; CGCS2000 EPSG:4490, EPSG:4548,
+GCJ-02 and BD-09 are accepted through :func:`geozone.crs.parse_crs`). The query keeps the
+geometry in the analysis CRS (EPSG:4548, metres) and in WGS84 for output.
+
+Bad input raises a typed :class:`~geozone.errors.GeozoneError` that names the problem:
+:class:`~geozone.errors.InvalidGeoJSON` (structure, coordinates, unclosed or short rings),
+:class:`~geozone.errors.InvalidGeometry` (self-intersection, with its lon/lat),
+:class:`~geozone.errors.SwappedCoordinates`, :class:`~geozone.errors.UnknownCRS`,
+:class:`~geozone.errors.QueryTooLarge` (too many vertices), :class:`~geozone.errors.InvalidDate`
+and :class:`~geozone.errors.InvalidInput` (tolerance out of range, non-numeric values).
+Activity codes are checked against the rule table by the lookup itself.
+
+A WGS84 query cannot tell by itself whether it was really taken from a GCJ-02 map (the
+offset is ~500 m and any coordinate is plausible), so no guess is made here; callers that
+know their source declare ``crs="GCJ02"``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import shapely
+from shapely.geometry import MultiPolygon, Point, Polygon, mapping
+from shapely.geometry.base import BaseGeometry
+
+from geozone import ANALYSIS_CRS, OUTPUT_CRS
+from geozone.crs import DeclaredCRS, in_china, offset_to_wgs84, parse_crs, transformer
+from geozone.errors import (
+    InvalidDate,
+    InvalidGeoJSON,
+    InvalidGeometry,
+    InvalidInput,
+    QueryTooLarge,
+    SwappedCoordinates,
+)
+from geozone.settings import QuerySettings
+
+COORD_DECIMALS = 7
+"""Output coordinates are rounded to 1e-7 degrees (about 1 cm)."""
+
+ACCEPTED_TYPES = ("Point", "Polygon", "MultiPolygon")
+
+
+@dataclass(frozen=True)
+class Query:
+    """A normalised lookup query.
+
+    Attributes
+    ----------
+    kind : str
+        ``"point"`` or ``"parcel"``.
+    geometry : BaseGeometry
+        The geometry in the analysis CRS (EPSG:4548, metres).
+    geometry_wgs84 : BaseGeometry
+        The same geometry in WGS84 degrees (after any GCJ-02/BD-09 conversion).
+    crs : str
+        The declared input CRS name, e.g. ``"EPSG:4326"`` or ``"GCJ02"``.
+    activities : tuple of str
+        Requested activity codes, in order, without duplicates; empty means all.
+    as_of : date
+        The date whose layer versions answer the query.
+    tolerance_m : float
+        Boundary tolerance in metres.
+    warnings : tuple of str
+        Notes for the caller (e.g. the geometry was repaired).
+    """
+
+    kind: str
+    geometry: BaseGeometry
+    geometry_wgs84: BaseGeometry
+    crs: str
+    activities: tuple[str, ...]
+    as_of: date
+    tolerance_m: float
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def area_m2(self) -> float | None:
+        """Parcel area in m² (EPSG:4548); ``None`` for a point."""
+        return None if self.kind == "point" else float(self.geometry.area)
+
+    def to_dict(self, activities: Sequence[str] | None = None) -> dict[str, Any]:
+        """Return the normalised query as JSON-ready data (the ``query`` member of a result).
+
+        Parameters
+        ----------
+        activities : sequence of str, optional
+            The resolved activity list to report (defaults to :attr:`activities`).
+        """
+        area = self.area_m2
+        return {
+            "type": self.kind,
+            "geometry": geojson_rounded(canonical(self.geometry_wgs84)),
+            "crs": self.crs,
+            "as_of": self.as_of.isoformat(),
+            "tolerance_m": float(self.tolerance_m),
+            "activities": list(self.activities if activities is None else activities),
+            "area_m2": None if area is None else round(area, 2) + 0.0,
+        }
+
+
+def canonical(geom: BaseGeometry) -> BaseGeometry:
+    """The same geometry in canonical vertex order, exterior rings counter-clockwise (RFC 7946).
+
+    Two drawings of one parcel (another start vertex or ring direction) normalise alike,
+    so they get the same report id.
+    """
+    if geom.geom_type == "Point":
+        return geom
+    return shapely.orient_polygons(shapely.normalize(geom), exterior_cw=False)
+
+
+def geojson_rounded(geom: BaseGeometry, decimals: int = COORD_DECIMALS) -> dict[str, Any]:
+    """Return the GeoJSON mapping of ``geom`` with coordinates rounded to ``decimals``."""
+
+    def rnd(value: Any) -> Any:
+        if isinstance(value, (tuple, list)):
+            return [rnd(v) for v in value]
+        if isinstance(value, float):
+            return round(value, decimals) + 0.0
+        return value
+
+    data = mapping(geom)
+    return {"type": data["type"], "coordinates": rnd(data["coordinates"])}
+
+
+# ---------------------------------------------------------------------------------------------
+# Scalar parameters
+
+
+def parse_as_of(value: date | str | None) -> date:
+    """Parse ``as_of``: a date, an ISO ``YYYY-MM-DD`` string, or ``None`` (today).
+
+    Raises
+    ------
+    InvalidDate
+        If the value is not a date.
+    """
+    if value is None or value == "":
+        return date.today()
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise InvalidDate(f"as_of {value!r} is not a date (YYYY-MM-DD)", {"as_of": str(value)})
+
+
+def parse_tolerance(value: float | str | None, settings: QuerySettings) -> float:
+    """Parse the boundary tolerance in metres, default and limit from ``settings``.
+
+    Raises
+    ------
+    InvalidInput
+        If it is not a finite number in ``[0, settings.max_tolerance_m]``.
+    """
+    if value is None or value == "":
+        return float(settings.default_tolerance_m)
+    try:
+        tol = float(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(
+            f"tolerance_m {value!r} is not a number", {"tolerance_m": str(value)}
+        ) from None
+    if not math.isfinite(tol) or tol < 0 or tol > settings.max_tolerance_m:
+        raise InvalidInput(
+            f"tolerance_m must be between 0 and {settings.max_tolerance_m:g} m (got {value})",
+            {"tolerance_m": tol, "max_tolerance_m": settings.max_tolerance_m},
+        )
+    return tol
+
+
+def parse_activities(value: str | Iterable[str] | None) -> tuple[str, ...]:
+    """Normalise activity codes: a comma list or an iterable; stripped, de-duplicated.
+
+    Codes are checked against the rule table by :func:`geozone.lookup.lookup`.
+    """
+    if value is None:
+        return ()
+    items = value.split(",") if isinstance(value, str) else list(value)
+    out: dict[str, None] = {}
+    for item in items:
+        if not isinstance(item, str):
+            raise InvalidInput(f"activity {item!r} is not a string", {"activity": repr(item)})
+        code = item.strip()
+        if code:
+            out[code] = None
+    return tuple(out)
+
+
+def _number(value: Any, what: str) -> float:
+    """Return ``value`` as a finite float or raise InvalidGeoJSON naming ``what``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+        raise InvalidGeoJSON(f"{what}: {value!r} is not a number", {"where": what})
+    out = float(value)
+    if not math.isfinite(out):
+        raise InvalidGeoJSON(f"{what}: {value!r} is not a finite number", {"where": what})
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Coordinates and CRS
+
+
+def _check_axis_order(xs: np.ndarray, ys: np.ndarray, declared: DeclaredCRS) -> None:
+    """Raise SwappedCoordinates / InvalidGeoJSON when coordinates look like (lat, lon)."""
+    if declared.is_geographic:
+        if np.any(np.abs(ys) > 90):
+            if np.all(np.abs(xs) <= 90):
+                raise SwappedCoordinates(
+                    f"latitude {float(ys[np.argmax(np.abs(ys))])} is beyond ±90: "
+                    "coordinates look like (lat, lon); GeoJSON and this API use (lon, lat)",
+                    {"lon": float(xs[0]), "lat": float(ys[0])},
+                )
+            raise InvalidGeoJSON(
+                "latitude beyond ±90 degrees", {"lon": float(xs[0]), "lat": float(ys[0])}
+            )
+        if np.any(np.abs(xs) > 180):
+            raise InvalidGeoJSON(
+                "longitude beyond ±180 degrees", {"lon": float(xs[0]), "lat": float(ys[0])}
+            )
+    cx, cy = float(np.mean(xs)), float(np.mean(ys))
+    if declared.is_geographic:  # degrees (an offset system is within 1 km of WGS84)
+        lon, lat, slon, slat = cx, cy, cy, cx
+    else:
+        lon, lat = _to_wgs84_xy(cx, cy, declared)
+        slon, slat = math.inf, math.inf
+    if _in_china(lon, lat):
+        return
+    if not declared.is_geographic:
+        slon, slat = _to_wgs84_xy(cy, cx, declared)
+    if _in_china(slon, slat):
+        raise SwappedCoordinates(
+            f"({cx:g}, {cy:g}) in {declared.name} lies far outside China but swapped it lies "
+            "inside: coordinates look like (lat, lon) / (northing, easting); send (lon, lat) "
+            "/ (easting, northing)",
+            {"x": cx, "y": cy, "crs": declared.name},
+        )
+
+
+def _in_china(lon: float, lat: float) -> bool:
+    """True when a finite lon/lat falls in the rough China box."""
+    return (
+        math.isfinite(lon) and math.isfinite(lat) and bool(in_china(np.array(lon), np.array(lat)))
+    )
+
+
+def _to_wgs84_xy(x: float, y: float, declared: DeclaredCRS) -> tuple[float, float]:
+    """Convert one coordinate pair to WGS84 lon/lat (``inf`` when the transform fails)."""
+    try:
+        out = shapely.get_coordinates(_convert(Point(x, y), declared, OUTPUT_CRS))
+    except Exception:  # pyproj may raise on coordinates outside the CRS's domain
+        return math.inf, math.inf
+    return float(out[0, 0]), float(out[0, 1])
+
+
+@lru_cache(maxsize=64)
+def _converter(name: str, offset: str | None, dst: str) -> Callable[[Any, Any], Any] | None:
+    """A vectorised ``(x, y) -> (x, y)`` from a declared CRS to ``dst`` (None: identity)."""
+    if offset is not None:
+        system = offset
+        to_dst = None if dst == OUTPUT_CRS else transformer(OUTPUT_CRS, dst).transform
+
+        def from_offset(x: Any, y: Any) -> Any:
+            lon, lat = offset_to_wgs84(system, x, y)
+            return (lon, lat) if to_dst is None else to_dst(lon, lat)
+
+        return from_offset
+    if name == dst:
+        return None
+    return transformer(name, dst).transform  # type: ignore[no-any-return]
+
+
+def _convert(geom: BaseGeometry, declared: DeclaredCRS, dst: str) -> BaseGeometry:
+    """Reproject one geometry from a declared CRS (incl. GCJ-02/BD-09) to ``dst``."""
+    func = _converter(declared.name, declared.offset, dst)
+    if func is None:
+        return geom
+
+    def apply(coords: np.ndarray) -> np.ndarray:
+        x, y = func(coords[:, 0], coords[:, 1])
+        return np.column_stack([x, y])
+
+    return shapely.transform(geom, apply)
+
+
+def _project(geom: BaseGeometry, declared: DeclaredCRS) -> tuple[BaseGeometry, BaseGeometry]:
+    """Return ``(analysis, wgs84)`` versions of a geometry given in ``declared``."""
+    analysis = _convert(geom, declared, ANALYSIS_CRS)
+    wgs84 = _convert(geom, declared, OUTPUT_CRS)
+    coords = shapely.get_coordinates(np.array([analysis, wgs84], dtype=object))
+    if not np.all(np.isfinite(coords)):
+        raise InvalidInput(
+            f"coordinates cannot be transformed from {declared.name}: outside its area of use",
+            {"crs": declared.name},
+        )
+    return analysis, wgs84
+
+
+# ---------------------------------------------------------------------------------------------
+# Public constructors
+
+
+def point_query(
+    lon: float | str,
+    lat: float | str,
+    *,
+    crs: str | int | None = None,
+    activities: str | Iterable[str] | None = (),
+    as_of: date | str | None = None,
+    tolerance_m: float | str | None = None,
+    settings: QuerySettings | None = None,
+) -> Query:
+    """Build a point query.
+
+    Parameters
+    ----------
+    lon, lat
+        Longitude and latitude in degrees (or easting/northing in metres when ``crs`` is
+        projected, e.g. EPSG:4548).
+    crs
+        Declared CRS of the coordinates: ``None`` (WGS84), an EPSG code, ``"GCJ02"``, ``"BD09"``.
+    activities
+        Activity codes (comma string or iterable); empty means every activity.
+    as_of
+        Date (or ISO string) whose layer versions answer; default today.
+    tolerance_m
+        Boundary tolerance in metres; default ``settings.default_tolerance_m``.
+    settings
+        Query limits (defaults from :class:`~geozone.settings.QuerySettings`).
+
+    Returns
+    -------
+    Query
+        With ``kind == "point"``.
+
+    Raises
+    ------
+    InvalidInput, SwappedCoordinates, UnknownCRS, InvalidDate
+        Naming the problem.
+
+    Examples
+    --------
+    >>> q = point_query(116.65, 39.90, tolerance_m=5)
+    >>> q.kind, q.crs, round(q.geometry.x)
+    ('point', 'EPSG:4326', 470069)
+    """
+    cfg = settings or QuerySettings()
+    declared = parse_crs(crs)
+    try:
+        x = float(lon)
+        y = float(lat)
+    except (TypeError, ValueError):
+        raise InvalidInput(
+            f"lon/lat must be numbers (got {lon!r}, {lat!r})", {"lon": str(lon), "lat": str(lat)}
+        ) from None
+    if not (math.isfinite(x) and math.isfinite(y)):
+        raise InvalidInput("lon/lat must be finite numbers", {"lon": str(lon), "lat": str(lat)})
+    _check_axis_order(np.array([x]), np.array([y]), declared)
+    analysis, wgs84 = _project(Point(x, y), declared)
+    return Query(
+        kind="point",
+        geometry=analysis,
+        geometry_wgs84=wgs84,
+        crs=declared.name,
+        activities=parse_activities(activities),
+        as_of=parse_as_of(as_of),
+        tolerance_m=parse_tolerance(tolerance_m, cfg),
+    )
+
+
+def _unwrap(obj: Any) -> tuple[dict[str, Any], Any]:
+    """Return ``(geometry dict, GeoJSON crs member or None)`` from a geometry/Feature/FC."""
+    if not isinstance(obj, dict):
+        raise InvalidGeoJSON(
+            f"GeoJSON must be an object, got {type(obj).__name__}", {"type": type(obj).__name__}
+        )
+    crs_member = obj.get("crs")
+    kind = obj.get("type")
+    if kind == "FeatureCollection":
+        features = obj.get("features")
+        if not isinstance(features, list) or len(features) != 1:
+            n = len(features) if isinstance(features, list) else 0
+            raise InvalidGeoJSON(
+                f"a FeatureCollection query must hold exactly one feature (got {n}); "
+                "use a batch lookup for several",
+                {"features": n},
+            )
+        inner, inner_crs = _unwrap(features[0])
+        return inner, inner_crs or crs_member
+    if kind == "Feature":
+        feature_geom = obj.get("geometry")
+        if not isinstance(feature_geom, dict):
+            raise InvalidGeoJSON("the Feature has no geometry object", {"type": "Feature"})
+        return feature_geom, crs_member
+    if kind in ACCEPTED_TYPES:
+        return obj, crs_member
+    raise InvalidGeoJSON(
+        f"GeoJSON type {kind!r} is not accepted; send a Point, Polygon, MultiPolygon, "
+        "Feature or a FeatureCollection of one Feature",
+        {"type": str(kind), "accepted": [*ACCEPTED_TYPES, "Feature", "FeatureCollection"]},
+    )
+
+
+def _crs_from_member(member: Any) -> str | None:
+    """Read the legacy GeoJSON ``crs`` member (``{"type": "name", "properties": {"name"}}``)."""
+    if isinstance(member, dict):
+        props = member.get("properties")
+        if isinstance(props, dict) and isinstance(props.get("name"), str):
+            return str(props["name"])
+    return None
+
+
+def _position(value: Any, where: str) -> tuple[float, float]:
+    """Validate one GeoJSON position ``[x, y(, z)]``."""
+    if not isinstance(value, (list, tuple)) or len(value) < 2:
+        raise InvalidGeoJSON(f"{where}: a position must be [x, y], got {value!r}", {"where": where})
+    return _number(value[0], f"{where}[0]"), _number(value[1], f"{where}[1]")
+
+
+def _ring(value: Any, where: str) -> list[tuple[float, float]]:
+    """Validate a linear ring: ≥ 4 positions, closed."""
+    if not isinstance(value, (list, tuple)):
+        raise InvalidGeoJSON(f"{where}: a ring must be a list of positions", {"where": where})
+    pts = [_position(p, f"{where}[{i}]") for i, p in enumerate(value)]
+    if len(pts) < 4:
+        raise InvalidGeoJSON(
+            f"{where}: a ring needs at least 4 positions (first = last), got {len(pts)}",
+            {"where": where, "positions": len(pts)},
+        )
+    if pts[0] != pts[-1]:
+        raise InvalidGeoJSON(
+            f"{where}: the ring is not closed (first position {list(pts[0])} differs from "
+            f"last {list(pts[-1])})",
+            {"where": where},
+        )
+    return pts
+
+
+def _polygon_rings(value: Any, where: str) -> list[list[tuple[float, float]]]:
+    """Validate the rings of one polygon."""
+    if not isinstance(value, (list, tuple)) or not value:
+        raise InvalidGeoJSON(f"{where}: a polygon needs at least one ring", {"where": where})
+    return [_ring(r, f"{where}[{i}]") for i, r in enumerate(value)]
+
+
+def _build(geom: dict[str, Any], max_vertices: int) -> BaseGeometry:
+    """Validate GeoJSON geometry structure and build the shapely geometry."""
+    kind = geom.get("type")
+    coords = geom.get("coordinates")
+    if kind not in ACCEPTED_TYPES:
+        raise InvalidGeoJSON(
+            f"geometry type {kind!r} is not accepted; send a Point, Polygon or MultiPolygon",
+            {"type": str(kind), "accepted": list(ACCEPTED_TYPES)},
+        )
+    if coords is None:
+        raise InvalidGeoJSON(f"the {kind} has no coordinates", {"type": kind})
+    if kind == "Point":
+        return Point(_position(coords, "coordinates"))
+    polys = [coords] if kind == "Polygon" else coords
+    if not isinstance(polys, (list, tuple)) or not polys:
+        raise InvalidGeoJSON(f"the {kind} has no polygons", {"type": kind})
+    count = sum(len(r) for p in polys if isinstance(p, list) for r in p if isinstance(r, list))
+    if count > max_vertices:
+        raise QueryTooLarge(
+            f"the geometry has {count} vertices; the limit is {max_vertices}",
+            {"vertices": count, "max_vertices": max_vertices},
+        )
+    if kind == "Polygon":
+        rings = _polygon_rings(coords, "coordinates")
+        return Polygon(rings[0], rings[1:])
+    parts = [_polygon_rings(p, f"coordinates[{i}]") for i, p in enumerate(polys)]
+    return MultiPolygon([Polygon(r[0], r[1:]) for r in parts])
+
+
+_REASON_XY = re.compile(r"\[\s*([-+0-9.eE]+)\s+([-+0-9.eE]+)\s*\]")
+
+
+def _invalid_detail(geom: BaseGeometry, declared: DeclaredCRS) -> tuple[str, dict[str, Any]]:
+    """Describe why ``geom`` is invalid, with the location in lon/lat when GEOS gives one."""
+    reason = str(shapely.is_valid_reason(geom))
+    detail: dict[str, Any] = {"reason": reason}
+    text = reason.split("[")[0].strip()
+    match = _REASON_XY.search(reason)
+    if match:
+        lon, lat = _to_wgs84_xy(float(match.group(1)), float(match.group(2)), declared)
+        detail.update(lon=round(lon, COORD_DECIMALS), lat=round(lat, COORD_DECIMALS))
+        text = f"{text} at lon {lon:.7f}, lat {lat:.7f}"
+    return text, detail
+
+
+def _polygonal(geom: BaseGeometry) -> BaseGeometry:
+    """Keep only the polygonal parts of a (repaired) geometry."""
+    if isinstance(geom, (Polygon, MultiPolygon)):
+        return geom
+    parts = [
+        g for g in shapely.get_parts(geom) if isinstance(g, (Polygon, MultiPolygon)) and g.area > 0
+    ]
+    polys = [p for g in parts for p in shapely.get_parts(g)]
+    return MultiPolygon(polys) if len(polys) > 1 else (polys[0] if polys else Polygon())
+
+
+def geojson_query(
+    obj: Any,
+    *,
+    crs: str | int | None = None,
+    activities: str | Iterable[str] | None = (),
+    as_of: date | str | None = None,
+    tolerance_m: float | str | None = None,
+    repair: bool = False,
+    settings: QuerySettings | None = None,
+) -> Query:
+    """Build a point or parcel query from GeoJSON.
+
+    Parameters
+    ----------
+    obj
+        A GeoJSON Point / Polygon / MultiPolygon geometry, a Feature with one, or a
+        FeatureCollection of exactly one Feature.
+    crs
+        Declared CRS of the coordinates (default WGS84, or the legacy GeoJSON ``crs`` member).
+    activities, as_of, tolerance_m, settings
+        As for :func:`point_query`.
+    repair
+        Repair an invalid polygon with :func:`shapely.make_valid` (keeping its polygonal
+        parts) and say so in :attr:`Query.warnings`, instead of raising.
+
+    Returns
+    -------
+    Query
+        ``kind == "point"`` for a Point, else ``"parcel"``.
+
+    Raises
+    ------
+    InvalidGeoJSON
+        Not an object, wrong type, bad coordinates, unclosed ring or ring < 4 positions.
+    InvalidGeometry
+        A self-intersecting (bow-tie) polygon, with the location in lon/lat.
+    QueryTooLarge
+        More vertices than ``settings.max_vertices``.
+    SwappedCoordinates, UnknownCRS, InvalidDate, InvalidInput
+        Naming the problem.
+    """
+    cfg = settings or QuerySettings()
+    geom_obj, crs_member = _unwrap(obj)
+    declared = parse_crs(crs if crs is not None else _crs_from_member(crs_member))
+    geom = _build(geom_obj, cfg.max_vertices)
+    xy = shapely.get_coordinates(geom)
+    if len(xy) == 0:
+        raise InvalidGeoJSON("the geometry is empty", {"type": geom_obj.get("type")})
+    _check_axis_order(xy[:, 0], xy[:, 1], declared)
+    warnings: list[str] = []
+    if not geom.is_valid:
+        text, detail = _invalid_detail(geom, declared)
+        if not repair:
+            raise InvalidGeometry(
+                f"the polygon is not valid: {text}; fix it or ask for repair", detail
+            )
+        geom = _polygonal(shapely.make_valid(geom))
+        if geom.is_empty:
+            raise InvalidGeometry(f"the polygon is not valid ({text}) and has no area", detail)
+        warnings.append(f"the polygon was not valid ({text}); repaired with shapely.make_valid")
+    if geom.geom_type != "Point" and geom.area <= 0:
+        raise InvalidGeometry("the polygon has no area", {"type": geom.geom_type})
+    analysis, wgs84 = _project(geom, declared)
+    if not analysis.is_valid:  # reprojection can fold a nearly degenerate polygon
+        analysis = _polygonal(shapely.make_valid(analysis))
+        warnings.append("the polygon became invalid when reprojected; repaired with make_valid")
+    return Query(
+        kind="point" if geom.geom_type == "Point" else "parcel",
+        geometry=analysis,
+        geometry_wgs84=wgs84,
+        crs=declared.name,
+        activities=parse_activities(activities),
+        as_of=parse_as_of(as_of),
+        tolerance_m=parse_tolerance(tolerance_m, cfg),
+        warnings=tuple(warnings),
+    )
