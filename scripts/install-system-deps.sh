@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Debian packages the test suite needs: headless Chromium (web map end-to-end tests) and
-# GDAL's command-line tools (ogrinfo against the OGC API Features endpoint).
+# GDAL's command-line tools (ogrinfo against the OGC API Features endpoint), and a CJK font
+# so screenshots and printed reports show Chinese text instead of boxes.
 # Installs only what is missing; needs root or sudo.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v ogrinfo >/dev/null 2>&1 || need+=(gdal-bin)
+dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || need+=(fonts-wqy-microhei)
 if [ ${#need[@]} -eq 0 ]; then
-  echo "system packages present: chromium, gdal-bin"
+  echo "system packages present: chromium, gdal-bin, fonts-wqy-microhei"
   exit 0
 fi
 SUDO=""

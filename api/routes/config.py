@@ -1,6 +1,7 @@
 """``GET /api/v1/config``: what the web map needs before it draws anything.
 
-The basemap tile URL (a setting; the map works on the layers alone without it), the layer
+The basemap tile URL (a setting; the map works on the layers alone without it), each layer
+with its titles and versions (validity dates, so the map can follow an as-of date), the layer
 kinds and their class vocabularies with zh/en names (from :mod:`geozone.vocab`, so the legend
 never disagrees with the lookups) and whether the loaded layer set is synthetic demo data.
 """
@@ -20,7 +21,7 @@ router = APIRouter(prefix="/api/v1", tags=["config"])
 
 @router.get("/config", summary="Web map configuration: basemap, class vocabularies, synthetic")
 def config(settings: SettingsDep, catalog: CatalogDep) -> dict[str, Any]:
-    """Return the basemap URL, every layer kind with its classes (zh/en, rank) and flags."""
+    """Return the basemap URL, layers with their versions, every kind with its classes, flags."""
     return {
         "geozone_version": __version__,
         "basemap_url": settings.basemap_url,
@@ -31,6 +32,28 @@ def config(settings: SettingsDep, catalog: CatalogDep) -> dict[str, Any]:
             "title_zh": catalog.info.title_zh,
             "title_en": catalog.info.title_en,
         },
+        "layers": [
+            {
+                "id": layer_id,
+                "kind": versions[-1].kind.value,
+                "title_zh": versions[-1].entry.title_zh,
+                "title_en": versions[-1].entry.title_en,
+                "feature_count": max(v.feature_count for v in versions),
+                "versions": [
+                    {
+                        "version": v.version,
+                        "title_zh": v.entry.title_zh,
+                        "title_en": v.entry.title_en,
+                        "valid_from": v.entry.valid_from.isoformat(),
+                        "valid_to": v.entry.valid_to.isoformat() if v.entry.valid_to else None,
+                        "feature_count": v.feature_count,
+                        "synthetic": v.entry.synthetic,
+                    }
+                    for v in versions
+                ],
+            }
+            for layer_id, versions in catalog.versions.items()
+        ],
         "kinds": [
             {
                 "kind": kind.value,
@@ -38,8 +61,7 @@ def config(settings: SettingsDep, catalog: CatalogDep) -> dict[str, Any]:
                 "en": info.en,
                 "is_zone": info.is_zone,
                 "classes": [
-                    {"code": c.code, "zh": c.zh, "en": c.en, "rank": c.rank}
-                    for c in CLASSES[kind]
+                    {"code": c.code, "zh": c.zh, "en": c.en, "rank": c.rank} for c in CLASSES[kind]
                 ],
             }
             for kind, info in KINDS.items()

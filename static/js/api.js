@@ -1,0 +1,105 @@
+// Thin client for the public geozone HTTP API (no private shortcuts).
+
+export class ApiError extends Error {
+  constructor(status, code, message, detail) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.detail = detail;
+  }
+}
+
+async function request(path, options = {}) {
+  const resp = await fetch(path, {
+    headers: { Accept: "application/json", ...(options.body ? { "Content-Type": "application/json" } : {}) },
+    ...options,
+  });
+  const text = await resp.text();
+  let body = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = null;
+  }
+  if (!resp.ok) {
+    const message = body?.message || body?.detail?.toString?.() || `${resp.status} ${resp.statusText}`;
+    throw new ApiError(resp.status, body?.code || "http_error", message, body?.detail);
+  }
+  return body;
+}
+
+function query(params) {
+  const q = new URLSearchParams();
+  Object.entries(params).forEach(([k, v]) => {
+    if (v !== undefined && v !== null && v !== "") q.set(k, String(v));
+  });
+  const s = q.toString();
+  return s ? `?${s}` : "";
+}
+
+export const api = {
+  health: () => request("/healthz"),
+  config: () => request("/api/v1/config"),
+  activities: () => request("/api/v1/activities"),
+  layers: () => request("/api/v1/layers"),
+
+  lookupPoint: ({ lon, lat, activity, asOf, crs, toleranceM }) =>
+    request(
+      `/api/v1/lookup${query({ lon, lat, activity, as_of: asOf, crs, tolerance_m: toleranceM })}`,
+    ),
+
+  lookupGeometry: ({ geometry, activity, asOf, crs, toleranceM }) =>
+    request("/api/v1/lookup", {
+      method: "POST",
+      body: JSON.stringify({
+        geometry,
+        ...(activity ? { activity } : {}),
+        ...(asOf ? { as_of: asOf } : {}),
+        ...(crs ? { crs } : {}),
+        ...(toleranceM !== undefined && toleranceM !== null ? { tolerance_m: toleranceM } : {}),
+      }),
+    }),
+
+  report: (id) => request(`/api/v1/reports/${encodeURIComponent(id)}`),
+
+  collections: () => request("/ogc/collections"),
+
+  items: (collection, { bbox, limit, offset, datetime } = {}) =>
+    request(
+      `/ogc/collections/${encodeURIComponent(collection)}/items${query({
+        bbox: bbox ? bbox.map((n) => n.toFixed(6)).join(",") : undefined,
+        limit,
+        offset,
+        datetime,
+        f: "json",
+      })}`,
+    ),
+
+  item: (collection, featureId, { datetime } = {}) =>
+    request(
+      `/ogc/collections/${encodeURIComponent(collection)}/items/${encodeURIComponent(
+        featureId,
+      )}${query({ datetime, f: "json" })}`,
+    ),
+
+  coverage: ({ district, preset, by = "township", includeGeometry = true }) =>
+    request(
+      `/api/v1/coverage${query({ district, preset, by, include_geometry: includeGeometry })}`,
+    ),
+};
+
+/** Fetch every page of an OGC items collection (follows "next" links up to maxPages). */
+export async function allItems(collection, params = {}, maxPages = 20) {
+  const limit = params.limit || 1000;
+  const features = [];
+  let offset = 0;
+  for (let page = 0; page < maxPages; page += 1) {
+    const fc = await api.items(collection, { ...params, limit, offset });
+    const got = fc?.features || [];
+    features.push(...got);
+    const hasNext = (fc?.links || []).some((l) => l.rel === "next");
+    if (!hasNext || got.length === 0) break;
+    offset += got.length;
+  }
+  return { type: "FeatureCollection", features };
+}

@@ -1,0 +1,161 @@
+// The coverage view: pick a district, see park service areas and uncovered residential land
+// (blind spots), with the coverage figure against the plan targets and a per-township table.
+// Data: GET /api/v1/coverage?district=&preset=&by=township&include_geometry=true.
+
+import { api } from "./api.js";
+import { t, pick, pickPlain, lang, formatArea, formatShare, onLangChange } from "./i18n.js";
+import { el, syntheticNode, renderError, renderLoading } from "./lookup-panel.js";
+import { SERVICE_AREA_STYLE, BLIND_SPOT_STYLE } from "./styles.js";
+import { paneRenderer } from "./map.js";
+
+const L = window.L;
+const PRESETS = ["gbt50563", "gbt51346", "radius500"];
+
+function districtCode(props) {
+  for (const k of ["code", "adcode", "admin_code", "feature_id"]) if (props[k]) return String(props[k]);
+  return String(props.name || "");
+}
+
+export class CoverageView {
+  constructor(map, layers, { districtSelect, presetSelect, button, output }) {
+    this.map = map;
+    this.layers = layers;
+    this.districtSelect = districtSelect;
+    this.presetSelect = presetSelect;
+    this.output = output;
+    this.result = null;
+    this.serviceAreas = L.geoJSON(null, {
+      pane: "service_area",
+      renderer: paneRenderer("service_area"),
+      interactive: false,
+      style: () => ({ ...SERVICE_AREA_STYLE }),
+    });
+    this.blindSpots = L.geoJSON(null, {
+      pane: "blind_spot",
+      renderer: paneRenderer("blind_spot"),
+      interactive: false,
+      style: () => ({ ...BLIND_SPOT_STYLE }),
+    });
+    layers.addOverlay("service_areas", this.serviceAreas, "service_area", false);
+    layers.addOverlay("blind_spots", this.blindSpots, "blind_spot", false);
+    PRESETS.forEach((p) => {
+      const o = el("option", null, p);
+      o.value = p;
+      presetSelect.appendChild(o);
+    });
+    button.addEventListener("click", () => this.run());
+    layers.onLoaded(() => this.fillDistricts());
+    onLangChange(() => this.result && this.render(this.result));
+  }
+
+  districts() {
+    return this.layers
+      .layersOfKind("admin")
+      .flatMap((meta) => this.layers.features(meta.id))
+      .filter((f) => f.properties?.zone_class === "district");
+  }
+
+  fillDistricts() {
+    const keep = this.districtSelect.value;
+    this.districtSelect.innerHTML = "";
+    this.districts().forEach((f) => {
+      const o = el("option", null, f.properties.name || districtCode(f.properties));
+      o.value = districtCode(f.properties);
+      this.districtSelect.appendChild(o);
+    });
+    if (keep && [...this.districtSelect.options].some((o) => o.value === keep)) this.districtSelect.value = keep;
+  }
+
+  /** Compute coverage for the selected district and show it. */
+  async run() {
+    const district = this.districtSelect.value;
+    if (!district) return;
+    renderLoading(this.output);
+    try {
+      const result = await api.coverage({ district, preset: this.presetSelect.value, by: "township" });
+      this.result = result;
+      this.serviceAreas.clearLayers();
+      this.blindSpots.clearLayers();
+      if (result.service_area) this.serviceAreas.addData(result.service_area);
+      if (result.blind_spots?.geojson) this.blindSpots.addData(result.blind_spots.geojson);
+      this.layers.setVisible("service_areas", true);
+      this.layers.setVisible("blind_spots", true);
+      this.layers.renderSwitcher();
+      const feature = this.districts().find((f) => districtCode(f.properties) === district);
+      if (feature) this.map.flyToBounds(L.geoJSON(feature).getBounds(), { duration: 0.6 });
+      this.render(result);
+    } catch (err) {
+      renderError(this.output, err);
+    }
+  }
+
+  render(r) {
+    const out = this.output;
+    out.innerHTML = "";
+    if (r.synthetic) out.appendChild(syntheticNode());
+    const fig = el("div", "gz-coverage-figure");
+    fig.id = "coverage-figure";
+    fig.appendChild(el("div", "gz-small", t("coverage_ratio")));
+    const targets = r.targets || [];
+    const headline = targets[targets.length - 1];
+    const big = el("div", "gz-big", r.ratio === null ? "–" : formatShare(r.ratio));
+    if (headline && headline.met === false) big.classList.add("gz-big-below");
+    fig.appendChild(big);
+    out.appendChild(fig);
+    if (headline) {
+      const line = el("div", `gz-target ${headline.met ? "gz-met" : "gz-below"}`);
+      line.appendChild(
+        el(
+          "div",
+          null,
+          `${t("coverage_target")}: ${headline.comparator} ${formatShare(headline.value)} — ${
+            headline.met ? t("coverage_meets") : t("coverage_below")
+          }`,
+        ),
+      );
+      line.appendChild(el("div", "gz-small", `${pick(headline, "label")} · ${headline.source}`));
+      out.appendChild(line);
+    }
+    const others = targets.slice(0, -1);
+    if (others.length) {
+      const ul = el("ul", "gz-small gz-target-list");
+      others.forEach((tg) =>
+        ul.appendChild(
+          el("li", null, `${pick(tg, "label")}: ${tg.met ? "✓" : "✗"} (${tg.source})`),
+        ),
+      );
+      out.appendChild(ul);
+    }
+    const facts = el("dl", "gz-facts");
+    const add = (k, v) => {
+      facts.appendChild(el("dt", null, k));
+      facts.appendChild(el("dd", null, v));
+    };
+    add(t("coverage_covered"), formatArea(r.covered_m2));
+    add(t("coverage_residential"), formatArea(r.total_m2));
+    add(t("coverage_uncovered"), `${formatArea(r.blind_spots?.area_m2)} (${r.blind_spots?.count ?? "–"})`);
+    add(t("coverage_preset"), `${r.preset?.name || ""} ${pickPlain({ zh: r.preset?.title_zh, en: r.preset?.title_en })}`.trim());
+    out.appendChild(facts);
+    if (Array.isArray(r.units) && r.units.length) {
+      out.appendChild(el("h3", null, t("coverage_by_township")));
+      const tbl = el("table", "gz-table gz-small");
+      const head = el("tr");
+      [t("coverage_township"), t("coverage_ratio"), t("coverage_residential")].forEach((h) =>
+        head.appendChild(el("th", null, h)),
+      );
+      tbl.appendChild(head);
+      [...r.units]
+        .sort((a, b) => (a.ratio ?? 2) - (b.ratio ?? 2))
+        .forEach((u) => {
+          const tr = el("tr", u.met === false ? "gz-below" : "");
+          tr.appendChild(el("td", null, u.name || u.code));
+          tr.appendChild(el("td", null, u.ratio === null ? "–" : formatShare(u.ratio)));
+          tr.appendChild(el("td", null, formatArea(u.total_m2)));
+          tbl.appendChild(tr);
+        });
+      out.appendChild(tbl);
+    }
+    (r.warnings || []).forEach((w) => out.appendChild(el("div", "gz-warning gz-small", w)));
+    out.dataset.lang = lang();
+  }
+}

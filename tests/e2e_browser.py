@@ -1,0 +1,192 @@
+"""Helpers for browser tests: a real uvicorn server and Debian's Chromium via Playwright.
+
+The server runs ``api.main:app`` in a subprocess on a free loopback port with the shipped
+layers (``GEOZONE_LAYERS_DIR``) and a throw-away report store; it is stopped at teardown.
+Chromium is the system browser (``/usr/bin/chromium``): ``playwright install`` is never run.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Browser, ConsoleMessage, Error, Page, Playwright
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SCREENSHOTS = REPO / "test-output" / "screenshots"
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    """A running geozone API: base URL and the process."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def get_json(self, path: str) -> Any:
+        """GET a JSON document from the server."""
+        import json
+
+        with urllib.request.urlopen(self.url + path, timeout=60) as resp:
+            return json.loads(resp.read().decode("utf-8"))
+
+
+@contextmanager
+def run_server(layers_dir: Path, workdir: Path, timeout_s: float = 90.0) -> Iterator[Server]:
+    """Start uvicorn on a free port, wait for /healthz, stop it on exit."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "GEOZONE_LAYERS_DIR": str(layers_dir),
+        "GEOZONE_REPORT_STORE": str(workdir / "reports.sqlite"),
+        "GEOZONE_JOBS_DIR": str(workdir / "jobs"),
+    }
+    env.pop("GEOZONE_BASEMAP_URL", None)
+    log = workdir / "uvicorn.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "api.main:app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"uvicorn exited early:\n{log.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(url + "/healthz", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"server not healthy in {timeout_s} s:\n{log.read_text()}")
+            time.sleep(0.3)
+        yield Server(url, proc, log)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def launch_chromium(p: Playwright) -> Browser:
+    """Debian's Chromium, headless, with background traffic switched off."""
+    return p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+@dataclass
+class ConsoleLog:
+    """Console errors and uncaught page errors collected from a page."""
+
+    errors: list[str] = field(default_factory=list)
+
+    def attach(self, page: Page) -> None:
+        """Start collecting from a page."""
+
+        def on_console(msg: ConsoleMessage) -> None:
+            if msg.type == "error":
+                self.errors.append(f"console: {msg.text} @ {msg.location}")
+
+        def on_error(err: Error) -> None:
+            self.errors.append(f"pageerror: {err}")
+
+        page.on("console", on_console)
+        page.on("pageerror", on_error)
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Save a full-page screenshot under test-output/screenshots/."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=False)
+    return path
+
+
+def open_map(page: Page, url: str) -> None:
+    """Open the web map and wait until layers and activities are loaded."""
+    page.goto(url)
+    page.wait_for_selector("body[data-ready='true']", timeout=60_000)
+
+
+def screen_point(page: Page, lon: float, lat: float) -> tuple[float, float]:
+    """Page pixel coordinates of a WGS84 point on the map."""
+    xy = page.evaluate(
+        """([lon, lat]) => {
+            const map = window.geozone.map;
+            const p = map.latLngToContainerPoint([lat, lon]);
+            const r = map.getContainer().getBoundingClientRect();
+            return [r.left + p.x, r.top + p.y];
+        }""",
+        [lon, lat],
+    )
+    return float(xy[0]), float(xy[1])
+
+
+def set_view(page: Page, lon: float, lat: float, zoom: int) -> None:
+    """Centre the map without animation."""
+    page.evaluate(
+        "([lon, lat, z]) => { window.geozone.map.setView([lat, lon], z, {animate: false}); }",
+        [lon, lat, zoom],
+    )
+
+
+def wait_result(
+    page: Page, previous: str | None = None, timeout_ms: int = 30_000
+) -> dict[str, Any]:
+    """Wait for a finished lookup (a new report id when ``previous`` is given); return its JSON."""
+    page.wait_for_function(
+        """(prev) => {
+            const panel = document.getElementById('result');
+            return panel.dataset.state === 'done' && panel.dataset.reportId
+                && panel.dataset.reportId !== prev;
+        }""",
+        arg=previous or "",
+        timeout=timeout_ms,
+    )
+    result: dict[str, Any] = page.evaluate("() => window.geozone.result")
+    return result
