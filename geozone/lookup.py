@@ -52,8 +52,9 @@ import numpy.typing as npt
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geozone import __version__
+from geozone import ANALYSIS_CRS, __version__
 from geozone.catalog import Catalog, LayerVersion
+from geozone.crs import GCJ02, geometries_to, parse_crs
 from geozone.errors import GeozoneError
 from geozone.query import Query
 from geozone.rules import SEVERITY, Activity, Rule, RuleTable, Verdict
@@ -709,6 +710,18 @@ def _decide(
     return verdict, warnings
 
 
+def _inside_if_gcj02(query: Query, versions: list[LayerVersion]) -> bool:
+    """True when a WGS84-declared query would fall inside an admin layer if it were GCJ-02."""
+    if parse_crs(query.crs).offset is not None or not parse_crs(query.crs).is_geographic:
+        return False
+    converted = geometries_to([query.geometry_wgs84], GCJ02, ANALYSIS_CRS)[0]
+    return any(
+        len(lv.tree.query(converted, predicate="intersects")) > 0
+        for lv in versions
+        if lv.kind == LayerKind.ADMIN
+    )
+
+
 def lookup(catalog: Catalog, rules: RuleTable, query: Query) -> LookupResult:
     """Answer a query: every hit with its rules, and an overall verdict per activity.
 
@@ -752,6 +765,12 @@ def lookup(catalog: Catalog, rules: RuleTable, query: Query) -> LookupResult:
     inside_territory = bool(admin_hits)
     if not admin_layers:
         warnings.append(f"no admin layer is in force on {query.as_of}; the territory is unknown")
+    elif not inside_territory and _inside_if_gcj02(query, versions):
+        warnings.append(
+            "the query lies outside the loaded territory but inside it once its coordinates "
+            "are read as GCJ-02 (Amap/Tencent web-map coordinates, ~500 m east and ~130 m "
+            "north of WGS84 in Beijing): declare crs='GCJ02' if they came from such a map"
+        )
     area = query.area_m2
     if query.kind == "parcel" and inside_territory and area:
         inside_admin = [m.part for _, m in admin_hits if m.part is not None]

@@ -311,6 +311,24 @@ def test_gcj02_declared_input_is_converted(tiny_catalog: Catalog, tiny_rules: Ru
     assert raw.report_id != conv.report_id
 
 
+def test_gcj02_sent_as_wgs84_is_flagged(tiny_catalog: Catalog, tiny_rules: RuleTable) -> None:
+    # 200 m inside the district's east edge; GCJ-02 moves it ~500 m east, out of the square
+    lon, lat = lonlat(9800, 5000)
+    glon, glat = wgs84_to_gcj02([lon], [lat])
+    sent = lookup(tiny_catalog, tiny_rules, point_query(float(glon[0]), float(glat[0])))
+    assert sent.inside_territory is False
+    assert {v.verdict.value for v in sent.verdicts} == {"outside"}
+    assert any("GCJ-02" in w for w in sent.warnings)
+    declared = lookup(
+        tiny_catalog, tiny_rules, point_query(float(glon[0]), float(glat[0]), crs="GCJ02")
+    )
+    assert declared.inside_territory is True
+    assert not any("GCJ-02" in w for w in declared.warnings)
+    # far outside stays silent: the offset cannot explain it
+    far = at(tiny_catalog, tiny_rules, 15000, 5000)
+    assert not any("GCJ-02" in w for w in far.warnings)
+
+
 def test_unknown_activity(tiny_catalog: Catalog, tiny_rules: RuleTable) -> None:
     with pytest.raises(UnknownActivity, match="allowed: polluting_industry"):
         at(tiny_catalog, tiny_rules, 3500, 6000, activities=["dancing"])
