@@ -1,0 +1,129 @@
+"""Plan targets the coverage and plan indicators are compared with (from the seed plans).
+
+Each :class:`Target` names its indicator, scope (``"national"``, ``"beijing"`` or a district
+adcode), threshold as a fraction (or m²/person), comparator, year and source. Values come
+from ``shared/domain`` (standards.md §B.1 and the district seed notes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+TONGZHOU, PINGGU, MIYUN = "110112", "110117", "110118"
+DISTRICT_NAMES = {TONGZHOU: "通州区", PINGGU: "平谷区", MIYUN: "密云区"}
+TOLERANCE = 1e-9
+"""Absolute tolerance when comparing with a target (float noise, not policy slack)."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """A plan target for one indicator in one scope.
+
+    Attributes
+    ----------
+    indicator
+        ``park_coverage``, ``redline_share``, ``eco_control_share`` or ``park_area_per_person``.
+    scope
+        ``"national"``, ``"beijing"`` or a district adcode (``"110112"``...).
+    value
+        Threshold: a fraction for shares (0.8 = 80 %), m²/person for park area per person.
+    comparator
+        ``">"`` (strictly above) or ``">="``.
+    """
+
+    indicator: str
+    scope: str
+    value: float
+    comparator: str
+    label_zh: str
+    label_en: str
+    year: int | None
+    source: str
+    binding: bool = False
+
+    def met(self, actual: float | None) -> bool | None:
+        """Whether ``actual`` meets the target (``None`` when there is no value)."""
+        if actual is None:
+            return None
+        # tolerance for float noise: a red line sized to exactly 49.72 % must meet 49.72 %
+        if self.comparator == ">":
+            return actual > self.value + TOLERANCE
+        return actual >= self.value - TOLERANCE
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready description."""
+        return {
+            "indicator": self.indicator,
+            "scope": self.scope,
+            "value": self.value,
+            "comparator": self.comparator,
+            "label_zh": self.label_zh,
+            "label_en": self.label_en,
+            "year": self.year,
+            "source": self.source,
+            "binding": self.binding,
+        }
+
+
+TARGETS: tuple[Target, ...] = (
+    Target("park_coverage", "national", 0.80, ">", "公园绿地服务半径覆盖率 > 80 %（强制底线）",
+           "Park service-radius coverage > 80 % (mandatory floor)", None,
+           "GB 55014-2021 §2.1.3", True),
+    Target("park_coverage", "beijing", 0.90, ">=", "公园绿地500米服务半径覆盖率达到90%",
+           "Beijing park 500 m coverage 90 %", 2025, "京政发〔2021〕35号 (seed B:L592)"),
+    Target("park_coverage", TONGZHOU, 0.96, ">=", "通州区公园绿地500米服务半径覆盖率96%",
+           "Tongzhou park 500 m coverage 96 % by 2030", 2030, "通州区十五五规划 (seed A:405-410)"),
+    Target("park_coverage", PINGGU, 0.8766, ">=", "城区公园绿地500米服务半径覆盖率≥87.66%",
+           "Pinggu urban-area park 500 m coverage ≥ 87.66 %", 2025,
+           "京平政发〔2021〕26号 (P:L257)"),
+    Target("redline_share", TONGZHOU, 0.062, ">=", "生态保护红线占国土面积≥6.2%",
+           "Tongzhou red line ≥ 6.2 % of district land", None, "seed A:563", True),
+    Target("redline_share", PINGGU, 0.375, ">=", "生态保护红线区面积比例≥37.5%",
+           "Pinggu red line share ≥ 37.5 %", 2025, "京平政发〔2021〕26号 (P:L255)", True),
+    Target("redline_share", MIYUN, 0.4972, ">=", "生态保护红线占区域面积比例保持稳定(49.72%)",
+           "Miyun red line share kept at 49.72 %", 2025, "密云区十四五规划 (L15, L477-481)", True),
+    Target("eco_control_share", "beijing", 0.75, ">=", "生态控制区面积力争达到市域面积的75%",
+           "Beijing ecological control area 75 %", 2025, "京政发〔2021〕35号 (B:L568)"),
+    Target("eco_control_share", PINGGU, 0.82, ">", "生态控制区面积>82%",
+           "Pinggu ecological control area > 82 %", 2025, "京平政发〔2021〕26号 (P:L259)"),
+    Target("park_area_per_person", "national", 8.0, ">", "人均公园绿地面积>8.0 m²/人（强制底线）",
+           "Park area per person > 8.0 m² (mandatory floor)", None, "GB 55014-2021 §2.1.3", True),
+    Target("park_area_per_person", "beijing", 16.7, ">=", "人均公园绿地面积达到16.7平方米",
+           "Beijing park area per person 16.7 m²", 2025, "京政发〔2021〕35号 (B:L592)"),
+)  # fmt: skip
+
+
+def targets_for(indicator: str, district: str | None = None) -> list[Target]:
+    """Targets of an indicator: national, Beijing, then the district's own (if any).
+
+    ``district`` is an adcode; a 9-digit township code uses its first six digits.
+
+    Examples
+    --------
+    >>> [t.scope for t in targets_for("park_coverage", "110112004")]
+    ['national', 'beijing', '110112']
+    """
+    code = str(district)[:6] if district else None
+    return [
+        t for t in TARGETS if t.indicator == indicator and t.scope in {"national", "beijing", code}
+    ]
+
+
+def headline_target(indicator: str, district: str | None = None) -> Target | None:
+    """The most specific target: the district's own, else Beijing's, else the national one."""
+    found = targets_for(indicator, district)
+    return found[-1] if found else None
+
+
+def compare(targets: list[Target], actual: float | None) -> list[dict[str, Any]]:
+    """Each target with the actual value, whether it is met and the gap (fraction or m²)."""
+    return [
+        {
+            **t.to_dict(),
+            "actual": actual,
+            "met": t.met(actual),
+            "gap": None if actual is None else actual - t.value,
+        }
+        for t in targets
+    ]
