@@ -6,7 +6,10 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from api.jobs import JobRunner
 from geozone.catalog import Catalog
+from geozone.report_store import ReportStore
+from geozone.rules import RuleTable
 from geozone.settings import Settings
 
 
@@ -22,5 +25,26 @@ def get_catalog(request: Request) -> Catalog:
     return catalog
 
 
+def get_rules(request: Request) -> RuleTable:
+    """The rule table of the loaded layer set."""
+    rules: RuleTable = request.app.state.rules
+    return rules
+
+
+def get_reports(request: Request) -> ReportStore:
+    """The SQLite store of answered lookups."""
+    store: ReportStore = request.app.state.reports
+    return store
+
+
+def get_jobs(request: Request) -> JobRunner:
+    """The background batch-job runner."""
+    jobs: JobRunner = request.app.state.jobs
+    return jobs
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]
+RulesDep = Annotated[RuleTable, Depends(get_rules)]
+ReportsDep = Annotated[ReportStore, Depends(get_reports)]
+JobsDep = Annotated[JobRunner, Depends(get_jobs)]

@@ -15,9 +15,12 @@ log = logging.getLogger("api")
 
 
 def error_response(status: int, code: str, message: str, detail: object = None) -> JSONResponse:
-    """A JSON error response in the service's one error shape."""
+    """A JSON error response in the service's one error shape (401s name the Bearer scheme)."""
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse(
-        status_code=status, content={"code": code, "message": message, "detail": detail}
+        status_code=status,
+        content={"code": code, "message": message, "detail": detail},
+        headers=headers,
     )
 
 

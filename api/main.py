@@ -1,4 +1,8 @@
-"""The app factory: ``create_app(settings)``; the layer catalog loads in the lifespan."""
+"""The app factory: ``create_app(settings)``; the layer catalog loads in the lifespan.
+
+Nothing is loaded at import time: ``app`` at the bottom is built for
+``uvicorn api.main:app`` and reads its layers only when the server starts it.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,44 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
+from api.docs import install_docs
 from api.errors import add_exception_handlers
-from api.routes import health
+from api.jobs import JobRunner
+from api.limits import BodySizeLimit
+from api.openapi import install_openapi
+from api.routes import (
+    admin,
+    config,
+    coverage,
+    health,
+    jobs,
+    layers,
+    lookup,
+    meta,
+    ogc,
+    reports,
+    web,
+)
 from geozone import __version__
 from geozone.catalog import load_catalog
+from geozone.report_store import ReportStore
+from geozone.rules import load_rules
 from geozone.settings import Settings
 
 log = logging.getLogger("api")
+
+TAGS = [
+    {"name": "lookup", "description": "Point and parcel compliance lookups with verdicts."},
+    {"name": "jobs", "description": "Large batch lookups as background jobs (file upload)."},
+    {"name": "reports", "description": "Stored lookup answers, citable by report id."},
+    {"name": "rules", "description": "Activities and the rule table behind every verdict."},
+    {"name": "layers", "description": "The loaded layer set and its versions."},
+    {"name": "OGC API Features", "description": "Every layer as OGC API Features (Part 1)."},
+    {"name": "admin", "description": "Layer administration (bearer token)."},
+    {"name": "health", "description": "Service health and versions."},
+]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -30,7 +64,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         catalog = load_catalog(settings.layers_dir)
+        app.state.rules = load_rules(catalog.rules_dir)
         app.state.catalog = catalog
+        app.state.reports = ReportStore(settings.report_store_path)
+        app.state.jobs = JobRunner(settings.jobs_path)
         log.info(
             "loaded layer set %s %s (%d layer versions) in %.2f s",
             catalog.info.id,
@@ -38,18 +75,43 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             len(catalog.all_versions()),
             catalog.load_seconds,
         )
-        yield
+        try:
+            yield
+        finally:
+            app.state.jobs.shutdown()
+            app.state.reports.close()
 
     app = FastAPI(
         title="geozone",
         version=__version__,
         description=(
             "Ecological zoning lookups with verdicts and legal citations, OGC API Features "
-            "for every layer, and park service-radius coverage. Units are metres in EPSG:4548."
+            "for every layer, and park service-radius coverage. Units are metres in EPSG:4548. "
+            "Errors are JSON `{code, message, detail}`. The shipped layers are SYNTHETIC demo "
+            "data drawn on real district outlines."
         ),
         lifespan=lifespan,
+        openapi_tags=TAGS,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     add_exception_handlers(app)
-    app.include_router(health.router)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["*"],
+        )
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    for module in (health, config, meta, layers, lookup, jobs, reports, coverage, ogc, admin):
+        app.include_router(module.router)
+    app.include_router(web.router)
+    install_openapi(app)
+    install_docs(app)
+    web.mount_static(app)
     return app
+
+
+app = create_app()

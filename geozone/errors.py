@@ -137,3 +137,17 @@ class Forbidden(GeozoneError):
 
     status = 403
     code = "forbidden"
+
+
+class JobNotFound(GeozoneError):
+    """No batch job with that id."""
+
+    status = 404
+    code = "job_not_found"
+
+
+class JobNotReady(GeozoneError):
+    """A batch job's result was asked for before the job finished."""
+
+    status = 409
+    code = "job_not_ready"

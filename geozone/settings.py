@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     report_store: Path | None = Field(
         None, description="SQLite file of answered lookups; default var/reports.sqlite"
     )
+    jobs_dir: Path | None = Field(
+        None, description="Folder of batch-job uploads and results; default var/jobs beside the store"
+    )
     max_body_bytes: int = Field(5_000_000, ge=1_000)
     basemap_url: str | None = Field(
         None, description="Optional XYZ tile URL for the web map; the map works without it."
@@ -73,3 +76,8 @@ class Settings(BaseSettings):
     def report_store_path(self) -> Path:
         """Where the SQLite report store lives."""
         return self.report_store or (REPO_ROOT / "var" / "reports.sqlite")
+
+    @property
+    def jobs_path(self) -> Path:
+        """Where batch jobs keep their uploads and results."""
+        return self.jobs_dir or (self.report_store_path.parent / "jobs")

@@ -1,0 +1,373 @@
+"""OGC API Features (Part 1: core, GeoJSON, OpenAPI 3.0) documents built from a catalog.
+
+Collections
+-----------
+Each layer is published twice over:
+
+* ``<layer_id>`` (e.g. ``redline``): the layer *as in force*. Without ``datetime`` its
+  items are the version in force today; ``datetime=2021-06-01`` selects the version in
+  force on that date, an interval ``a/b`` the latest version in force at some time
+  within it. Only layers with a version in force today are listed, but any known
+  layer id resolves.
+* ``<layer_id>__<version>`` (e.g. ``redline__2021``): one fixed version. The manifest's
+  ``"<id>@<version>"`` keys are not used as collection ids because ``@`` in a path
+  segment trips some clients; characters outside ``[A-Za-z0-9._-]`` in a version label
+  become ``-``. ``<layer_id>@<version>`` is still accepted as an alias.
+
+Geometries are WGS84 longitude/latitude (CRS84); this module is framework-free so the
+same documents can be produced without the HTTP service.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry import mapping
+
+from geozone.catalog import Catalog, LayerVersion
+from geozone.errors import FeatureNotFound, InvalidDate, InvalidInput, LayerNotFound
+from geozone.vocab import get_class
+
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+GREGORIAN = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
+CONFORMANCE = [
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+]
+GEOJSON = "application/geo+json"
+JSON = "application/json"
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 10_000
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+
+
+def version_collection_id(lv: LayerVersion) -> str:
+    """The URL-safe collection id of one layer version, ``<layer_id>__<version>``."""
+    return f"{lv.id}__{_UNSAFE.sub('-', lv.version)}"
+
+
+@dataclass(frozen=True)
+class Collection:
+    """A resolved collection: a layer (as in force) or one fixed version of it."""
+
+    id: str
+    layer_id: str
+    fixed: LayerVersion | None  # None: the layer as in force (datetime selects a version)
+
+    def versions(self, catalog: Catalog) -> list[LayerVersion]:
+        """The versions this collection may serve."""
+        return [self.fixed] if self.fixed else catalog.versions_of(self.layer_id)
+
+
+def resolve(catalog: Catalog, collection_id: str) -> Collection:
+    """Resolve a collection id (layer id, ``id__version`` or ``id@version``).
+
+    Raises
+    ------
+    LayerNotFound
+        Naming the id and the known collection ids.
+    """
+    if collection_id in catalog.versions:
+        return Collection(collection_id, collection_id, None)
+    for lv in catalog.all_versions():
+        if collection_id in (version_collection_id(lv), lv.key):
+            return Collection(collection_id, lv.id, lv)
+    raise LayerNotFound(
+        f"no collection {collection_id!r}",
+        {"collection_id": collection_id, "known": collection_ids(catalog)},
+    )
+
+
+def collection_ids(catalog: Catalog, today: date | None = None) -> list[str]:
+    """Listed collection ids: layers in force today, then every fixed version."""
+    on = today or date.today()
+    current = [i for i in catalog.layer_ids() if catalog.in_force(i, on) is not None]
+    return current + [version_collection_id(v) for v in catalog.all_versions()]
+
+
+# --- datetime ------------------------------------------------------------------------
+
+
+def _parse_instant(text: str) -> date | None:
+    text = text.strip()
+    if text in ("", ".."):
+        return None
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text)
+        return datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00")).date()
+    except ValueError:
+        raise InvalidDate(
+            f"datetime {text!r} is not an RFC 3339 date or date-time",
+            {"parameter": "datetime", "value": text},
+        ) from None
+
+
+def parse_datetime(value: str | None) -> tuple[date | None, date | None] | None:
+    """Parse an OGC ``datetime`` value: an instant or an interval ``start/end`` (``..`` open).
+
+    Returns ``None`` when absent, else ``(start, end)`` (equal for an instant; ``None``
+    for an open end).
+
+    Raises
+    ------
+    InvalidDate
+        When a part is not an RFC 3339 date or date-time, or the interval is reversed.
+    """
+    if value is None or value.strip() == "":
+        return None
+    if "/" in value:
+        first, _, second = value.partition("/")
+        start, end = _parse_instant(first), _parse_instant(second)
+        if start is not None and end is not None and end < start:
+            raise InvalidDate(
+                f"datetime interval {value!r} ends before it starts",
+                {"parameter": "datetime", "value": value},
+            )
+        return start, end
+    instant = _parse_instant(value)
+    if instant is None:
+        raise InvalidDate(
+            "datetime '..' needs an interval such as '2020-01-01/..'",
+            {"parameter": "datetime", "value": value},
+        )
+    return instant, instant
+
+
+def _overlaps(lv: LayerVersion, start: date | None, end: date | None) -> bool:
+    e = lv.entry
+    if end is not None and e.valid_from > end:
+        return False
+    return not (start is not None and e.valid_to is not None and e.valid_to < start)
+
+
+def select_version(
+    catalog: Catalog,
+    collection: Collection,
+    when: tuple[date | None, date | None] | None,
+    today: date | None = None,
+) -> LayerVersion | None:
+    """The version a request serves: fixed, in force on the instant, or latest in the interval."""
+    if when is None:
+        if collection.fixed is not None:
+            return collection.fixed
+        return catalog.in_force(collection.layer_id, today or date.today())
+    start, end = when
+    if collection.fixed is None and start is not None and start == end:
+        return catalog.in_force(collection.layer_id, start)
+    candidates = [v for v in collection.versions(catalog) if _overlaps(v, start, end)]
+    return max(candidates, key=lambda v: v.entry.valid_from) if candidates else None
+
+
+# --- bbox ----------------------------------------------------------------------------
+
+
+def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
+    """Parse ``bbox=minLon,minLat,maxLon,maxLat`` (CRS84; 6 numbers: heights ignored).
+
+    Raises
+    ------
+    InvalidInput
+        When it is not 4 or 6 finite numbers with min <= max and latitudes in range.
+    """
+    if value is None or value.strip() == "":
+        return None
+    try:
+        nums = [float(p) for p in value.split(",")]
+    except ValueError:
+        raise InvalidInput(
+            f"bbox {value!r} is not a comma-separated list of numbers", {"parameter": "bbox"}
+        ) from None
+    if len(nums) == 6:
+        nums = [nums[0], nums[1], nums[3], nums[4]]
+    if len(nums) != 4 or not all(math.isfinite(n) for n in nums):
+        raise InvalidInput(
+            f"bbox {value!r} needs 4 numbers: minLon,minLat,maxLon,maxLat", {"parameter": "bbox"}
+        )
+    x0, y0, x1, y1 = nums
+    if y0 > y1 or not (-90 <= y0 <= 90 and -90 <= y1 <= 90):
+        raise InvalidInput(
+            f"bbox {value!r}: latitudes must be within [-90, 90] with minLat <= maxLat",
+            {"parameter": "bbox"},
+        )
+    if x0 > x1:
+        raise InvalidInput(
+            f"bbox {value!r}: minLon > maxLon (boxes across the antimeridian are not served)",
+            {"parameter": "bbox"},
+        )
+    return x0, y0, x1, y1
+
+
+# --- documents -----------------------------------------------------------------------
+
+
+def _rfc3339(d: date | None) -> str | None:
+    return f"{d.isoformat()}T00:00:00Z" if d else None
+
+
+def _bbox_of(versions: list[LayerVersion]) -> list[float]:
+    boxes = [v.frame_wgs84.total_bounds for v in versions if len(v.frame_wgs84)]
+    if not boxes:
+        return [-180.0, -90.0, 180.0, 90.0]
+    arr = np.vstack(boxes)
+    return [
+        round(float(arr[:, 0].min()), 7),
+        round(float(arr[:, 1].min()), 7),
+        round(float(arr[:, 2].max()), 7),
+        round(float(arr[:, 3].max()), 7),
+    ]
+
+
+def collection_doc(
+    catalog: Catalog, collection: Collection, base: str, today: date | None = None
+) -> dict[str, Any]:
+    """The ``/collections/{id}`` document: title, extent, CRS, links.
+
+    ``base`` is the absolute URL of the OGC root (e.g. ``http://host/ogc``).
+    """
+    versions = collection.versions(catalog)
+    first = versions[0].entry
+    current = select_version(catalog, collection, None, today)
+    synthetic = any(v.entry.synthetic for v in versions)
+    tag = " (synthetic demo data)" if synthetic else ""
+    if collection.fixed is not None:
+        label = f"version {collection.fixed.version}"
+    elif current is not None:
+        label = f"as in force; today version {current.version}"
+    else:
+        label = "as in force; no version in force today"
+    starts = [v.entry.valid_from for v in versions]
+    ends = [v.entry.valid_to for v in versions]
+    end = None if any(e is None for e in ends) else max(e for e in ends if e is not None)
+    url = f"{base}/collections/{collection.id}"
+    return {
+        "id": collection.id,
+        "title": f"{first.title_en} / {first.title_zh}, {label}{tag}",
+        "description": (
+            f"Layer {collection.layer_id!r} (kind {first.kind.value}), {label}. "
+            + ("SYNTHETIC demo data, not an official boundary. " if synthetic else "")
+            + "Versions: "
+            + ", ".join(
+                f"{v.version} ({v.entry.valid_from}..{v.entry.valid_to or ''})" for v in versions
+            )
+        ),
+        "itemType": "feature",
+        "crs": [CRS84],
+        "storageCrs": CRS84,
+        "extent": {
+            "spatial": {"bbox": [_bbox_of(versions)], "crs": CRS84},
+            "temporal": {"interval": [[_rfc3339(min(starts)), _rfc3339(end)]], "trs": GREGORIAN},
+        },
+        "layer_id": collection.layer_id,
+        "layer_kind": first.kind.value,
+        "version": collection.fixed.version if collection.fixed else None,
+        "version_in_force_today": current.version if current else None,
+        "synthetic": synthetic,
+        "links": [
+            {"href": url, "rel": "self", "type": JSON, "title": "this collection"},
+            {"href": f"{url}/items", "rel": "items", "type": GEOJSON, "title": "features"},
+        ],
+    }
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready Python value from a pandas/numpy cell."""
+    if value is None:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, pd.Timestamp | datetime | date):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.hex()
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def _class_names(lv: LayerVersion, code: object) -> tuple[str | None, str | None]:
+    if code is None:
+        return None, None
+    try:
+        zc = get_class(lv.kind, str(code))
+    except Exception:  # an unknown class stays raw; the validator reports it
+        return None, None
+    return zc.zh, zc.en
+
+
+def feature(lv: LayerVersion, row: int) -> dict[str, Any]:
+    """One feature of a layer version as a GeoJSON Feature in WGS84.
+
+    Properties: ``zone_class`` (code), ``class_zh``, ``class_en``, ``name``,
+    ``synthetic``, ``layer_id``, ``layer_version``, ``layer_kind``, then the file's
+    other attributes.
+    """
+    frame = lv.frame_wgs84
+    record = frame.iloc[row]
+    geom = record.geometry
+    zh, en = _class_names(lv, record["zone_class"])
+    props: dict[str, Any] = {
+        "feature_id": _plain(record["feature_id"]),
+        "zone_class": _plain(record["zone_class"]),
+        "class_zh": zh,
+        "class_en": en,
+        "name": _plain(record["name"]),
+        "synthetic": bool(record["synthetic"]),
+        "layer_id": lv.id,
+        "layer_version": lv.version,
+        "layer_kind": lv.kind.value,
+    }
+    for column in frame.columns:
+        if column not in props and column != frame.geometry.name:
+            props[str(column)] = _plain(record[column])
+    return {
+        "type": "Feature",
+        "id": props["feature_id"],
+        "geometry": mapping(geom) if geom is not None and not geom.is_empty else None,
+        "properties": props,
+    }
+
+
+def matching_rows(lv: LayerVersion, bbox: tuple[float, float, float, float] | None) -> list[int]:
+    """Row positions of features intersecting ``bbox`` (all rows when ``None``), in file order."""
+    if bbox is None:
+        return list(range(len(lv.frame_wgs84)))
+    box = shapely.box(*bbox)
+    hits = lv.frame_wgs84.sindex.query(box, predicate="intersects")
+    return sorted(int(i) for i in hits)
+
+
+def find_feature(lv: LayerVersion, feature_id: str) -> int:
+    """Row position of a feature by id.
+
+    Raises
+    ------
+    FeatureNotFound
+        Naming the layer version and the id.
+    """
+    ids = lv.frame_wgs84["feature_id"].astype(str).to_numpy()
+    found = np.flatnonzero(ids == feature_id)
+    if len(found) == 0:
+        raise FeatureNotFound(
+            f"layer {lv.key} has no feature {feature_id!r}",
+            {"layer": lv.key, "feature_id": feature_id},
+        )
+    return int(found[0])
+
+
+def now_rfc3339() -> str:
+    """The current UTC time, RFC 3339, for ``timeStamp``."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")

@@ -1,0 +1,198 @@
+"""``GET/POST /api/v1/coverage``: park service-radius coverage, the core's JSON verbatim.
+
+The answer is :meth:`geozone.coverage.result.CoverageResult.to_dict`, the same JSON as
+``geozone coverage --json``. Layer-set runs are cached in memory per (layer-set hash,
+arguments) on ``app.state``; ad-hoc runs on posted GeoJSON are not cached.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from datetime import date
+from typing import Annotated, Any, Literal
+
+import numpy as np
+import shapely
+from fastapi import APIRouter, Body, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.deps import CatalogDep, SettingsDep
+from geozone.catalog import Catalog
+from geozone.coverage.catalog import coverage_for_catalog
+from geozone.coverage.io import read_vector
+from geozone.coverage.metric import park_coverage, residential_class_codes
+from geozone.coverage.presets import PRESETS
+from geozone.coverage.result import CoverageResult
+from geozone.errors import InvalidInput, QueryTooLarge
+from geozone.settings import Settings
+
+router = APIRouter(prefix="/api/v1", tags=["coverage"])
+
+CACHE_SIZE = 32
+FEATURES_FACTOR = 10
+"""A posted FeatureCollection may hold ``max_batch_features × 10`` features."""
+VERTICES_FACTOR = 20
+"""All posted geometries together may hold ``max_vertices × 20`` vertices."""
+
+_lock = threading.Lock()
+
+
+class CoverageBody(BaseModel):
+    """Coverage request: a district of the layer set, or your own GeoJSON layers."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    district: str | None = Field(None, description="Adcode or name, e.g. 110112 or 通州区.")
+    preset: str | None = Field(None, description=f"One of {sorted(PRESETS)}.")
+    by: Literal["township", "district"] | None = "township"
+    extent: Literal["urban", "district"] | dict[str, Any] | None = Field(
+        None, description="urban | district (layer set), or a GeoJSON extent (ad hoc)."
+    )
+    residential_classes: list[str] | str | None = None
+    include_geometry: bool = False
+    as_of: date | None = None
+    crs: str | None = Field(None, description="CRS of posted GeoJSON (default WGS84).")
+    parks: dict[str, Any] | None = Field(
+        None, description="Park FeatureCollection: ad hoc with residential, else added "
+        "to the district's parks as candidates (what-if)."
+    )  # fmt: skip
+    residential: dict[str, Any] | None = None
+    units: dict[str, Any] | None = Field(None, description="Ad hoc: unit FeatureCollection.")
+
+
+def _preset(name: str | None, settings: Settings) -> str:
+    chosen = (name or settings.coverage.default_preset).strip().casefold()
+    if chosen not in PRESETS:
+        raise InvalidInput(
+            f"unknown preset {name!r}; use one of {sorted(PRESETS)}",
+            {"preset": name, "allowed": sorted(PRESETS)},
+        )
+    return chosen
+
+
+def _check_size(name: str, obj: dict[str, Any], settings: Settings, budget: list[int]) -> None:
+    """Refuse FeatureCollections beyond the feature and (shared) vertex limits."""
+    features = obj.get("features") if obj.get("type") == "FeatureCollection" else [obj]
+    if not isinstance(features, list):
+        raise InvalidInput(f"{name}: features must be a list")
+    limit = settings.query.max_batch_features * FEATURES_FACTOR
+    if len(features) > limit:
+        raise QueryTooLarge(f"{name}: {len(features)} features (limit {limit})")
+    vertices = 0
+    stack: list[Any] = [f.get("geometry", f) if isinstance(f, dict) else f for f in features]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.append(item.get("coordinates"))
+        elif isinstance(item, list) and item and isinstance(item[0], (int, float)):
+            vertices += 1
+        elif isinstance(item, list):
+            stack.extend(item)
+    budget[0] -= vertices
+    if budget[0] < 0:
+        total = settings.query.max_vertices * VERTICES_FACTOR
+        raise QueryTooLarge(f"posted geometries exceed {total} vertices in all")
+
+
+def _cached(request: Request, key: tuple[Any, ...], run: Any) -> CoverageResult:
+    cache: OrderedDict[tuple[Any, ...], CoverageResult] | None = getattr(
+        request.app.state, "coverage_cache", None
+    )
+    if cache is None:
+        cache = OrderedDict()
+        request.app.state.coverage_cache = cache
+    with _lock:
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
+    result: CoverageResult = run()
+    with _lock:
+        cache[key] = result
+        while len(cache) > CACHE_SIZE:
+            cache.popitem(last=False)
+    return result
+
+
+def run_coverage(
+    request: Request, catalog: Catalog, settings: Settings, body: CoverageBody
+) -> dict[str, Any]:
+    """Run a coverage request (layer-set district, what-if, or ad hoc) and return its JSON."""
+    preset = _preset(body.preset, settings)
+    classes = residential_class_codes(
+        body.residential_classes or settings.coverage.residential_classes
+    )
+    budget = [settings.query.max_vertices * VERTICES_FACTOR]
+    for name in ("parks", "residential", "units"):
+        obj = getattr(body, name)
+        if obj is not None:
+            _check_size(name, obj, settings, budget)
+    if isinstance(body.extent, dict):
+        _check_size("extent", body.extent, settings, budget)
+    if body.residential is not None:
+        if body.parks is None:
+            raise InvalidInput("ad-hoc coverage needs both parks and residential")
+        result = park_coverage(
+            body.parks, body.residential,
+            extent=body.extent if isinstance(body.extent, dict) else None,
+            preset=preset, by=body.units, residential_classes=classes, crs=body.crs,
+        )  # fmt: skip
+        return result.to_dict(include_geometry=body.include_geometry)
+    if not body.district:
+        raise InvalidInput("give a district, or parks and residential GeoJSON")
+    if isinstance(body.extent, dict):
+        raise InvalidInput("a GeoJSON extent needs posted parks and residential")
+    extent = body.extent or "urban"
+    if body.parks is not None:
+        candidates = read_vector(body.parks, crs=body.crs, what="parks")
+        geoms = np.asarray(candidates.geometry.values, dtype=object)
+        if len(geoms) and not shapely.is_valid(geoms).all():
+            raise InvalidInput("parks: invalid polygon")
+        result = coverage_for_catalog(
+            catalog, body.district, preset=preset, by=body.by, as_of=body.as_of,
+            extent=extent, residential_classes=classes, extra_parks=candidates,
+        )  # fmt: skip
+        return result.to_dict(include_geometry=body.include_geometry)
+    key = (catalog.hash, body.district, preset, body.by, extent, classes,
+           body.as_of or date.today())  # fmt: skip
+    result = _cached(
+        request, key,
+        lambda: coverage_for_catalog(
+            catalog, body.district or "", preset=preset, by=body.by, as_of=body.as_of,
+            extent=extent, residential_classes=classes,
+        ),
+    )  # fmt: skip
+    return result.to_dict(include_geometry=body.include_geometry)
+
+
+@router.get("/coverage", summary="Park service-radius coverage of a district")
+def get_coverage(
+    request: Request,
+    catalog: CatalogDep,
+    settings: SettingsDep,
+    district: Annotated[str, Query(description="Adcode or name, e.g. 110112 or 通州区")],
+    preset: Annotated[str | None, Query(description=f"One of {sorted(PRESETS)}")] = None,
+    by: Annotated[Literal["township", "district", "none"], Query()] = "township",
+    extent: Annotated[Literal["urban", "district"], Query()] = "urban",
+    residential_classes: Annotated[str | None, Query(description="e.g. 0701,0703")] = None,
+    include_geometry: bool = False,
+    as_of: date | None = None,
+) -> dict[str, Any]:
+    """Coverage of one district of the loaded layer set (same JSON as the POST)."""
+    body = CoverageBody(
+        district=district, preset=preset, by=None if by == "none" else by, extent=extent,
+        residential_classes=residential_classes, include_geometry=include_geometry,
+        as_of=as_of,
+    )  # fmt: skip
+    return run_coverage(request, catalog, settings, body)
+
+
+@router.post("/coverage", summary="Park service-radius coverage (district, what-if or ad hoc)")
+def post_coverage(
+    request: Request,
+    catalog: CatalogDep,
+    settings: SettingsDep,
+    body: Annotated[CoverageBody, Body()],
+) -> dict[str, Any]:
+    """Coverage of a district, with candidate parks (what-if), or of posted GeoJSON layers."""
+    return run_coverage(request, catalog, settings, body)

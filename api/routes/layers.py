@@ -1,0 +1,103 @@
+"""``GET /api/v1/layers`` and ``/api/v1/layers/{layer_id}``: the loaded layer set."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from api.deps import CatalogDep
+from geozone.catalog import Catalog
+from geozone.query import parse_as_of
+
+router = APIRouter(prefix="/api/v1", tags=["layers"])
+
+_AS_OF = Annotated[
+    str | None,
+    Query(
+        description="Mark the versions in force on this date (YYYY-MM-DD); default today.",
+        openapi_examples={"today": {"value": "2026-11-25"}},
+    ),
+]
+
+_LAYER_EXAMPLE = {
+    "id": "redline",
+    "kind": "redline",
+    "title_zh": "生态保护红线",
+    "title_en": "Ecological protection red line",
+    "synthetic": True,
+    "in_force": "2021",
+    "versions": [
+        {
+            "version": "2021",
+            "key": "redline@2021",
+            "valid_from": "2021-01-01",
+            "valid_to": None,
+            "feature_count": 12,
+            "synthetic": True,
+            "in_force": True,
+        }
+    ],
+}
+
+
+def _layer(catalog: Catalog, layer_id: str, on: date) -> dict[str, Any]:
+    versions = catalog.versions_of(layer_id)
+    current = catalog.in_force(layer_id, on)
+    last = versions[-1].entry
+    return {
+        "id": layer_id,
+        "kind": last.kind.value,
+        "title_zh": last.title_zh,
+        "title_en": last.title_en,
+        "synthetic": any(v.entry.synthetic for v in versions),
+        "in_force": current.version if current else None,
+        "versions": [
+            {
+                **{k: v.summary()[k] for k in ("version", "key", "valid_from", "valid_to")},
+                "feature_count": v.feature_count,
+                "synthetic": v.entry.synthetic,
+                "in_force": v is current,
+                "source": v.entry.source,
+                "licence": v.entry.licence,
+                "source_crs": v.entry.source_crs,
+                "sha256": v.sha256,
+                "warnings": list(v.warnings),
+            }
+            for v in versions
+        ],
+    }
+
+
+@router.get(
+    "/layers",
+    summary="Every layer with its versions, validity dates, feature counts, synthetic flag",
+    responses={200: {"content": {"application/json": {"example": {"layers": [_LAYER_EXAMPLE]}}}}},
+)
+def list_layers(catalog: CatalogDep, as_of: _AS_OF = None) -> dict[str, Any]:
+    """List the layer set and each layer's versions; ``in_force`` marks the ones for ``as_of``."""
+    on = parse_as_of(as_of)
+    info = catalog.info
+    return {
+        "layerset": {
+            "id": info.id,
+            "version": info.version,
+            "title_zh": info.title_zh,
+            "title_en": info.title_en,
+            "hash": catalog.hash,
+            "synthetic": catalog.synthetic,
+        },
+        "as_of": on.isoformat(),
+        "layers": [_layer(catalog, layer_id, on) for layer_id in catalog.layer_ids()],
+    }
+
+
+@router.get(
+    "/layers/{layer_id}",
+    summary="One layer with its versions",
+    responses={200: {"content": {"application/json": {"example": _LAYER_EXAMPLE}}}},
+)
+def get_layer(layer_id: str, catalog: CatalogDep, as_of: _AS_OF = None) -> dict[str, Any]:
+    """One layer's versions; 404 ``layer_not_found`` for an unknown id."""
+    return _layer(catalog, layer_id, parse_as_of(as_of))

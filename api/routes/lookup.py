@@ -1,0 +1,264 @@
+"""``GET/POST /api/v1/lookup``: verdicts for a point or a parcel, the engine's JSON verbatim.
+
+The body is :meth:`geozone.lookup.LookupResult.to_json`, so an API answer is byte for
+byte the CLI's ``geozone lookup --json``. Every answer is stored in the report store
+under its ``report_id`` (``GET /api/v1/reports/{report_id}``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.deps import CatalogDep, ReportsDep, RulesDep, SettingsDep
+from geozone.catalog import Catalog
+from geozone.errors import InvalidGeoJSON
+from geozone.lookup import lookup
+from geozone.query import Query as LookupQuery
+from geozone.query import geojson_query, point_query
+from geozone.report_store import ReportStore
+from geozone.rules import RuleTable
+
+router = APIRouter(prefix="/api/v1", tags=["lookup"])
+
+JSON = "application/json"
+
+_ANSWER_EXAMPLE: dict[str, Any] = {
+    "report_id": "3f1c2a9d0b7e4c6a8d5f1e2b3c4d5e6f",
+    "geozone_version": "0.1.0",
+    "query": {
+        "type": "point",
+        "geometry": {"type": "Point", "coordinates": [116.95, 40.45]},
+        "crs": "EPSG:4326",
+        "as_of": "2026-11-25",
+        "tolerance_m": 5.0,
+        "activities": ["general_industry"],
+        "area_m2": None,
+    },
+    "as_of": "2026-11-25",
+    "layerset": {"id": "beijing-demo", "version": "2026.11", "hash": "0123456789abcdef"},
+    "rules_version": "2026.11-demo",
+    "layers": [
+        {
+            "id": "redline",
+            "version": "2021",
+            "key": "redline@2021",
+            "kind": "redline",
+            "synthetic": True,
+        }
+    ],
+    "synthetic": True,
+    "inside_territory": True,
+    "admin": {"district": {"code": "110118", "name": "密云区"}, "township": None},
+    "hits": [],
+    "verdicts": [
+        {
+            "activity": "general_industry",
+            "activity_zh": "一般工业项目",
+            "activity_en": "General industry",
+            "verdict": "prohibited",
+            "rule_id": "redline.core.*",
+            "citation": {
+                "document": "生态保护红线管理办法",
+                "article": "第十条",
+                "url": None,
+                "confidence": "verify",
+            },
+            "condition_zh": "…",
+            "condition_en": "…",
+            "decided_by": {
+                "layer_id": "redline",
+                "feature_id": "RL-001",
+                "zone_class": "core",
+                "class_zh": "核心保护区",
+                "class_en": "Core protection area",
+            },
+        }
+    ],
+    "warnings": [],
+}
+
+ANSWER_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The lookup answer (the shared JSON of `geozone lookup --json`).",
+        "content": {JSON: {"example": _ANSWER_EXAMPLE}},
+    },
+    413: {"description": "Too many vertices, or the body is over the size limit."},
+    422: {"description": "Bad input: GeoJSON, geometry, CRS, activity, date, tolerance."},
+}
+
+
+class LookupRequest(BaseModel):
+    """A parcel or point lookup. Give ``geometry`` or ``feature``, not both."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "geometry": {
+                        "type": "Polygon",
+                        "coordinates": [
+                            [
+                                [116.95, 40.45],
+                                [116.96, 40.45],
+                                [116.96, 40.46],
+                                [116.95, 40.46],
+                                [116.95, 40.45],
+                            ]
+                        ],
+                    },
+                    "activities": ["general_industry", "urban_housing"],
+                    "as_of": "2026-11-25",
+                    "tolerance_m": 5,
+                }
+            ]
+        },
+    )
+
+    geometry: dict[str, Any] | None = Field(
+        None, description="GeoJSON Point, Polygon or MultiPolygon geometry."
+    )
+    feature: dict[str, Any] | None = Field(
+        None, description="A GeoJSON Feature (or a FeatureCollection holding one Feature)."
+    )
+    activity: str | None = Field(
+        None, description="One activity code (or a comma-separated list); default all."
+    )
+    activities: list[str] | None = Field(None, description="Activity codes; default all.")
+    as_of: str | None = Field(
+        None, description="Date (YYYY-MM-DD) whose layer versions answer; default today."
+    )
+    crs: str | None = Field(
+        None, description="CRS of the coordinates: EPSG code, CGCS2000, GCJ02, BD09; default WGS84."
+    )
+    tolerance_m: float | None = Field(
+        None, description="Boundary tolerance in metres (EPSG:4548); default from settings."
+    )
+    repair: bool = Field(
+        False, description="Repair an invalid polygon (e.g. a bow-tie) instead of refusing it."
+    )
+
+    def requested_activities(self) -> list[str]:
+        """``activity`` and ``activities`` together, in order."""
+        out: list[str] = []
+        if self.activity:
+            out.extend(a.strip() for a in self.activity.split(",") if a.strip())
+        out.extend(self.activities or [])
+        return out
+
+
+def answer(catalog: Catalog, rules: RuleTable, reports: ReportStore, query: LookupQuery) -> str:
+    """Run a lookup, store the answer and return its JSON text."""
+    text = lookup(catalog, rules, query).to_json()
+    reports.save(text, source="api")
+    return text
+
+
+@router.get(
+    "/lookup",
+    summary="Verdicts for a point",
+    response_class=Response,
+    responses=ANSWER_RESPONSES,
+)
+def lookup_point(
+    catalog: CatalogDep,
+    rules: RulesDep,
+    reports: ReportsDep,
+    settings: SettingsDep,
+    lon: Annotated[
+        float,
+        Query(
+            description="Longitude (or easting when `crs` is projected).",
+            openapi_examples={"Miyun": {"value": 116.95}},
+        ),
+    ],
+    lat: Annotated[
+        float,
+        Query(
+            description="Latitude (or northing when `crs` is projected).",
+            openapi_examples={"Miyun": {"value": 40.45}},
+        ),
+    ],
+    activity: Annotated[
+        str | None,
+        Query(
+            description="Activity code or comma-separated codes; default all.",
+            openapi_examples={"industry": {"value": "general_industry"}},
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        Query(
+            description="Date (YYYY-MM-DD) whose layer versions answer; default today.",
+            openapi_examples={"date": {"value": "2026-11-25"}},
+        ),
+    ] = None,
+    tolerance_m: Annotated[
+        float | None,
+        Query(
+            description="Boundary tolerance in metres; default from settings.",
+            openapi_examples={"5 m": {"value": 5}},
+        ),
+    ] = None,
+    crs: Annotated[
+        str | None,
+        Query(
+            description="CRS of lon/lat: EPSG code, CGCS2000, GCJ02, BD09; default WGS84.",
+            openapi_examples={"WGS84": {"value": "EPSG:4326"}, "Amap": {"value": "GCJ02"}},
+        ),
+    ] = None,
+) -> Response:
+    """Zones covering the point (or within tolerance), their rules, a verdict per activity.
+
+    Each verdict names the deciding zone and its legal citation.
+    """
+    query = point_query(
+        lon,
+        lat,
+        crs=crs,
+        activities=activity or (),
+        as_of=as_of,
+        tolerance_m=tolerance_m,
+        settings=settings.query,
+    )
+    return Response(answer(catalog, rules, reports, query), media_type=JSON)
+
+
+@router.post(
+    "/lookup",
+    summary="Verdicts for a parcel (or a point) given as GeoJSON",
+    response_class=Response,
+    responses=ANSWER_RESPONSES,
+)
+def lookup_geometry(
+    catalog: CatalogDep,
+    rules: RulesDep,
+    reports: ReportsDep,
+    settings: SettingsDep,
+    body: Annotated[LookupRequest, Body()],
+) -> Response:
+    """Zones a parcel overlaps or comes within tolerance of, their rules, verdicts.
+
+    Overlap area and share are in m², measured in EPSG:4548.
+    """
+    if (body.geometry is None) == (body.feature is None):
+        raise InvalidGeoJSON(
+            "give exactly one of 'geometry' (a GeoJSON geometry) or 'feature' (a GeoJSON Feature)",
+            {"fields": ["geometry", "feature"]},
+        )
+    obj = body.geometry if body.geometry is not None else body.feature
+    assert obj is not None
+    query = geojson_query(
+        obj,
+        crs=body.crs,
+        activities=body.requested_activities(),
+        as_of=body.as_of,
+        tolerance_m=body.tolerance_m,
+        repair=body.repair,
+        settings=settings.query,
+    )
+    return Response(answer(catalog, rules, reports, query), media_type=JSON)

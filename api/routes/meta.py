@@ -1,0 +1,73 @@
+"""``GET /api/v1/activities`` and ``GET /api/v1/rules``: the rule table behind every verdict."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from api.deps import RulesDep
+
+router = APIRouter(prefix="/api/v1", tags=["rules"])
+
+_ACTIVITY_EXAMPLE = {
+    "code": "urban_housing",
+    "zh": "城镇住宅建设",
+    "en": "Urban housing development",
+    "description_zh": "新建、改建、扩建城镇商品住宅、保障房等居住项目",
+    "description_en": "New, rebuilt or expanded urban residential projects",
+}
+
+
+@router.get(
+    "/activities",
+    summary="Activities a lookup can be asked about",
+    responses={
+        200: {
+            "content": {
+                "application/json": {
+                    "example": {"rules_version": "2026.11-demo", "activities": [_ACTIVITY_EXAMPLE]}
+                }
+            }
+        }
+    },
+)
+def activities(rules: RulesDep) -> dict[str, Any]:
+    """The activity vocabulary (codes with zh/en names and descriptions), in table order."""
+    return {
+        "rules_version": rules.version,
+        "activities": [a.to_dict() for a in rules.activities.values()],
+    }
+
+
+@router.get("/rules", summary="The rule table: every rule with its verdict and legal citation")
+def rules_table(
+    rules: RulesDep,
+    kind: Annotated[
+        str | None,
+        Query(
+            description="Only rules of this zone layer kind, defaults expanded per activity.",
+            openapi_examples={"water": {"value": "water_protection"}},
+        ),
+    ] = None,
+    activity: Annotated[
+        str | None,
+        Query(
+            description="Only rules for this activity code, defaults expanded per class.",
+            openapi_examples={"housing": {"value": "urban_housing"}},
+        ),
+    ] = None,
+) -> dict[str, Any]:
+    """The rule rows as written (class defaults keep activity ``*``).
+
+    With ``kind`` or ``activity``: the effective rule of each (kind, class, activity).
+    """
+    if kind is None and activity is None:
+        return rules.to_dict()
+    resolved = rules.resolved(kind=kind, activity=activity)
+    return {
+        "version": rules.version,
+        "hash": rules.hash,
+        "activities": [a.to_dict() for a in rules.activities.values()],
+        "rules": [r.to_dict() for r in resolved],
+    }

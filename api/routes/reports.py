@@ -1,0 +1,93 @@
+"""``GET /api/v1/reports/{report_id}``: a stored lookup answer, as JSON or a printable page.
+
+JSON returns the answer exactly as it was served (the stored text), so a cited report id
+fetches byte-identical data later. ``?format=html`` (or ``/html``) renders a map-free A4
+page with the verdicts, citations, hits, layer versions, date, id and permalink.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from api.deps import ReportsDep
+from geozone.report_store import StoredReport
+
+router = APIRouter(prefix="/api/v1", tags=["reports"])
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+_env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
+
+VERDICT_ZH = {
+    "prohibited": "禁止",
+    "conditional": "有条件允许",
+    "permitted": "允许",
+    "outside": "范围外",
+}
+
+_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The stored answer (JSON, as served) or its printable HTML page.",
+        "content": {
+            "application/json": {"example": {"report_id": "3f1c2a9d0b7e4c6a8d5f1e2b3c4d5e6f"}},
+            "text/html": {"example": "<!doctype html>..."},
+        },
+    },
+    404: {"description": "No report with that id (`report_not_found`)."},
+}
+
+
+def render_html(report: StoredReport, permalink: str, json_url: str) -> str:
+    """The printable report page."""
+    answer = report.answer()
+    geometry = (answer.get("query") or {}).get("geometry") or {}
+    point = None
+    if geometry.get("type") == "Point":
+        lon, lat = geometry["coordinates"][:2]
+        point = f"{lon}, {lat} (WGS84)"
+    return _env.get_template("report.html").render(
+        report=report,
+        answer=answer,
+        permalink=permalink,
+        json_url=json_url,
+        point=point,
+        verdict_zh=VERDICT_ZH,
+    )
+
+
+def _html(request: Request, report: StoredReport) -> HTMLResponse:
+    base = str(request.base_url).rstrip("/")
+    json_url = f"{base}/api/v1/reports/{report.report_id}"
+    return HTMLResponse(render_html(report, f"{json_url}?format=html", json_url))
+
+
+@router.get("/reports/{report_id}", summary="A stored lookup answer", responses=_RESPONSES)
+def get_report(
+    report_id: str,
+    request: Request,
+    reports: ReportsDep,
+    format: Annotated[
+        Literal["json", "html"],
+        Query(description="`json` (the answer as served) or `html` (printable A4 page)."),
+    ] = "json",
+) -> Response:
+    """The answer stored under ``report_id`` when the lookup was answered."""
+    report = reports.get(report_id)
+    if format == "html":
+        return _html(request, report)
+    return Response(report.answer_json, media_type="application/json")
+
+
+@router.get(
+    "/reports/{report_id}/html",
+    summary="A stored lookup answer as a printable page",
+    response_class=HTMLResponse,
+    responses={404: {"description": "No report with that id."}},
+)
+def get_report_html(report_id: str, request: Request, reports: ReportsDep) -> HTMLResponse:
+    """The printable A4 page of a stored answer (synthetic-data banner when synthetic)."""
+    return _html(request, reports.get(report_id))

@@ -1,0 +1,238 @@
+"""An embedded SQLite store of answered lookups, so a report id can be cited and fetched later.
+
+Every answered lookup (HTTP or CLI) is kept with what was asked, when, the answer JSON
+verbatim, and the layer-set and rule-table versions that produced it. The report id is
+the engine's deterministic ``report_id`` (a hash of the normalised query, the layer
+versions used and the rule version): asking the same question of the same layers gives
+the same id, so the store keeps the first time it was asked, the last time and a count.
+
+Uses only :mod:`sqlite3` from the standard library. One connection is shared by the
+threads of a process behind a lock; the database runs in WAL mode so readers in other
+processes (e.g. the CLI) are not blocked.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from geozone.errors import InvalidInput, ReportNotFound
+
+SCHEMA_VERSION = 1
+REPORT_ID = re.compile(r"^[0-9a-f]{32}$")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS reports (
+    report_id        TEXT PRIMARY KEY,
+    created_at       TEXT NOT NULL,
+    last_asked_at    TEXT NOT NULL,
+    times_asked      INTEGER NOT NULL DEFAULT 1,
+    source           TEXT NOT NULL,
+    query_json       TEXT NOT NULL,
+    answer_json      TEXT NOT NULL,
+    layerset_id      TEXT,
+    layerset_version TEXT,
+    layerset_hash    TEXT,
+    rules_version    TEXT,
+    layers_json      TEXT NOT NULL,
+    synthetic        INTEGER NOT NULL,
+    geozone_version  TEXT
+)
+"""
+
+_UPSERT = """
+INSERT INTO reports (report_id, created_at, last_asked_at, times_asked, source, query_json,
+                     answer_json, layerset_id, layerset_version, layerset_hash, rules_version,
+                     layers_json, synthetic, geozone_version)
+VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT(report_id) DO UPDATE SET
+    last_asked_at = excluded.last_asked_at,
+    times_asked = reports.times_asked + 1
+"""
+
+_COLUMNS = (
+    "report_id, created_at, last_asked_at, times_asked, source, query_json, answer_json, "
+    "layerset_id, layerset_version, layerset_hash, rules_version, layers_json, synthetic, "
+    "geozone_version"
+)
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class StoredReport:
+    """One stored lookup answer.
+
+    Attributes
+    ----------
+    report_id
+        32 hex digits, the engine's deterministic id of the question and the layers used.
+    created_at, last_asked_at
+        UTC timestamps (RFC 3339) of the first and the latest time it was asked.
+    times_asked
+        How many times the same question was answered with the same layers.
+    source
+        ``"api"`` or ``"cli"`` (who asked first).
+    answer_json
+        The answer exactly as it was served (the shared lookup JSON).
+    """
+
+    report_id: str
+    created_at: str
+    last_asked_at: str
+    times_asked: int
+    source: str
+    query: dict[str, Any]
+    answer_json: str
+    layerset: dict[str, Any]
+    rules_version: str | None
+    layers: list[dict[str, Any]]
+    synthetic: bool
+    geozone_version: str | None
+
+    def answer(self) -> dict[str, Any]:
+        """The stored answer as a dict."""
+        data: dict[str, Any] = json.loads(self.answer_json)
+        return data
+
+    def to_dict(self) -> dict[str, Any]:
+        """Metadata plus the answer, JSON-ready."""
+        return {
+            "report_id": self.report_id,
+            "created_at": self.created_at,
+            "last_asked_at": self.last_asked_at,
+            "times_asked": self.times_asked,
+            "source": self.source,
+            "layerset": self.layerset,
+            "rules_version": self.rules_version,
+            "layers": self.layers,
+            "synthetic": self.synthetic,
+            "geozone_version": self.geozone_version,
+            "answer": self.answer(),
+        }
+
+
+class ReportStore:
+    """SQLite store of lookup answers.
+
+    Parameters
+    ----------
+    path
+        Database file (its folder is created) or ``":memory:"``.
+
+    Examples
+    --------
+    >>> store = ReportStore(":memory:")
+    >>> answer = ('{"report_id": "' + "a" * 32 + '", "query": {"type": "point"}, '
+    ...           '"layerset": {"id": "demo", "version": "1", "hash": "h"}, "layers": [], '
+    ...           '"rules_version": "r1", "synthetic": true}')
+    >>> store.save(answer)
+    'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'
+    >>> store.get("a" * 32).times_asked
+    1
+    """
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        with self._lock:
+            if self.path != ":memory:":
+                self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.execute("PRAGMA busy_timeout=5000")
+            self._conn.execute(_SCHEMA)
+            self._conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def save(self, answer_json: str, *, source: str = "api") -> str:
+        """Store an answer (the shared lookup JSON) and return its report id.
+
+        The same report id stored again updates ``last_asked_at`` and ``times_asked``
+        and keeps the first answer.
+
+        Raises
+        ------
+        InvalidInput
+            If ``answer_json`` is not a lookup answer with a 32-hex ``report_id``.
+        """
+        try:
+            answer = json.loads(answer_json)
+            report_id = str(answer["report_id"])
+        except (ValueError, KeyError, TypeError):
+            raise InvalidInput("not a lookup answer (no report_id)") from None
+        if not REPORT_ID.match(report_id):
+            raise InvalidInput(f"report id {report_id!r} is not 32 hex digits")
+        layerset = answer.get("layerset") or {}
+        now = _now()
+        row = (
+            report_id,
+            now,
+            now,
+            source,
+            json.dumps(answer.get("query"), ensure_ascii=False, sort_keys=True),
+            answer_json,
+            layerset.get("id"),
+            layerset.get("version"),
+            layerset.get("hash"),
+            answer.get("rules_version"),
+            json.dumps(answer.get("layers") or [], ensure_ascii=False, sort_keys=True),
+            1 if answer.get("synthetic") else 0,
+            answer.get("geozone_version"),
+        )
+        with self._lock:
+            self._conn.execute(_UPSERT, row)
+        return report_id
+
+    def get(self, report_id: str) -> StoredReport:
+        """Fetch a stored report.
+
+        Raises
+        ------
+        ReportNotFound
+            If no report has that id (or the id is not 32 hex digits).
+        """
+        if not REPORT_ID.match(report_id):
+            raise ReportNotFound(
+                f"no report {report_id!r} (report ids are 32 hex digits)", {"report_id": report_id}
+            )
+        with self._lock:
+            row = self._conn.execute(
+                f"SELECT {_COLUMNS} FROM reports WHERE report_id = ?", (report_id,)
+            ).fetchone()
+        if row is None:
+            raise ReportNotFound(f"no report {report_id!r}", {"report_id": report_id})
+        return StoredReport(
+            report_id=row[0],
+            created_at=row[1],
+            last_asked_at=row[2],
+            times_asked=int(row[3]),
+            source=row[4],
+            query=json.loads(row[5]) or {},
+            answer_json=row[6],
+            layerset={"id": row[7], "version": row[8], "hash": row[9]},
+            rules_version=row[10],
+            layers=json.loads(row[11]),
+            synthetic=bool(row[12]),
+            geozone_version=row[13],
+        )
+
+    def count(self) -> int:
+        """Number of stored reports."""
+        with self._lock:
+            (n,) = self._conn.execute("SELECT COUNT(*) FROM reports").fetchone()
+        return int(n)
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self._lock:
+            self._conn.close()
