@@ -63,7 +63,7 @@ class Settings(BaseSettings):
         None, description="SQLite file of answered lookups; default var/reports.sqlite"
     )
     jobs_dir: Path | None = Field(
-        None, description="Folder of batch-job uploads and results; default var/jobs beside the store"
+        None, description="Folder of batch-job uploads and results; default var/jobs"
     )
     max_body_bytes: int = Field(5_000_000, ge=1_000)
     basemap_url: str | None = Field(
