@@ -7,14 +7,6 @@ Chromium is the system browser (``/usr/bin/chromium``): ``playwright install`` i
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,85 +25,6 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 SCREENSHOTS = REPO / "test-output" / "screenshots"
-
-
-def free_port() -> int:
-    """A free TCP port on 127.0.0.1."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass
-class Server:
-    """A running geozone API: base URL and the process."""
-
-    url: str
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    def get_json(self, path: str) -> Any:
-        """GET a JSON document from the server."""
-        import json
-
-        with urllib.request.urlopen(self.url + path, timeout=60) as resp:
-            return json.loads(resp.read().decode("utf-8"))
-
-
-@contextmanager
-def run_server(layers_dir: Path, workdir: Path, timeout_s: float = 90.0) -> Iterator[Server]:
-    """Start uvicorn on a free port, wait for /healthz, stop it on exit."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "GEOZONE_LAYERS_DIR": str(layers_dir),
-        "GEOZONE_REPORT_STORE": str(workdir / "reports.sqlite"),
-        "GEOZONE_JOBS_DIR": str(workdir / "jobs"),
-    }
-    env.pop("GEOZONE_BASEMAP_URL", None)
-    log = workdir / "uvicorn.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "api.main:app",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-            ],
-            cwd=REPO,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"uvicorn exited early:\n{log.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(url + "/healthz", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"server not healthy in {timeout_s} s:\n{log.read_text()}")
-            time.sleep(0.3)
-        yield Server(url, proc, log)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 def launch_chromium(p: Playwright) -> Browser:

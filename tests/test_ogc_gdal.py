@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
-from conftest import LAYERS, REPO
+from conftest import LAYERS
+from live_server import run_server
 
 from geozone.catalog import load_catalog
 
@@ -23,63 +20,10 @@ OGRINFO = "/usr/bin/ogrinfo"
 pytestmark = pytest.mark.server
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    var = tmp_path_factory.mktemp("server_var")
-    env = {
-        **os.environ,
-        "GEOZONE_LAYERS_DIR": str(LAYERS),
-        "GEOZONE_REPORT_STORE": str(var / "reports.sqlite"),
-        "GEOZONE_JOBS_DIR": str(var / "jobs"),
-    }
-    log = (var / "uvicorn.log").open("wb")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "api.main:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, (var / "uvicorn.log").read_text()
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "server did not start within 60 s"
-            time.sleep(0.2)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+    with run_server(LAYERS, tmp_path_factory.mktemp("server_var")) as srv:
+        yield srv.url
 
 
 def ogrinfo(*args: str) -> str:

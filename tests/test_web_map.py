@@ -20,15 +20,14 @@ import pytest
 import shapely
 from e2e_browser import (
     ConsoleLog,
-    Server,
     launch_chromium,
     open_map,
-    run_server,
     screen_point,
     screenshot,
     set_view,
     wait_result,
 )
+from live_server import Server, run_server
 from playwright.sync_api import Browser, Page, sync_playwright
 from shapely.geometry import Point, box, shape
 from shapely.geometry.base import BaseGeometry
