@@ -44,10 +44,12 @@ TAGS = [
     {"name": "jobs", "description": "Large batch lookups as background jobs (file upload)."},
     {"name": "reports", "description": "Stored lookup answers, citable by report id."},
     {"name": "rules", "description": "Activities and the rule table behind every verdict."},
+    {"name": "coverage", "description": "Park service-radius coverage and blind spots."},
     {"name": "layers", "description": "The loaded layer set and its versions."},
     {"name": "OGC API Features", "description": "Every layer as OGC API Features (Part 1)."},
     {"name": "admin", "description": "Layer administration (bearer token)."},
     {"name": "health", "description": "Service health and versions."},
+    {"name": "config", "description": "Settings the web map reads (basemap, class names)."},
 ]
 
 
