@@ -47,7 +47,8 @@ pytest: setup setup-system
 
 test: lint typecheck pytest
 
-bench: setup
+bench: setup setup-system
+	command -v wrk >/dev/null 2>&1 || bash scripts/install-system-deps.sh wrk
 	$(BIN)/python benchmarks/run_all.py
 
 demo-layers: setup

@@ -1,4 +1,9 @@
-"""Dependencies that resolve request state to domain objects."""
+"""Dependencies that resolve request state to domain objects.
+
+They are ``async def`` on purpose: they only read ``app.state``, and FastAPI runs a plain
+``def`` dependency in the thread pool, a thread hop per dependency per request that cost
+more than the lookup itself under load (``benchmarks/bench_api.py``).
+"""
 
 from __future__ import annotations
 
@@ -13,31 +18,31 @@ from geozone.rules import RuleTable
 from geozone.settings import Settings
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     """The settings the app was built with."""
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_catalog(request: Request) -> Catalog:
+async def get_catalog(request: Request) -> Catalog:
     """The layer catalog currently in force (swapped atomically on admin uploads)."""
     catalog: Catalog = request.app.state.catalog
     return catalog
 
 
-def get_rules(request: Request) -> RuleTable:
+async def get_rules(request: Request) -> RuleTable:
     """The rule table of the loaded layer set."""
     rules: RuleTable = request.app.state.rules
     return rules
 
 
-def get_reports(request: Request) -> ReportStore:
+async def get_reports(request: Request) -> ReportStore:
     """The SQLite store of answered lookups."""
     store: ReportStore = request.app.state.reports
     return store
 
 
-def get_jobs(request: Request) -> JobRunner:
+async def get_jobs(request: Request) -> JobRunner:
     """The background batch-job runner."""
     jobs: JobRunner = request.app.state.jobs
     return jobs

@@ -240,9 +240,8 @@ def geometries_to(
         arr = _apply_xy(arr, lambda x, y: offset_to_wgs84(system, x, y))
         src_name = "EPSG:4326"
     else:
-        src_name = src.crs.to_string() if src.crs.to_epsg() is None else f"EPSG:{src.crs.to_epsg()}"
-    dst_crs = parse_crs(dst)
-    dst_name = f"EPSG:{dst_crs.crs.to_epsg()}"
+        src_name = src.name  # "EPSG:n" when pyproj knows a code (CRS.to_epsg is slow per call)
+    dst_name = parse_crs(dst).name
     if src_name == dst_name:
         return arr
     tr = transformer(src_name, dst_name)

@@ -52,9 +52,9 @@ import numpy.typing as npt
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geozone import ANALYSIS_CRS, __version__
+from geozone import ANALYSIS_CRS, OUTPUT_CRS, __version__
 from geozone.catalog import Catalog, LayerVersion
-from geozone.crs import GCJ02, geometries_to, parse_crs
+from geozone.crs import geometries_to, parse_crs, wgs84_to_gcj02
 from geozone.errors import GeozoneError
 from geozone.query import Query
 from geozone.rules import SEVERITY, Activity, Rule, RuleTable, Verdict
@@ -711,10 +711,21 @@ def _decide(
 
 
 def _inside_if_gcj02(query: Query, versions: list[LayerVersion]) -> bool:
-    """True when a WGS84-declared query would fall inside an admin layer if it were GCJ-02."""
-    if parse_crs(query.crs).offset is not None or not parse_crs(query.crs).is_geographic:
+    """True when a WGS84-declared query would fall inside an admin layer if it were GCJ-02.
+
+    A hint only, so one fixed-point step of the inverse (a few metres off the exact one)
+    is enough; it keeps the check cheap for the many queries that fall outside.
+    """
+    declared = parse_crs(query.crs)
+    if declared.offset is not None or not declared.is_geographic:
         return False
-    converted = geometries_to([query.geometry_wgs84], GCJ02, ANALYSIS_CRS)[0]
+
+    def one_step(coords: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        flon, flat = wgs84_to_gcj02(coords[:, 0], coords[:, 1])
+        return np.column_stack([2 * coords[:, 0] - flon, 2 * coords[:, 1] - flat])
+
+    guess = shapely.transform(query.geometry_wgs84, one_step)
+    converted = geometries_to([guess], OUTPUT_CRS, ANALYSIS_CRS)[0]
     return any(
         len(lv.tree.query(converted, predicate="intersects")) > 0
         for lv in versions

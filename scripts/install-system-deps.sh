@@ -2,9 +2,13 @@
 # Debian packages the test suite needs: headless Chromium (web map end-to-end tests) and
 # GDAL's command-line tools (ogrinfo against the OGC API Features endpoint), and a CJK font
 # so screenshots and printed reports show Chinese text instead of boxes.
-# Installs only what is missing; needs root or sudo.
+# Installs only what is missing; needs root or sudo. Extra package names given as
+# arguments are installed too (make bench passes wrk, the HTTP load generator).
 set -euo pipefail
 need=()
+for extra in "$@"; do
+  dpkg -s "$extra" >/dev/null 2>&1 || need+=("$extra")
+done
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v ogrinfo >/dev/null 2>&1 || need+=(gdal-bin)
 dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || need+=(fonts-wqy-microhei)

@@ -164,7 +164,11 @@ def answer(catalog: Catalog, rules: RuleTable, reports: ReportStore, query: Look
     response_class=Response,
     responses=ANSWER_RESPONSES,
 )
-def lookup_point(
+# A point lookup costs about a millisecond of CPU and never waits on I/O, so it runs on the
+# event loop: as a plain ``def`` FastAPI would hop to the thread pool for each request,
+# which halved throughput in benchmarks/bench_api.py. Parcel lookups can take longer on
+# large polygons and stay ``def`` so one big parcel does not stall every other request.
+async def lookup_point(
     catalog: CatalogDep,
     rules: RulesDep,
     reports: ReportsDep,
