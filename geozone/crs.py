@@ -137,9 +137,20 @@ def _transform_lon(x: FloatArray, y: FloatArray) -> FloatArray:
     return ret
 
 
+_CHINA_BOX = (72.004, 137.8347, 0.8293, 55.8271)
+"""Rough mainland-China box (min lon, max lon, min lat, max lat) of the GCJ-02 offset."""
+
+
 def in_china(lon: FloatArray, lat: FloatArray) -> npt.NDArray[np.bool_]:
     """Rough mainland-China box inside which the GCJ-02 offset applies."""
-    return (lon > 72.004) & (lon < 137.8347) & (lat > 0.8293) & (lat < 55.8271)
+    west, east, south, north = _CHINA_BOX
+    return (lon > west) & (lon < east) & (lat > south) & (lat < north)
+
+
+def in_china_xy(lon: float, lat: float) -> bool:
+    """:func:`in_china` for one coordinate pair (plain floats, no numpy)."""
+    west, east, south, north = _CHINA_BOX
+    return west < lon < east and south < lat < north
 
 
 def wgs84_to_gcj02(lon: npt.ArrayLike, lat: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:

@@ -44,17 +44,19 @@ import hashlib
 import json
 import weakref
 from collections import OrderedDict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields
+from datetime import date
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import shapely
+from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from geozone import ANALYSIS_CRS, OUTPUT_CRS, __version__
 from geozone.catalog import Catalog, LayerVersion
-from geozone.crs import geometries_to, parse_crs, wgs84_to_gcj02
+from geozone.crs import geometries_to, parse_crs, transformer, wgs84_to_gcj02
 from geozone.errors import GeozoneError
 from geozone.query import Query
 from geozone.rules import SEVERITY, Activity, Rule, RuleTable, Verdict
@@ -211,17 +213,21 @@ class SelectionIndex:
         Coordinates in EPSG:4548 metres. Returns ``(positions, inside)`` where ``inside``
         says the feature covers the point (boundary counts as inside).
         """
-        t = tolerance_m
+        t = float(tolerance_m)
+        x, y = float(x), float(y)
         cand = self.tree.query(shapely.box(x - t, y - t, x + t, y + t))
         if cand.size == 0:
             return cand, np.zeros(0, dtype=bool)
-        geoms = self.geoms[cand]
-        inside = shapely.intersects_xy(geoms, x, y)
-        if t > 0 and not inside.all():
-            near = inside.copy()
-            rest = ~inside
-            near[rest] = shapely.dwithin(geoms[rest], shapely.Point(x, y), t)
-            return cand[near], inside[near]
+        inside = shapely.intersects_xy(self.geoms[cand], x, y)
+        if t > 0:
+            out = np.flatnonzero(~inside)
+            if out.size:
+                # a point outside a polygon is as far from it as from its boundary, and the
+                # prepared boundary answers ``dwithin`` faster than the prepared polygon
+                near = inside.copy()
+                point = shapely.points(np.array((x, y)))
+                near[out] = shapely.dwithin(self.boundaries[cand[out]], point, t)
+                return cand[near], inside[near]
         return cand[inside], inside[inside]
 
     def parcel_hits(self, parcel: BaseGeometry, tolerance_m: float) -> tuple[IntArray, BoolArray]:
@@ -275,6 +281,64 @@ def selection_index(versions: list[LayerVersion]) -> SelectionIndex:
     while len(_SELECTION_CACHE) > _SELECTION_CACHE_SIZE:
         _SELECTION_CACHE.popitem(last=False)
     return index
+
+
+@dataclass(frozen=True)
+class _Selected:
+    """What a lookup needs from a catalog on one date (cached per catalog and date)."""
+
+    versions: tuple[LayerVersion, ...]
+    index: SelectionIndex
+    admin_versions: tuple[LayerVersion, ...]
+
+
+_SELECTED_CACHE: OrderedDict[tuple[int, date], tuple[weakref.ref[Catalog], _Selected]] = (
+    OrderedDict()
+)
+_SELECTED_CACHE_SIZE = 256
+
+
+def _selected(catalog: Catalog, as_of: date) -> _Selected:
+    """The layer versions in force on ``as_of`` and their index, cached per catalog and date.
+
+    A loaded :class:`Catalog` is not changed in place (admin changes build a new one), so
+    the versions in force on a date are fixed for the catalog's lifetime.
+    """
+    key = (id(catalog), as_of)
+    hit = _SELECTED_CACHE.get(key)
+    if hit is not None and hit[0]() is catalog:
+        return hit[1]
+    versions = tuple(catalog.select(as_of))
+    selected = _Selected(
+        versions,
+        selection_index(list(versions)),
+        tuple(v for v in versions if v.kind == LayerKind.ADMIN),
+    )
+    _SELECTED_CACHE[key] = (weakref.ref(catalog), selected)
+    while len(_SELECTED_CACHE) > _SELECTED_CACHE_SIZE:
+        _SELECTED_CACHE.popitem(last=False)
+    return selected
+
+
+_RULE_MEMO: weakref.WeakKeyDictionary[RuleTable, dict[tuple[LayerKind, str, str], Rule | str]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _rule_or_problem(rules: RuleTable, kind: LayerKind, zone_class: str, act: str) -> Rule | str:
+    """:meth:`RuleTable.rule_for`, memoised per table; the error message when it has none."""
+    memo = _RULE_MEMO.get(rules)
+    if memo is None:
+        memo = _RULE_MEMO.setdefault(rules, {})
+    key = (kind, zone_class, act)
+    found = memo.get(key)
+    if found is None:
+        try:
+            found = rules.rule_for(kind, zone_class, act)
+        except GeozoneError as exc:
+            found = exc.message
+        memo[key] = found
+    return found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -467,7 +531,18 @@ class LookupResult:
 
     def to_json(self) -> str:
         """Return :meth:`to_dict` as compact JSON, keys sorted, UTF-8 text kept readable."""
-        return json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return answer_json(self.to_dict())
+
+
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def answer_json(data: dict[str, Any]) -> str:
+    """Encode :meth:`LookupResult.to_dict` data as :meth:`LookupResult.to_json` does.
+
+    Compact, keys sorted, non-ASCII kept as UTF-8 text; deterministic.
+    """
+    return _ENCODER.encode(data)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -651,13 +726,22 @@ def _attach_rules(
         return hit, []
     out, warnings = [], []
     for act in activities:
-        try:
-            rule = rules.rule_for(hit.layer_kind, hit.zone_class, act.code)
-        except GeozoneError as exc:
-            warnings.append(f"{hit.ref}: no rule for class {hit.zone_class!r}: {exc.message}")
+        rule = _rule_or_problem(rules, hit.layer_kind, hit.zone_class, act.code)
+        if isinstance(rule, str):
+            warnings.append(f"{hit.ref}: no rule for class {hit.zone_class!r}: {rule}")
             continue
         out.append(HitRule(rule, superseded_by))
-    return replace(hit, rules=tuple(out)), warnings
+    return _with_rules(hit, tuple(out)), warnings
+
+
+_HIT_FIELDS = tuple(f.name for f in fields(Hit) if f.name != "rules")
+
+
+def _with_rules(hit: Hit, rules: tuple[HitRule, ...]) -> Hit:
+    """A copy of ``hit`` carrying ``rules`` (cheaper than :func:`dataclasses.replace`)."""
+    values: list[Any] = [getattr(hit, name) for name in _HIT_FIELDS]
+    values.append(rules)
+    return Hit(*values)
 
 
 def _decide(
@@ -710,7 +794,7 @@ def _decide(
     return verdict, warnings
 
 
-def _inside_if_gcj02(query: Query, versions: list[LayerVersion]) -> bool:
+def _inside_if_gcj02(query: Query, versions: tuple[LayerVersion, ...]) -> bool:
     """True when a WGS84-declared query would fall inside an admin layer if it were GCJ-02.
 
     A hint only, so one fixed-point step of the inverse (a few metres off the exact one)
@@ -719,6 +803,16 @@ def _inside_if_gcj02(query: Query, versions: list[LayerVersion]) -> bool:
     declared = parse_crs(query.crs)
     if declared.offset is not None or not declared.is_geographic:
         return False
+    geom = query.geometry_wgs84
+    if isinstance(geom, Point):  # the same arithmetic as below, on one coordinate pair
+        lon, lat = geom.x, geom.y
+        # plain floats go through numpy's 0-d (scalar) path: same results, 4x faster
+        flon, flat = wgs84_to_gcj02(lon, lat)
+        gx, gy = transformer(OUTPUT_CRS, ANALYSIS_CRS).transform(
+            2 * lon - float(flon), 2 * lat - float(flat)
+        )
+        guess_point = Point(gx, gy)
+        return any(len(lv.tree.query(guess_point, predicate="intersects")) > 0 for lv in versions)
 
     def one_step(coords: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         flon, flat = wgs84_to_gcj02(coords[:, 0], coords[:, 1])
@@ -726,11 +820,7 @@ def _inside_if_gcj02(query: Query, versions: list[LayerVersion]) -> bool:
 
     guess = shapely.transform(query.geometry_wgs84, one_step)
     converted = geometries_to([guess], OUTPUT_CRS, ANALYSIS_CRS)[0]
-    return any(
-        len(lv.tree.query(converted, predicate="intersects")) > 0
-        for lv in versions
-        if lv.kind == LayerKind.ADMIN
-    )
+    return any(len(lv.tree.query(converted, predicate="intersects")) > 0 for lv in versions)
 
 
 def lookup(catalog: Catalog, rules: RuleTable, query: Query) -> LookupResult:
@@ -756,8 +846,8 @@ def lookup(catalog: Catalog, rules: RuleTable, query: Query) -> LookupResult:
         If the query names an activity the rule table does not know.
     """
     activities = resolve_activities(rules, query.activities)
-    versions = catalog.select(query.as_of)
-    sel = selection_index(versions)
+    selected = _selected(catalog, query.as_of)
+    sel = selected.index
     measured_raw = (
         _measure_point(sel, query) if query.kind == "point" else _measure_parcel(sel, query)
     )
@@ -776,7 +866,7 @@ def lookup(catalog: Catalog, rules: RuleTable, query: Query) -> LookupResult:
     inside_territory = bool(admin_hits)
     if not admin_layers:
         warnings.append(f"no admin layer is in force on {query.as_of}; the territory is unknown")
-    elif not inside_territory and _inside_if_gcj02(query, versions):
+    elif not inside_territory and _inside_if_gcj02(query, selected.admin_versions):
         warnings.append(
             "the query lies outside the loaded territory but inside it once its coordinates "
             "are read as GCJ-02 (Amap/Tencent web-map coordinates, ~500 m east and ~130 m "

@@ -35,7 +35,7 @@ from shapely.geometry import MultiPolygon, Point, Polygon, mapping
 from shapely.geometry.base import BaseGeometry
 
 from geozone import ANALYSIS_CRS, OUTPUT_CRS
-from geozone.crs import DeclaredCRS, in_china, offset_to_wgs84, parse_crs, transformer
+from geozone.crs import DeclaredCRS, in_china_xy, offset_to_wgs84, parse_crs, transformer
 from geozone.errors import (
     InvalidDate,
     InvalidGeoJSON,
@@ -131,6 +131,8 @@ def geojson_rounded(geom: BaseGeometry, decimals: int = COORD_DECIMALS) -> dict[
             return round(value, decimals) + 0.0
         return value
 
+    if isinstance(geom, Point) and not geom.is_empty and not geom.has_z:  # the common case
+        return {"type": "Point", "coordinates": [rnd(geom.x), rnd(geom.y)]}
     data = mapping(geom)
     return {"type": data["type"], "coordinates": rnd(data["coordinates"])}
 
@@ -234,7 +236,27 @@ def _check_axis_order(xs: np.ndarray, ys: np.ndarray, declared: DeclaredCRS) -> 
             raise InvalidGeoJSON(
                 "longitude beyond ±180 degrees", {"lon": float(xs[0]), "lat": float(ys[0])}
             )
-    cx, cy = float(np.mean(xs)), float(np.mean(ys))
+    _check_centre(float(np.mean(xs)), float(np.mean(ys)), declared)
+
+
+def _check_point_axis_order(x: float, y: float, declared: DeclaredCRS) -> None:
+    """:func:`_check_axis_order` for one coordinate pair, without numpy."""
+    if declared.is_geographic:
+        if abs(y) > 90:
+            if abs(x) <= 90:
+                raise SwappedCoordinates(
+                    f"latitude {y} is beyond ±90: "
+                    "coordinates look like (lat, lon); GeoJSON and this API use (lon, lat)",
+                    {"lon": x, "lat": y},
+                )
+            raise InvalidGeoJSON("latitude beyond ±90 degrees", {"lon": x, "lat": y})
+        if abs(x) > 180:
+            raise InvalidGeoJSON("longitude beyond ±180 degrees", {"lon": x, "lat": y})
+    _check_centre(x, y, declared)
+
+
+def _check_centre(cx: float, cy: float, declared: DeclaredCRS) -> None:
+    """Raise SwappedCoordinates when the centre lies outside China but inside once swapped."""
     if declared.is_geographic:  # degrees (an offset system is within 1 km of WGS84)
         lon, lat, slon, slat = cx, cy, cy, cx
     else:
@@ -255,18 +277,31 @@ def _check_axis_order(xs: np.ndarray, ys: np.ndarray, declared: DeclaredCRS) -> 
 
 def _in_china(lon: float, lat: float) -> bool:
     """True when a finite lon/lat falls in the rough China box."""
-    return (
-        math.isfinite(lon) and math.isfinite(lat) and bool(in_china(np.array(lon), np.array(lat)))
-    )
+    return math.isfinite(lon) and math.isfinite(lat) and in_china_xy(lon, lat)
 
 
 def _to_wgs84_xy(x: float, y: float, declared: DeclaredCRS) -> tuple[float, float]:
     """Convert one coordinate pair to WGS84 lon/lat (``inf`` when the transform fails)."""
     try:
-        out = shapely.get_coordinates(_convert(Point(x, y), declared, OUTPUT_CRS))
+        return _convert_xy(x, y, declared, OUTPUT_CRS)
     except Exception:  # pyproj may raise on coordinates outside the CRS's domain
         return math.inf, math.inf
-    return float(out[0, 0]), float(out[0, 1])
+
+
+def _convert_xy(x: float, y: float, declared: DeclaredCRS, dst: str) -> tuple[float, float]:
+    """Convert one coordinate pair from a declared CRS to ``dst``.
+
+    The same arithmetic as :func:`_convert` (pyproj gives bit-identical results for a
+    scalar pair and a one-element array) without building and transforming a geometry.
+    """
+    func = _converter(declared.name, declared.offset, dst)
+    if func is None:
+        return x, y
+    if declared.offset is not None:  # the numpy offset formulas, on one-element arrays
+        ox, oy = func(np.array([x]), np.array([y]))
+        return float(ox[0]), float(oy[0])
+    ox, oy = func(x, y)
+    return float(ox), float(oy)
 
 
 @lru_cache(maxsize=64)
@@ -371,12 +406,18 @@ def point_query(
         ) from None
     if not (math.isfinite(x) and math.isfinite(y)):
         raise InvalidInput("lon/lat must be finite numbers", {"lon": str(lon), "lat": str(lat)})
-    _check_axis_order(np.array([x]), np.array([y]), declared)
-    analysis, wgs84 = _project(Point(x, y), declared)
+    _check_point_axis_order(x, y, declared)
+    ax, ay = _convert_xy(x, y, declared, ANALYSIS_CRS)
+    wx, wy = _convert_xy(x, y, declared, OUTPUT_CRS)
+    if not all(map(math.isfinite, (ax, ay, wx, wy))):
+        raise InvalidInput(
+            f"coordinates cannot be transformed from {declared.name}: outside its area of use",
+            {"crs": declared.name},
+        )
     return Query(
         kind="point",
-        geometry=analysis,
-        geometry_wgs84=wgs84,
+        geometry=Point(ax, ay),
+        geometry_wgs84=Point(wx, wy),
         crs=declared.name,
         activities=parse_activities(activities),
         as_of=parse_as_of(as_of),

@@ -17,6 +17,7 @@ import json
 import re
 import sqlite3
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -154,11 +155,23 @@ class ReportStore:
             self._conn.execute(_SCHEMA)
             self._conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
-    def save(self, answer_json: str, *, source: str = "api") -> str:
+    def save(
+        self, answer_json: str, *, source: str = "api", answer: Mapping[str, Any] | None = None
+    ) -> str:
         """Store an answer (the shared lookup JSON) and return its report id.
 
         The same report id stored again updates ``last_asked_at`` and ``times_asked``
         and keeps the first answer.
+
+        Parameters
+        ----------
+        answer_json
+            The answer text, stored verbatim.
+        source
+            Who asked: ``"api"`` or ``"cli"``.
+        answer
+            The data ``answer_json`` encodes, when the caller has it at hand (e.g.
+            :meth:`~geozone.lookup.LookupResult.to_dict`); saves parsing the text again.
 
         Raises
         ------
@@ -166,7 +179,8 @@ class ReportStore:
             If ``answer_json`` is not a lookup answer with a 32-hex ``report_id``.
         """
         try:
-            answer = json.loads(answer_json)
+            if answer is None:
+                answer = json.loads(answer_json)
             report_id = str(answer["report_id"])
         except (ValueError, KeyError, TypeError):
             raise InvalidInput("not a lookup answer (no report_id)") from None

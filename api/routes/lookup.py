@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import CatalogDep, ReportsDep, RulesDep, SettingsDep
 from geozone.catalog import Catalog
 from geozone.errors import InvalidGeoJSON
-from geozone.lookup import lookup
+from geozone.lookup import answer_json, lookup
 from geozone.query import Query as LookupQuery
 from geozone.query import geojson_query, point_query
 from geozone.report_store import ReportStore
@@ -152,9 +152,10 @@ class LookupRequest(BaseModel):
 
 
 def answer(catalog: Catalog, rules: RuleTable, reports: ReportStore, query: LookupQuery) -> str:
-    """Run a lookup, store the answer and return its JSON text."""
-    text = lookup(catalog, rules, query).to_json()
-    reports.save(text, source="api")
+    """Run a lookup, store the answer and return its JSON text (``LookupResult.to_json``)."""
+    data = lookup(catalog, rules, query).to_dict()
+    text = answer_json(data)
+    reports.save(text, source="api", answer=data)
     return text
 
 
@@ -168,11 +169,10 @@ def answer(catalog: Catalog, rules: RuleTable, reports: ReportStore, query: Look
 # event loop: as a plain ``def`` FastAPI would hop to the thread pool for each request,
 # which halved throughput in benchmarks/bench_api.py. Parcel lookups can take longer on
 # large polygons and stay ``def`` so one big parcel does not stall every other request.
+# It reads the app state from the request rather than through four dependencies: solving
+# them cost about as much per request as the lookup itself (benchmarks/bench_api.py).
 async def lookup_point(
-    catalog: CatalogDep,
-    rules: RulesDep,
-    reports: ReportsDep,
-    settings: SettingsDep,
+    request: Request,
     lon: Annotated[
         float,
         Query(
@@ -220,6 +220,7 @@ async def lookup_point(
 
     Each verdict names the deciding zone and its legal citation.
     """
+    state = request.app.state
     query = point_query(
         lon,
         lat,
@@ -227,9 +228,9 @@ async def lookup_point(
         activities=activity or (),
         as_of=as_of,
         tolerance_m=tolerance_m,
-        settings=settings.query,
+        settings=state.settings.query,
     )
-    return Response(answer(catalog, rules, reports, query), media_type=JSON)
+    return Response(answer(state.catalog, state.rules, state.reports, query), media_type=JSON)
 
 
 @router.post(
