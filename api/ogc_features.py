@@ -308,16 +308,37 @@ def _class_names(lv: LayerVersion, code: object) -> tuple[str | None, str | None
     return zc.zh, zc.en
 
 
-def feature(lv: LayerVersion, row: int) -> dict[str, Any]:
+METRES_PER_DEGREE = 111_320.0
+"""Length of one degree of latitude; turns a ``simplify`` tolerance in metres into degrees."""
+
+MAX_SIMPLIFY_M = 1_000.0
+
+
+def simplify_degrees(metres: float | None) -> float | None:
+    """Validate a ``simplify`` tolerance in metres and return it in degrees (or ``None``)."""
+    if metres is None or metres == 0:
+        return None
+    if not (0 < metres <= MAX_SIMPLIFY_M):
+        raise InvalidInput(
+            f"simplify must be between 0 and {MAX_SIMPLIFY_M:g} metres (got {metres:g})",
+            {"parameter": "simplify"},
+        )
+    return metres / METRES_PER_DEGREE
+
+
+def feature(lv: LayerVersion, row: int, simplify_deg: float | None = None) -> dict[str, Any]:
     """One feature of a layer version as a GeoJSON Feature in WGS84.
 
     Properties: ``zone_class`` (code), ``class_zh``, ``class_en``, ``name``,
     ``synthetic``, ``layer_id``, ``layer_version``, ``layer_kind``, then the file's
-    other attributes.
+    other attributes. ``simplify_deg`` simplifies the geometry for display (topology
+    preserved); lookups always use the full geometry.
     """
     frame = lv.frame_wgs84
     record = frame.iloc[row]
     geom = record.geometry
+    if simplify_deg is not None and geom is not None:
+        geom = shapely.simplify(geom, simplify_deg, preserve_topology=True)
     zh, en = _class_names(lv, record["zone_class"])
     props: dict[str, Any] = {
         "feature_id": _plain(record["feature_id"]),

@@ -213,3 +213,32 @@ def test_ogc_errors(client: TestClient, url: str, status: int, code: str) -> Non
     body = r.json()
     assert body["code"] == code
     assert body["message"]
+
+
+def _vertex_count(geometry: dict) -> int:
+    coords = geometry["coordinates"]
+    while isinstance(coords[0][0], list):
+        coords = [p for part in coords for p in part]
+    return len(coords)
+
+
+def test_simplify_for_display(tmp_path: Path) -> None:
+    import shapely.geometry
+
+    settings = Settings(
+        layers_dir=LAYERS, report_store=tmp_path / "r.sqlite", jobs_dir=tmp_path / "jobs"
+    )
+    with TestClient(create_app(settings)) as c:
+        url = "/ogc/collections/admin/items/110118"
+        full = c.get(url).json()
+        page = c.get("/ogc/collections/admin/items?limit=1&simplify=200").json()
+        assert "simplify=200" in next(x["href"] for x in page["links"] if x["rel"] == "next")
+        miyun = c.get("/ogc/collections/admin/items?limit=100&simplify=200").json()
+        simple = next(f for f in miyun["features"] if f["id"] == "110118")
+        assert _vertex_count(simple["geometry"]) < _vertex_count(full["geometry"])
+        a = shapely.geometry.shape(full["geometry"])
+        b = shapely.geometry.shape(simple["geometry"])
+        assert b.is_valid
+        assert abs(b.area - a.area) / a.area < 0.01
+        bad = c.get("/ogc/collections/admin/items?simplify=5000")
+        assert bad.status_code == 422

@@ -19,6 +19,7 @@ from api.ogc_features import (
     GEOJSON,
     JSON,
     MAX_LIMIT,
+    MAX_SIMPLIFY_M,
     Collection,
     collection_doc,
     collection_ids,
@@ -30,6 +31,7 @@ from api.ogc_features import (
     parse_datetime,
     resolve,
     select_version,
+    simplify_degrees,
 )
 from geozone.errors import FeatureNotFound, InvalidInput
 
@@ -228,6 +230,18 @@ def items(
             openapi_examples={"date": {"value": "2022-06-01"}},
         ),
     ] = None,
+    simplify: Annotated[
+        float | None,
+        Query(
+            ge=0,
+            le=MAX_SIMPLIFY_M,
+            description=(
+                "Vendor extension: simplify geometries for display with this tolerance in "
+                "metres (about one screen pixel at the map's zoom). Lookups never use it."
+            ),
+            openapi_examples={"zoom 12": {"value": 30}},
+        ),
+    ] = None,
     f: FormatParam = None,
 ) -> GeoJSONResponse:
     """Features as GeoJSON in WGS84, with numberMatched/numberReturned and next/prev links."""
@@ -237,11 +251,12 @@ def items(
     when = parse_datetime(datetime)
     lv = select_version(catalog, coll, when)
     limit = min(limit, MAX_LIMIT)
+    tolerance = simplify_degrees(simplify)
     rows = matching_rows(lv, box) if lv is not None else []
     page = rows[offset : offset + limit]
     body = {
         "type": "FeatureCollection",
-        "features": [feature(lv, r) for r in page] if lv is not None else [],
+        "features": [feature(lv, r, tolerance) for r in page] if lv is not None else [],
         "numberMatched": len(rows),
         "numberReturned": len(page),
         "timeStamp": now_rfc3339(),

@@ -64,13 +64,14 @@ export const api = {
 
   collections: () => request("/ogc/collections"),
 
-  items: (collection, { bbox, limit, offset, datetime } = {}) =>
+  items: (collection, { bbox, limit, offset, datetime, simplify } = {}) =>
     request(
       `/ogc/collections/${encodeURIComponent(collection)}/items${query({
         bbox: bbox ? bbox.map((n) => n.toFixed(6)).join(",") : undefined,
         limit,
         offset,
         datetime,
+        simplify,
         f: "json",
       })}`,
     ),

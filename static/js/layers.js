@@ -15,6 +15,16 @@ const BBOX_LIMIT = 2000;
 const MIN_ZOOM = { residential: 11 };
 const WHOLE_LIMIT = 1000;
 
+/**
+ * Ground size of one screen pixel (metres) at the map's zoom and centre: the tolerance
+ * the server uses to simplify bbox-loaded layers for display (never for lookups).
+ */
+function pixelMetres(map) {
+  const lat = (map.getCenter().lat * Math.PI) / 180;
+  const metres = (40075016.686 * Math.cos(lat)) / (256 * 2 ** map.getZoom());
+  return Math.min(1000, Math.max(0, Math.round(metres * 10) / 10));
+}
+
 /** The version of a layer in force on asOf ("YYYY-MM-DD"), or null (valid_to is inclusive). */
 export function versionInForce(layer, asOf) {
   const found = layer.versions.filter(
@@ -112,6 +122,7 @@ export class LayerManager {
           bbox: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()],
           limit: BBOX_LIMIT,
           datetime: this.asOf,
+          simplify: pixelMetres(this.map),
         });
       } else {
         fc = await allItems(meta.id, { datetime: this.asOf, limit: WHOLE_LIMIT });
