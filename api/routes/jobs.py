@@ -23,7 +23,7 @@ from geozone.query import parse_activities
 from geozone.rules import RuleTable
 from geozone.settings import QuerySettings
 
-router = APIRouter(prefix="/api/v1", tags=["jobs"])
+router = APIRouter(prefix="/api/v1")  # tags per route: the batch lookup is listed under lookup
 
 _FC_EXAMPLE = {
     "type": "FeatureCollection",
@@ -169,6 +169,7 @@ def _job_links(request: Request, job_id: str) -> dict[str, str]:
 
 @router.post(
     "/jobs",
+    tags=["jobs"],
     status_code=202,
     summary="Start a batch lookup job on an uploaded file",
     responses={
@@ -206,7 +207,7 @@ async def create_job(
     )
 
 
-@router.get("/jobs/{job_id}", summary="State of a batch job")
+@router.get("/jobs/{job_id}", tags=["jobs"], summary="State of a batch job")
 def get_job(job_id: str, request: Request, jobs: JobsDep) -> dict[str, Any]:
     """``queued``, ``running``, ``done`` (with row counts) or ``failed`` (with a message)."""
     return {**jobs.get(job_id).to_dict(), "links": _job_links(request, job_id)}
@@ -214,6 +215,7 @@ def get_job(job_id: str, request: Request, jobs: JobsDep) -> dict[str, Any]:
 
 @router.get(
     "/jobs/{job_id}/result",
+    tags=["jobs"],
     summary="Result of a finished batch job (GeoJSON or CSV)",
     response_class=FileResponse,
     responses={409: {"description": "The job has not finished (or failed)."}},
