@@ -206,6 +206,8 @@ class SelectionIndex:
     feature_of: IntArray
     tree: shapely.STRtree
     ranks: npt.NDArray[np.int64] = field(repr=False)
+    segment_tree: shapely.STRtree = field(repr=False)
+    segment_owner: IntArray = field(repr=False)
 
     def point_hits(self, x: float, y: float, tolerance_m: float) -> tuple[IntArray, BoolArray]:
         """Tree positions of features covering or within ``tolerance_m`` of point (x, y).
@@ -215,19 +217,25 @@ class SelectionIndex:
         """
         t = float(tolerance_m)
         x, y = float(x), float(y)
-        cand = self.tree.query(shapely.box(x - t, y - t, x + t, y + t))
+        window = shapely.box(x - t, y - t, x + t, y + t)
+        cand = self.tree.query(window)
         if cand.size == 0:
             return cand, np.zeros(0, dtype=bool)
         inside = shapely.intersects_xy(self.geoms[cand], x, y)
         if t > 0:
             out = np.flatnonzero(~inside)
             if out.size:
-                # a point outside a polygon is as far from it as from its boundary, and the
-                # prepared boundary answers ``dwithin`` faster than the prepared polygon
-                near = inside.copy()
-                point = shapely.points(np.array((x, y)))
-                near[out] = shapely.dwithin(self.boundaries[cand[out]], point, t)
-                return cand[near], inside[near]
+                # A point outside a polygon is as far from it as from its boundary. A boundary
+                # within t has a segment whose bbox meets the t-window, so only features
+                # owning such a segment need the exact (prepared) ``dwithin``.
+                segments = self.segment_tree.query(window)
+                if segments.size:
+                    check = out[np.isin(cand[out], self.segment_owner[segments])]
+                    if check.size:
+                        near = inside.copy()
+                        point = shapely.points(np.array((x, y)))
+                        near[check] = shapely.dwithin(self.boundaries[cand[check]], point, t)
+                        return cand[near], inside[near]
         return cand[inside], inside[inside]
 
     def parcel_hits(self, parcel: BaseGeometry, tolerance_m: float) -> tuple[IntArray, BoolArray]:
@@ -252,6 +260,25 @@ _SELECTION_CACHE: OrderedDict[tuple[int, ...], tuple[tuple[Any, ...], SelectionI
 _SELECTION_CACHE_SIZE = 16
 
 
+def _segment_index(boundaries: ObjArray) -> tuple[shapely.STRtree, IntArray]:
+    """An STRtree over every boundary segment, and the tree position owning each segment.
+
+    It lets a point lookup skip the exact distance to boundaries that have no segment
+    near the point (most candidates: their bounding box holds the point, their edges
+    are far away).
+    """
+    parts, part_owner = shapely.get_parts(boundaries, return_index=True)
+    coords, coord_part = shapely.get_coordinates(parts, return_index=True)
+    same = coord_part[1:] == coord_part[:-1]
+    starts, ends = coords[:-1][same], coords[1:][same]
+    lines = shapely.linestrings(
+        np.stack([starts, ends], axis=1).reshape(-1, 2),
+        indices=np.repeat(np.arange(len(starts)), 2),
+    )
+    owner = part_owner[coord_part[:-1][same]].astype(np.intp)
+    return shapely.STRtree(lines), owner
+
+
 def selection_index(versions: list[LayerVersion]) -> SelectionIndex:
     """Return the cached :class:`SelectionIndex` over ``versions`` (built on first use)."""
     key = tuple(id(v) for v in versions)
@@ -274,8 +301,17 @@ def selection_index(versions: list[LayerVersion]) -> SelectionIndex:
     ranks = np.array(
         [r if r is not None else NO_RANK for li in layers for r in li.ranks], dtype=np.int64
     )
+    segment_tree, segment_owner = _segment_index(bounds)
     index = SelectionIndex(
-        layers, geoms, bounds, layer_of, feature_of, shapely.STRtree(geoms), ranks
+        layers,
+        geoms,
+        bounds,
+        layer_of,
+        feature_of,
+        shapely.STRtree(geoms),
+        ranks,
+        segment_tree,
+        segment_owner,
     )
     _SELECTION_CACHE[key] = (tuple(weakref.ref(v) for v in versions), index)
     while len(_SELECTION_CACHE) > _SELECTION_CACHE_SIZE:
