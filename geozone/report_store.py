@@ -9,6 +9,19 @@ the same id, so the store keeps the first time it was asked, the last time and a
 Uses only :mod:`sqlite3` from the standard library. One connection is shared by the
 threads of a process behind a lock; the database runs in WAL mode so readers in other
 processes (e.g. the CLI) are not blocked.
+
+Writes are queued and written behind: :meth:`ReportStore.save` checks the answer, puts a
+row on an in-memory queue and returns at once; one background thread writes the queue
+in batches (one transaction per batch, every :data:`FLUSH_SECONDS` or sooner when
+:data:`FLUSH_ROWS` rows wait) and runs the WAL checkpoints, so a request never waits for
+SQLite, an fsync or a checkpoint. :meth:`~ReportStore.get` and :meth:`~ReportStore.count`
+write the queue first, so an answer is retrievable as soon as it was served, and
+:meth:`~ReportStore.close` (the API's shutdown) writes what is left.
+
+Durability trade-off: an answer can be lost only if the process dies (a crash or a
+kill -9, not a normal shutdown) within the batch interval after serving it. Nothing
+else is lost: the report id is deterministic, so the same question asked again of the
+same layers gives the same id and stores the answer again.
 """
 
 from __future__ import annotations
@@ -17,15 +30,22 @@ import json
 import re
 import sqlite3
 import threading
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from geozone.errors import InvalidInput, ReportNotFound
+from geozone.errors import GeozoneError, InvalidInput, ReportNotFound
 
 SCHEMA_VERSION = 1
+FLUSH_SECONDS = 0.2
+"""Longest time a served answer waits in the queue before it is written."""
+FLUSH_ROWS = 256
+"""Queue length that wakes the writer before :data:`FLUSH_SECONDS` are up."""
+CHECKPOINT_ROWS = 1000
+"""Rows written after which the writer thread checkpoints the WAL into the database."""
 REPORT_ID = re.compile(r"^[0-9a-f]{32}$")
 
 _SCHEMA = """
@@ -121,8 +141,77 @@ class StoredReport:
         }
 
 
+class _WriteBehind:
+    """The connection, its lock and the queue of rows one background thread writes."""
+
+    def __init__(self, conn: sqlite3.Connection, wal: bool) -> None:
+        self.conn = conn
+        self.lock = threading.Lock()  # guards the connection
+        self.wal = wal
+        self.pending: list[tuple[Any, ...]] = []
+        self.wake = threading.Condition(threading.Lock())  # guards pending and closed
+        self.closed = False
+        self.thread = threading.Thread(target=self.run, name="report-store-writer", daemon=True)
+        self.thread.start()
+
+    def put(self, row: tuple[Any, ...]) -> None:
+        """Queue one upsert row; wake the writer when the batch is full."""
+        with self.wake:
+            if self.closed:
+                raise GeozoneError("the report store is closed")
+            self.pending.append(row)
+            if len(self.pending) >= FLUSH_ROWS:
+                self.wake.notify()
+
+    def flush(self) -> None:
+        """Write every queued row now (one transaction), in the calling thread."""
+        with self.lock:
+            with self.wake:
+                rows, self.pending = self.pending, []
+            if rows:
+                with self.conn:  # BEGIN ... COMMIT
+                    self.conn.executemany(_UPSERT, rows)
+
+    def run(self) -> None:
+        """The writer thread: flush every FLUSH_SECONDS (or FLUSH_ROWS) until closed."""
+        written = 0
+        while True:
+            with self.wake:
+                if not self.closed and len(self.pending) < FLUSH_ROWS:
+                    self.wake.wait(FLUSH_SECONDS)
+                closing = self.closed
+                queued = len(self.pending)
+            if queued:
+                self.flush()
+                written += queued
+            if self.wal and written >= CHECKPOINT_ROWS:
+                self.checkpoint_passive()
+                written = 0
+            if closing:
+                return
+
+    def checkpoint_passive(self) -> None:
+        """Copy the WAL back into the database without waiting on readers."""
+        with self.lock:
+            self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
+    def close(self) -> None:
+        """Stop the writer, write what is queued, close the connection."""
+        with self.wake:
+            if self.closed:
+                return
+            self.closed = True
+            self.wake.notify()
+        self.thread.join()
+        self.flush()
+        with self.lock:
+            if self.wal:
+                self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            self.conn.close()
+
+
 class ReportStore:
-    """SQLite store of lookup answers.
+    """SQLite store of lookup answers, written behind by a background thread.
 
     Parameters
     ----------
@@ -139,29 +228,36 @@ class ReportStore:
     'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'
     >>> store.get("a" * 32).times_asked
     1
+    >>> store.close()
     """
 
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
-        if self.path != ":memory:":
+        wal = self.path != ":memory:"
+        if wal:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        with self._lock:
-            if self.path != ":memory:":
-                self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA synchronous=NORMAL")
-            self._conn.execute("PRAGMA busy_timeout=5000")
-            self._conn.execute(_SCHEMA)
-            self._conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        if wal:
+            conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA busy_timeout=5000")
+        # checkpoints run in the writer thread, never on the path of a commit
+        conn.execute("PRAGMA wal_autocheckpoint=0")
+        conn.execute(_SCHEMA)
+        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        conn.isolation_level = "DEFERRED"  # ``with conn:`` wraps a batch in one transaction
+        self._writer = _WriteBehind(conn, wal)
+        # a store dropped or left open at exit still writes its queue
+        self._finalizer = weakref.finalize(self, self._writer.close)
 
     def save(
         self, answer_json: str, *, source: str = "api", answer: Mapping[str, Any] | None = None
     ) -> str:
-        """Store an answer (the shared lookup JSON) and return its report id.
+        """Queue an answer (the shared lookup JSON) for storing and return its report id.
 
         The same report id stored again updates ``last_asked_at`` and ``times_asked``
-        and keeps the first answer.
+        and keeps the first answer. The row is written by the background writer within
+        :data:`FLUSH_SECONDS`; :meth:`get` and :meth:`count` see it at once.
 
         Parameters
         ----------
@@ -177,6 +273,8 @@ class ReportStore:
         ------
         InvalidInput
             If ``answer_json`` is not a lookup answer with a 32-hex ``report_id``.
+        GeozoneError
+            If the store is closed.
         """
         try:
             if answer is None:
@@ -203,12 +301,15 @@ class ReportStore:
             1 if answer.get("synthetic") else 0,
             answer.get("geozone_version"),
         )
-        with self._lock:
-            self._conn.execute(_UPSERT, row)
+        self._writer.put(row)
         return report_id
 
+    def flush(self) -> None:
+        """Write the queued answers now, in the calling thread."""
+        self._writer.flush()
+
     def get(self, report_id: str) -> StoredReport:
-        """Fetch a stored report.
+        """Fetch a stored report (queued answers included).
 
         Raises
         ------
@@ -219,8 +320,9 @@ class ReportStore:
             raise ReportNotFound(
                 f"no report {report_id!r} (report ids are 32 hex digits)", {"report_id": report_id}
             )
-        with self._lock:
-            row = self._conn.execute(
+        self._writer.flush()
+        with self._writer.lock:
+            row = self._writer.conn.execute(
                 f"SELECT {_COLUMNS} FROM reports WHERE report_id = ?", (report_id,)
             ).fetchone()
         if row is None:
@@ -241,12 +343,12 @@ class ReportStore:
         )
 
     def count(self) -> int:
-        """Number of stored reports."""
-        with self._lock:
-            (n,) = self._conn.execute("SELECT COUNT(*) FROM reports").fetchone()
+        """Number of stored reports (queued answers included)."""
+        self._writer.flush()
+        with self._writer.lock:
+            (n,) = self._writer.conn.execute("SELECT COUNT(*) FROM reports").fetchone()
         return int(n)
 
     def close(self) -> None:
-        """Close the connection."""
-        with self._lock:
-            self._conn.close()
+        """Write the queued answers, stop the writer thread and close the connection."""
+        self._finalizer()

@@ -14,6 +14,7 @@ from pyproj import Transformer
 from test_ogc import build_tiny
 
 from api.main import create_app
+from geozone.report_store import ReportStore
 from geozone.settings import QuerySettings, Settings
 
 TO_WGS84 = Transformer.from_crs("EPSG:4548", "EPSG:4326", always_xy=True)
@@ -255,3 +256,24 @@ def test_method_not_allowed_is_json(client: TestClient) -> None:
     r = client.delete("/api/v1/lookup")
     assert r.status_code == 405
     assert r.json()["code"] == "method_not_allowed"
+
+
+def test_answers_written_behind_survive_shutdown(tiny_root: Path, tmp_path: Path) -> None:
+    store_path = tmp_path / "behind.sqlite"
+    settings = Settings(layers_dir=tiny_root, report_store=store_path, jobs_dir=tmp_path / "jobs")
+    lon, lat = lonlat(1700, 500)
+    params = {"lon": lon, "lat": lat, "as_of": "2024-01-01", "activity": "commercial"}
+    with TestClient(create_app(settings)) as c:
+        first = c.get("/api/v1/lookup", params=params)
+        rid = first.json()["report_id"]
+        assert c.get(f"/api/v1/reports/{rid}").text == first.text  # at once, not a batch later
+        c.get("/api/v1/lookup", params=params)
+        c.get("/api/v1/lookup", params={**params, "activity": "urban_housing"})
+    # the app's shutdown wrote the queue: a fresh store (a new process, say) sees every answer
+    reopened = ReportStore(store_path)
+    try:
+        assert reopened.count() == 2
+        assert reopened.get(rid).times_asked == 2
+        assert reopened.get(rid).answer_json == first.text
+    finally:
+        reopened.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +14,7 @@ from fastapi.testclient import TestClient
 from api.main import create_app
 from api.openapi import downgrade
 from api.routes import web
-from geozone.errors import ReportNotFound
+from geozone.errors import GeozoneError, ReportNotFound
 from geozone.report_store import ReportStore
 from geozone.settings import Settings
 
@@ -144,3 +146,31 @@ def test_report_store_upsert_and_reopen(tmp_path: Path) -> None:
     assert again.count() == 1
     with pytest.raises(ReportNotFound):
         again.get("cd" * 16)
+
+
+def test_report_store_writes_behind_in_batches(tmp_path: Path) -> None:
+    path = tmp_path / "behind.sqlite"
+    store = ReportStore(path)
+    rids = [f"{n:032x}" for n in range(5)]
+    for rid in rids + rids[:2]:
+        store.save(
+            '{"report_id":"' + rid + '","query":{},"layerset":{},"layers":[],"synthetic":true}'
+        )
+    # another connection (e.g. the CLI in another process) sees the rows once the background
+    # writer has run, with no flush, get or close from this side
+    reader = sqlite3.connect(path)
+    deadline = time.monotonic() + 10
+    rows: list[tuple[str, int]] = []
+    while time.monotonic() < deadline and len(rows) < 5:
+        rows = reader.execute("SELECT report_id, times_asked FROM reports ORDER BY 1").fetchall()
+        time.sleep(0.05)
+    reader.close()
+    assert rows == [(rid, 2 if rid in rids[:2] else 1) for rid in rids]
+    store.save('{"report_id":"' + "f" * 32 + '","query":{},"layerset":{},"layers":[]}')
+    store.close()  # writes the queue
+    with pytest.raises(GeozoneError, match="closed"):
+        store.save('{"report_id":"' + "e" * 32 + '","query":{},"layerset":{},"layers":[]}')
+    again = ReportStore(path)
+    assert again.count() == 6
+    assert again.get("f" * 32).synthetic is False
+    again.close()
