@@ -30,6 +30,7 @@ from matplotlib import colormaps, font_manager
 LEAFLET_DIR = REPO_ROOT / "static" / "node_modules" / "leaflet" / "dist"
 TIER_COLOURS = {500.0: "#1b7837", 300.0: "#7fbf7b"}
 CJK_FONTS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans SC", "SimHei")
+CJK_FILE_KEYS = ("wqy", "notosanscjk", "notosanssc", "simhei")
 
 
 def _leaflet_assets(leaflet_dir: Path) -> tuple[str, str]:
@@ -195,8 +196,16 @@ def write_map(result: CoverageResult, path: Path | str, **kwargs: Any) -> Path:
 
 
 def _cjk_font() -> str | None:
+    """A CJK font family for Chinese unit names, or ``None`` (labels fall back to codes)."""
     names = {f.name for f in font_manager.fontManager.ttflist}
-    return next((n for n in CJK_FONTS if n in names), None)
+    found = next((n for n in CJK_FONTS if n in names), None)
+    if found is None:  # matplotlib's font cache may predate the font's installation
+        for font_file in font_manager.findSystemFonts():
+            if any(key in Path(font_file).name.lower() for key in CJK_FILE_KEYS):
+                font_manager.fontManager.addfont(font_file)
+        names = {f.name for f in font_manager.fontManager.ttflist}
+        found = next((n for n in CJK_FONTS if n in names), None)
+    return found
 
 
 def write_chart(result: CoverageResult, path: Path | str) -> Path:
@@ -204,7 +213,8 @@ def write_chart(result: CoverageResult, path: Path | str) -> Path:
     out = Path(path)
     font = _cjk_font()
     if result.units is not None and len(result.units):
-        units = result.units
+        # units without residential land of the counted classes have no ratio: no bar
+        units = result.units[result.units["total_m2"] > 0]
         labels = [
             f"{n}" if font else str(c) for c, n in zip(units["code"], units["name"], strict=True)
         ]
