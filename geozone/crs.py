@@ -15,8 +15,10 @@ test against the two district files in ``shared/data`` (same outlines, both syst
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -237,6 +239,34 @@ def _apply_xy(geoms: npt.ArrayLike, func: object) -> npt.NDArray[np.object_]:
     return np.asarray(shapely.transform(geoms, wrapped), dtype=object)
 
 
+@lru_cache(maxsize=64)
+def _converter(name: str, offset: str | None, dst: str) -> Callable[[Any, Any], Any] | None:
+    """A vectorised ``(x, y) -> (x, y)`` from a CRS (or offset system) to ``dst``."""
+    if offset is not None:
+        to_dst = None if dst == "EPSG:4326" else transformer("EPSG:4326", dst).transform
+
+        def from_offset(x: Any, y: Any) -> Any:
+            lon, lat = offset_to_wgs84(offset, x, y)
+            return (lon, lat) if to_dst is None else to_dst(lon, lat)
+
+        return from_offset
+    if name == dst:
+        return None
+    return transformer(name, dst).transform  # type: ignore[no-any-return]
+
+
+def coordinate_converter(
+    declared: DeclaredCRS | str | int | None, dst: str
+) -> Callable[[Any, Any], Any] | None:
+    """A vectorised ``(x, y) -> (x, y)`` from a declared CRS to ``dst``; ``None`` = identity.
+
+    GCJ-02 / BD-09 coordinates are converted to WGS84 degrees first. Cached per pair.
+    """
+    src = declared if isinstance(declared, DeclaredCRS) else parse_crs(declared)
+    # DeclaredCRS.name is "EPSG:n" when pyproj knows a code (CRS.to_epsg is slow per call)
+    return _converter(src.name, src.offset, parse_crs(dst).name)
+
+
 def geometries_to(
     geoms: npt.ArrayLike, declared: DeclaredCRS | str | int | None, dst: str
 ) -> npt.NDArray[np.object_]:
@@ -244,19 +274,9 @@ def geometries_to(
 
     GCJ-02 / BD-09 inputs are first converted to WGS84 degrees.
     """
-    src = declared if isinstance(declared, DeclaredCRS) else parse_crs(declared)
     arr = np.asarray(geoms, dtype=object)
-    if src.offset is not None:
-        system = src.offset
-        arr = _apply_xy(arr, lambda x, y: offset_to_wgs84(system, x, y))
-        src_name = "EPSG:4326"
-    else:
-        src_name = src.name  # "EPSG:n" when pyproj knows a code (CRS.to_epsg is slow per call)
-    dst_name = parse_crs(dst).name
-    if src_name == dst_name:
-        return arr
-    tr = transformer(src_name, dst_name)
-    return _apply_xy(arr, tr.transform)
+    func = coordinate_converter(declared, dst)
+    return arr if func is None else _apply_xy(arr, func)
 
 
 # --- shift detection -----------------------------------------------------------------

@@ -23,10 +23,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -35,7 +34,7 @@ from shapely.geometry import MultiPolygon, Point, Polygon, mapping
 from shapely.geometry.base import BaseGeometry
 
 from geozone import ANALYSIS_CRS, OUTPUT_CRS
-from geozone.crs import DeclaredCRS, in_china_xy, offset_to_wgs84, parse_crs, transformer
+from geozone.crs import DeclaredCRS, coordinate_converter, in_china_xy, parse_crs
 from geozone.errors import (
     InvalidDate,
     InvalidGeoJSON,
@@ -294,7 +293,7 @@ def _convert_xy(x: float, y: float, declared: DeclaredCRS, dst: str) -> tuple[fl
     The same arithmetic as :func:`_convert` (pyproj gives bit-identical results for a
     scalar pair and a one-element array) without building and transforming a geometry.
     """
-    func = _converter(declared.name, declared.offset, dst)
+    func = coordinate_converter(declared, dst)
     if func is None:
         return x, y
     if declared.offset is not None:  # the numpy offset formulas, on one-element arrays
@@ -304,26 +303,9 @@ def _convert_xy(x: float, y: float, declared: DeclaredCRS, dst: str) -> tuple[fl
     return float(ox), float(oy)
 
 
-@lru_cache(maxsize=64)
-def _converter(name: str, offset: str | None, dst: str) -> Callable[[Any, Any], Any] | None:
-    """A vectorised ``(x, y) -> (x, y)`` from a declared CRS to ``dst`` (None: identity)."""
-    if offset is not None:
-        system = offset
-        to_dst = None if dst == OUTPUT_CRS else transformer(OUTPUT_CRS, dst).transform
-
-        def from_offset(x: Any, y: Any) -> Any:
-            lon, lat = offset_to_wgs84(system, x, y)
-            return (lon, lat) if to_dst is None else to_dst(lon, lat)
-
-        return from_offset
-    if name == dst:
-        return None
-    return transformer(name, dst).transform  # type: ignore[no-any-return]
-
-
 def _convert(geom: BaseGeometry, declared: DeclaredCRS, dst: str) -> BaseGeometry:
     """Reproject one geometry from a declared CRS (incl. GCJ-02/BD-09) to ``dst``."""
-    func = _converter(declared.name, declared.offset, dst)
+    func = coordinate_converter(declared, dst)
     if func is None:
         return geom
 
