@@ -49,6 +49,17 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
+layers_option = click.option(
+    "--layers",
+    "--layers-dir",
+    "layers_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Layer set folder (default: GEOZONE_LAYERS_DIR or the shipped layers/).",
+)
+"""The ``--layers`` option every command that reads a layer set shares."""
+
+
 class DateParam(click.ParamType):
     """A click parameter type for ISO dates (YYYY-MM-DD)."""
 

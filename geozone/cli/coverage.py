@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from geozone.catalog import load_catalog
-from geozone.cli.common import DATE, default_layers_dir, echo_json
+from geozone.cli.common import DATE, default_layers_dir, echo_json, layers_option
 from geozone.coverage.catalog import coverage_for_catalog
 from geozone.coverage.metric import park_coverage
 from geozone.coverage.presets import PRESETS
@@ -75,13 +75,7 @@ def _print_table(result: CoverageResult) -> None:
 @click.option("--crs", default=None, help="Declared CRS of your files, e.g. EPSG:4490, GCJ02.")
 @click.option("--classes", default=None, help="Residential classes, e.g. 0701,0703.")
 @click.option("--as-of", type=DATE, default=None, help="Layer versions in force on this date.")
-@click.option(
-    "--layers",
-    "layers_dir",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Layer set folder (default GEOZONE_LAYERS_DIR or layers/).",
-)
+@layers_option
 @click.option(
     "--blind-spots",
     type=click.Path(path_type=Path),

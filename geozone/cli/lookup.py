@@ -14,7 +14,7 @@ from tqdm import tqdm
 
 from geozone.batch import FORMATS, BatchRow, lookup_rows, read_batch, write_rows
 from geozone.catalog import load_catalog
-from geozone.cli.common import DATE, default_layers_dir
+from geozone.cli.common import DATE, default_layers_dir, layers_option
 from geozone.errors import InvalidInput
 from geozone.lookup import LookupResult, lookup, resolve_activities
 from geozone.query import geojson_query, point_query
@@ -83,13 +83,7 @@ def _print_result(result: LookupResult) -> None:
 )
 @click.option("--tolerance", type=float, default=None, help="Boundary tolerance in metres.")
 @click.option("--crs", default=None, help="Declared CRS: EPSG code, WGS84, CGCS2000, GCJ02, BD09.")
-@click.option(
-    "--layers",
-    "layers_dir",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Layer set folder (default: GEOZONE_LAYERS_DIR or the shipped layers/).",
-)
+@layers_option
 @click.option("--repair", is_flag=True, help="Repair an invalid polygon instead of refusing it.")
 @click.option("--json", "as_json", is_flag=True, help="Print the lookup JSON (LookupResult).")
 @click.option(

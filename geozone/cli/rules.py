@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from geozone.cli.common import default_layers_dir, echo_json
+from geozone.cli.common import default_layers_dir, echo_json, layers_option
 from geozone.manifest import MANIFEST_NAME, load_manifest
 from geozone.rules import RuleTable, load_rules, zone_kinds
 
@@ -27,12 +27,6 @@ _rules_dir_option = click.option(
     default=None,
     help="Rule table folder (default: the layer set's rules folder).",
 )
-_layers_dir_option = click.option(
-    "--layers-dir",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Layer set folder (default: GEOZONE_LAYERS_DIR or the shipped layers/).",
-)
 
 
 @click.group()
@@ -50,7 +44,7 @@ def rules() -> None:
 @click.option("--activity", default=None, help="Only this activity code (defaults expanded).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @_rules_dir_option
-@_layers_dir_option
+@layers_option
 def list_rules(
     kind: str | None,
     activity: str | None,
@@ -83,7 +77,7 @@ def list_rules(
 @click.command("activities")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @_rules_dir_option
-@_layers_dir_option
+@layers_option
 def activities(as_json: bool, rules_dir: Path | None, layers_dir: Path | None) -> None:
     """List the activity codes a lookup can ask about."""
     table = _table(rules_dir, layers_dir)

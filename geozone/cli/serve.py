@@ -7,18 +7,12 @@ from pathlib import Path
 
 import click
 
-from geozone.cli.common import echo_json
+from geozone.cli.common import echo_json, layers_option
 from geozone.versions import library_versions
 
 
 @click.command()
-@click.option(
-    "--layers",
-    "layers_dir",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Layer set folder (default: GEOZONE_LAYERS_DIR or the shipped layers/).",
-)
+@layers_option
 @click.option("--host", default=None, help="Bind address (default 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Port (default 8000).")
 @click.option("--reload", is_flag=True, help="Reload on code changes (development).")
