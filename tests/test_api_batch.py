@@ -9,14 +9,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from api_client import api_client
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from test_api_lookup import lonlat, square
 from test_ogc import build_tiny
 
-from api.main import create_app
 from geozone.cli import cli
-from geozone.settings import QuerySettings, Settings
+from geozone.settings import QuerySettings
 
 
 @pytest.fixture(scope="module")
@@ -26,13 +26,7 @@ def tiny_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def client(tiny_root: Path) -> Iterator[TestClient]:
-    settings = Settings(
-        layers_dir=tiny_root,
-        report_store=tiny_root.parent / "reports.sqlite",
-        jobs_dir=tiny_root.parent / "jobs",
-        query=QuerySettings(max_batch_features=3),
-    )
-    with TestClient(create_app(settings)) as c:
+    with api_client(tiny_root, tiny_root.parent, query=QuerySettings(max_batch_features=3)) as c:
         yield c
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from api_client import api_client
 from fastapi.testclient import TestClient
 from layerset_builder import X0, Y0
 from pyproj import Transformer
@@ -43,14 +44,12 @@ def tiny_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def client(tiny_root: Path) -> Iterator[TestClient]:
-    settings = Settings(
-        layers_dir=tiny_root,
-        report_store=tiny_root.parent / "reports.sqlite",
-        jobs_dir=tiny_root.parent / "jobs",
+    with api_client(
+        tiny_root,
+        tiny_root.parent,
         max_body_bytes=20_000,
         query=QuerySettings(max_vertices=50, max_batch_features=3),
-    )
-    with TestClient(create_app(settings)) as c:
+    ) as c:
         yield c
 
 

@@ -8,22 +8,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from api_client import api_client
 from conftest import LAYERS
 from fastapi.testclient import TestClient
 
-from api.main import create_app
 from api.openapi import downgrade
 from api.routes import web
 from geozone.errors import GeozoneError, ReportNotFound
 from geozone.report_store import ReportStore
-from geozone.settings import Settings
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    var = tmp_path_factory.mktemp("misc_var")
-    settings = Settings(layers_dir=LAYERS, report_store=var / "r.sqlite", jobs_dir=var / "jobs")
-    with TestClient(create_app(settings)) as c:
+    with api_client(LAYERS, tmp_path_factory.mktemp("misc_var")) as c:
         yield c
 
 

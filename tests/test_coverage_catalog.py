@@ -12,19 +12,17 @@ import numpy as np
 import pytest
 import rasterio
 import shapely
+from api_client import api_client
 from click.testing import CliRunner
 from conftest import LAYERS
-from fastapi.testclient import TestClient
 from rasterio.transform import from_origin
 
-from api.main import create_app
 from geozone.catalog import load_catalog
 from geozone.cli import cli
 from geozone.coverage.catalog import coverage_for_catalog
 from geozone.coverage.indicators import plan_indicators
 from geozone.coverage.maps import write_chart, write_map
 from geozone.errors import FeatureNotFound, InvalidInput
-from geozone.settings import Settings
 
 X0, Y0 = 470_000.0, 4_410_000.0
 CRS = "EPSG:4548"
@@ -225,8 +223,8 @@ def test_cli_file_mode(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def client(layers_dir):
-    with TestClient(create_app(Settings(layers_dir=layers_dir))) as c:
+def client(layers_dir, tmp_path_factory):
+    with api_client(layers_dir, tmp_path_factory.mktemp("coverage_api")) as c:
         yield c
 
 

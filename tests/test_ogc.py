@@ -7,13 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from api_client import api_client
 from conftest import LAYERS
 from fastapi.testclient import TestClient
 from layerset_builder import X0, Y0, clean_layers, write_layerset
 from pyproj import Transformer
-
-from api.main import create_app
-from geozone.settings import Settings
 
 TO_WGS84 = Transformer.from_crs("EPSG:4548", "EPSG:4326", always_xy=True)
 
@@ -34,10 +32,7 @@ def build_tiny(root: Path) -> Path:
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     root = build_tiny(tmp_path_factory.mktemp("ogc_layers"))
-    settings = Settings(
-        layers_dir=root, report_store=root.parent / "r.sqlite", jobs_dir=root.parent / "jobs"
-    )
-    with TestClient(create_app(settings)) as c:
+    with api_client(root, root.parent) as c:
         yield c
 
 
@@ -225,10 +220,7 @@ def _vertex_count(geometry: dict) -> int:
 def test_simplify_for_display(tmp_path: Path) -> None:
     import shapely.geometry
 
-    settings = Settings(
-        layers_dir=LAYERS, report_store=tmp_path / "r.sqlite", jobs_dir=tmp_path / "jobs"
-    )
-    with TestClient(create_app(settings)) as c:
+    with api_client(LAYERS, tmp_path) as c:
         url = "/ogc/collections/admin/items/110118"
         full = c.get(url).json()
         page = c.get("/ogc/collections/admin/items?limit=1&simplify=200").json()
