@@ -15,6 +15,7 @@ test against the two district files in ``shared/data`` (same outlines, both syst
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -123,20 +124,38 @@ _A = 6378245.0
 _EE = 0.00669342162296594323
 
 
-def _transform_lat(x: FloatArray, y: FloatArray) -> FloatArray:
-    ret = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * np.sqrt(np.abs(x))
-    ret += (20.0 * np.sin(6.0 * x * np.pi) + 20.0 * np.sin(2.0 * x * np.pi)) * 2.0 / 3.0
-    ret += (20.0 * np.sin(y * np.pi) + 40.0 * np.sin(y / 3.0 * np.pi)) * 2.0 / 3.0
-    ret += (160.0 * np.sin(y / 12.0 * np.pi) + 320 * np.sin(y * np.pi / 30.0)) * 2.0 / 3.0
+# The offset formulas are written once for both numpy arrays and plain floats: ``m`` is
+# the numpy or the math module (``sin``, ``cos``, ``sqrt`` and ``pi`` exist in both, and the
+# builtin ``abs`` takes both). numpy on one coordinate pair costs ~40 ufunc calls on 0-d
+# arrays, ten times the math module's time.
+
+
+def _transform_lat(x: Any, y: Any, m: Any = np) -> Any:
+    ret = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * m.sqrt(abs(x))
+    ret += (20.0 * m.sin(6.0 * x * m.pi) + 20.0 * m.sin(2.0 * x * m.pi)) * 2.0 / 3.0
+    ret += (20.0 * m.sin(y * m.pi) + 40.0 * m.sin(y / 3.0 * m.pi)) * 2.0 / 3.0
+    ret += (160.0 * m.sin(y / 12.0 * m.pi) + 320 * m.sin(y * m.pi / 30.0)) * 2.0 / 3.0
     return ret
 
 
-def _transform_lon(x: FloatArray, y: FloatArray) -> FloatArray:
-    ret = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * np.sqrt(np.abs(x))
-    ret += (20.0 * np.sin(6.0 * x * np.pi) + 20.0 * np.sin(2.0 * x * np.pi)) * 2.0 / 3.0
-    ret += (20.0 * np.sin(x * np.pi) + 40.0 * np.sin(x / 3.0 * np.pi)) * 2.0 / 3.0
-    ret += (150.0 * np.sin(x / 12.0 * np.pi) + 300.0 * np.sin(x / 30.0 * np.pi)) * 2.0 / 3.0
+def _transform_lon(x: Any, y: Any, m: Any = np) -> Any:
+    ret = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * m.sqrt(abs(x))
+    ret += (20.0 * m.sin(6.0 * x * m.pi) + 20.0 * m.sin(2.0 * x * m.pi)) * 2.0 / 3.0
+    ret += (20.0 * m.sin(x * m.pi) + 40.0 * m.sin(x / 3.0 * m.pi)) * 2.0 / 3.0
+    ret += (150.0 * m.sin(x / 12.0 * m.pi) + 300.0 * m.sin(x / 30.0 * m.pi)) * 2.0 / 3.0
     return ret
+
+
+def _gcj02_delta(lon: Any, lat: Any, m: Any = np) -> tuple[Any, Any]:
+    """The GCJ-02 offset (dlon, dlat) in degrees at WGS84 (lon, lat), China or not."""
+    dlat = _transform_lat(lon - 105.0, lat - 35.0, m)
+    dlon = _transform_lon(lon - 105.0, lat - 35.0, m)
+    radlat = lat / 180.0 * m.pi
+    magic = 1 - _EE * m.sin(radlat) ** 2
+    sqrtmagic = m.sqrt(magic)
+    dlat = (dlat * 180.0) / ((_A * (1 - _EE)) / (magic * sqrtmagic) * m.pi)
+    dlon = (dlon * 180.0) / (_A / sqrtmagic * m.cos(radlat) * m.pi)
+    return dlon, dlat
 
 
 _CHINA_BOX = (72.004, 137.8347, 0.8293, 55.8271)
@@ -166,15 +185,27 @@ def wgs84_to_gcj02(lon: npt.ArrayLike, lat: npt.ArrayLike) -> tuple[FloatArray, 
     """
     lon_a = np.asarray(lon, dtype=np.float64)
     lat_a = np.asarray(lat, dtype=np.float64)
-    dlat = _transform_lat(lon_a - 105.0, lat_a - 35.0)
-    dlon = _transform_lon(lon_a - 105.0, lat_a - 35.0)
-    radlat = lat_a / 180.0 * np.pi
-    magic = 1 - _EE * np.sin(radlat) ** 2
-    sqrtmagic = np.sqrt(magic)
-    dlat = (dlat * 180.0) / ((_A * (1 - _EE)) / (magic * sqrtmagic) * np.pi)
-    dlon = (dlon * 180.0) / (_A / sqrtmagic * np.cos(radlat) * np.pi)
+    dlon, dlat = _gcj02_delta(lon_a, lat_a)
     inside = in_china(lon_a, lat_a)
     return np.where(inside, lon_a + dlon, lon_a), np.where(inside, lat_a + dlat, lat_a)
+
+
+def wgs84_to_gcj02_xy(lon: float, lat: float) -> tuple[float, float]:
+    """:func:`wgs84_to_gcj02` for one coordinate pair (plain floats and :mod:`math`).
+
+    Agrees with the vectorised form to within a few ulp (numpy's and C's ``sin`` may
+    round differently), so use it for hints, not where results must be bit-identical.
+
+    Examples
+    --------
+    >>> x, y = wgs84_to_gcj02_xy(116.4, 39.9)
+    >>> round(x - 116.4, 4), round(y - 39.9, 4)
+    (0.0062, 0.0014)
+    """
+    if not in_china_xy(lon, lat):
+        return lon, lat
+    dlon, dlat = _gcj02_delta(lon, lat, math)
+    return lon + dlon, lat + dlat
 
 
 def gcj02_to_wgs84(

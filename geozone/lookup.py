@@ -40,11 +40,12 @@ Verdicts
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import weakref
 from collections import OrderedDict
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -52,12 +53,11 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 import shapely
-from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from geozone import ANALYSIS_CRS, OUTPUT_CRS, __version__
 from geozone.catalog import Catalog, LayerVersion
-from geozone.crs import geometries_to, parse_crs, transformer, wgs84_to_gcj02
+from geozone.crs import geometries_to, parse_crs, transformer, wgs84_to_gcj02, wgs84_to_gcj02_xy
 from geozone.errors import GeozoneError
 from geozone.query import Query
 from geozone.rules import SEVERITY, Activity, Rule, RuleTable, Verdict
@@ -326,7 +326,7 @@ class _Selected:
 
     versions: tuple[LayerVersion, ...]
     index: SelectionIndex
-    admin_versions: tuple[LayerVersion, ...]
+    admin_geoms: ObjArray  # the admin layers' prepared polygons (EPSG:4548)
 
 
 _SELECTED_CACHE: OrderedDict[tuple[int, date], tuple[weakref.ref[Catalog], _Selected]] = (
@@ -346,11 +346,9 @@ def _selected(catalog: Catalog, as_of: date) -> _Selected:
     if hit is not None and hit[0]() is catalog:
         return hit[1]
     versions = tuple(catalog.select(as_of))
-    selected = _Selected(
-        versions,
-        selection_index(list(versions)),
-        tuple(v for v in versions if v.kind == LayerKind.ADMIN),
-    )
+    index = selection_index(list(versions))
+    is_admin = np.array([li.kind == LayerKind.ADMIN for li in index.layers], dtype=bool)
+    selected = _Selected(versions, index, index.geoms[is_admin[index.layer_of]])
     _SELECTED_CACHE[key] = (weakref.ref(catalog), selected)
     while len(_SELECTED_CACHE) > _SELECTED_CACHE_SIZE:
         _SELECTED_CACHE.popitem(last=False)
@@ -392,7 +390,7 @@ def _r6(value: float | None) -> float | None:
     return None if value is None else round(float(value), 6) + 0.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HitRule:
     """The rule a zone hit brings for one activity, possibly superseded by another hit."""
 
@@ -414,11 +412,13 @@ class HitRule:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Hit:
     """A feature the query falls in, overlaps, or comes within tolerance of.
 
-    Distances in metres and areas in m², measured in EPSG:4548.
+    Distances in metres and areas in m², measured in EPSG:4548. Not frozen: the engine
+    attaches ``rules`` once the hit is known (a frozen copy per hit cost more than the
+    point-in-polygon test); treat a returned hit as read-only.
     """
 
     layer_id: str
@@ -470,7 +470,7 @@ class Hit:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ActivityVerdict:
     """The overall verdict for one activity and the hit and rule that decided it."""
 
@@ -600,18 +600,33 @@ def resolve_activities(rules: RuleTable, requested: tuple[str, ...]) -> list[Act
 
 
 def report_id(query_dict: dict[str, Any], layers: tuple[LayerIndex, ...], rules: RuleTable) -> str:
-    """Return the first 32 hex digits of SHA-256 over the canonical question and data."""
+    """Return the first 32 hex digits of SHA-256 over the canonical question and data.
+
+    The canonical text is ``json.dumps`` of ``{"layers": [[key, sha256], ...], "query": ...,
+    "rules_hash": ..., "rules_version": ...}`` with sorted keys, no spaces and UTF-8 kept.
+    Everything but the query is the same for every lookup on one selection, so that
+    text is cached around the query's part.
+    """
+    around = _report_frame(tuple((li.key, li.sha256) for li in layers), rules)
+    query = json.dumps(query_dict, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(f"{around[0]}{query}{around[1]}".encode()).hexdigest()[:32]
+
+
+@functools.lru_cache(maxsize=64)
+def _report_frame(layers: tuple[tuple[str, str], ...], rules: RuleTable) -> tuple[str, str]:
+    """The canonical text of :func:`report_id` before and after the query's part."""
     canonical = {
-        "query": query_dict,
-        "layers": [[li.key, li.sha256] for li in layers],
+        "query": None,
+        "layers": [list(pair) for pair in layers],
         "rules_version": rules.version,
         "rules_hash": getattr(rules, "hash", ""),
     }
     text = json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+    before, after = text.split('"query":null', 1)
+    return f'{before}"query":', after
 
 
-@dataclass
+@dataclass(slots=True)
 class _Measured:
     """A hit before rules: its tree position and measurements."""
 
@@ -627,11 +642,11 @@ class _Measured:
 
 def _measure_point(sel: SelectionIndex, q: Query) -> list[_Measured]:
     """Find and measure hits of a point query."""
-    pt = q.geometry
-    pos, inside = sel.point_hits(pt.x, pt.y, q.tolerance_m)
+    x, y, _, _ = q.point_coords
+    pos, inside = sel.point_hits(x, y, q.tolerance_m)
     if pos.size == 0:
         return []
-    dist = shapely.distance(sel.boundaries[pos], pt)
+    dist = shapely.distance(sel.boundaries[pos], q.geometry)
     return [
         _Measured(int(p), bool(i), bool(d <= q.tolerance_m), float(d), None, None, False, None)
         for p, i, d in zip(pos, inside, dist, strict=True)
@@ -757,10 +772,10 @@ def _supersession(
 
 def _attach_rules(
     hit: Hit, activities: list[Activity], rules: RuleTable, superseded_by: str | None
-) -> tuple[Hit, list[str]]:
-    """Return the hit with its rules for each activity, plus any warnings."""
+) -> list[str]:
+    """Set ``hit.rules`` to its rule for each activity; return any warnings."""
     if not KINDS[hit.layer_kind].is_zone:
-        return hit, []
+        return []
     out, warnings = [], []
     for act in activities:
         rule = _rule_or_problem(rules, hit.layer_kind, hit.zone_class, act.code)
@@ -768,17 +783,8 @@ def _attach_rules(
             warnings.append(f"{hit.ref}: no rule for class {hit.zone_class!r}: {rule}")
             continue
         out.append(HitRule(rule, superseded_by))
-    return _with_rules(hit, tuple(out)), warnings
-
-
-_HIT_FIELDS = tuple(f.name for f in fields(Hit) if f.name != "rules")
-
-
-def _with_rules(hit: Hit, rules: tuple[HitRule, ...]) -> Hit:
-    """A copy of ``hit`` carrying ``rules`` (cheaper than :func:`dataclasses.replace`)."""
-    values: list[Any] = [getattr(hit, name) for name in _HIT_FIELDS]
-    values.append(rules)
-    return Hit(*values)
+    hit.rules = tuple(out)
+    return warnings
 
 
 def _decide(
@@ -831,25 +837,21 @@ def _decide(
     return verdict, warnings
 
 
-def _inside_if_gcj02(query: Query, versions: tuple[LayerVersion, ...]) -> bool:
-    """True when a WGS84-declared query would fall inside an admin layer if it were GCJ-02.
+def _inside_if_gcj02(query: Query, admin_geoms: ObjArray) -> bool:
+    """True when a WGS84-declared query would fall inside an admin polygon if it were GCJ-02.
 
     A hint only, so one fixed-point step of the inverse (a few metres off the exact one)
     is enough; it keeps the check cheap for the many queries that fall outside.
     """
     declared = parse_crs(query.crs)
-    if declared.offset is not None or not declared.is_geographic:
+    if declared.offset is not None or not declared.is_geographic or admin_geoms.size == 0:
         return False
-    geom = query.geometry_wgs84
-    if isinstance(geom, Point):  # the same arithmetic as below, on one coordinate pair
-        lon, lat = geom.x, geom.y
-        # plain floats go through numpy's 0-d (scalar) path: same results, 4x faster
-        flon, flat = wgs84_to_gcj02(lon, lat)
-        gx, gy = transformer(OUTPUT_CRS, ANALYSIS_CRS).transform(
-            2 * lon - float(flon), 2 * lat - float(flat)
-        )
-        guess_point = Point(gx, gy)
-        return any(len(lv.tree.query(guess_point, predicate="intersects")) > 0 for lv in versions)
+    to_analysis = transformer(OUTPUT_CRS, ANALYSIS_CRS)
+    if query.kind == "point":  # the same step on one coordinate pair, without numpy
+        _, _, lon, lat = query.point_coords
+        flon, flat = wgs84_to_gcj02_xy(lon, lat)
+        gx, gy = to_analysis.transform(2 * lon - flon, 2 * lat - flat)
+        return bool(shapely.intersects_xy(admin_geoms, gx, gy).any())
 
     def one_step(coords: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         flon, flat = wgs84_to_gcj02(coords[:, 0], coords[:, 1])
@@ -857,7 +859,7 @@ def _inside_if_gcj02(query: Query, versions: tuple[LayerVersion, ...]) -> bool:
 
     guess = shapely.transform(query.geometry_wgs84, one_step)
     converted = geometries_to([guess], OUTPUT_CRS, ANALYSIS_CRS)[0]
-    return any(len(lv.tree.query(converted, predicate="intersects")) > 0 for lv in versions)
+    return bool(shapely.intersects(admin_geoms, converted).any())
 
 
 def lookup(catalog: Catalog, rules: RuleTable, query: Query) -> LookupResult:
@@ -903,7 +905,7 @@ def lookup(catalog: Catalog, rules: RuleTable, query: Query) -> LookupResult:
     inside_territory = bool(admin_hits)
     if not admin_layers:
         warnings.append(f"no admin layer is in force on {query.as_of}; the territory is unknown")
-    elif not inside_territory and _inside_if_gcj02(query, selected.admin_versions):
+    elif not inside_territory and _inside_if_gcj02(query, selected.admin_geoms):
         warnings.append(
             "the query lies outside the loaded territory but inside it once its coordinates "
             "are read as GCJ-02 (Amap/Tencent web-map coordinates, ~500 m east and ~130 m "
@@ -922,11 +924,9 @@ def lookup(catalog: Catalog, rules: RuleTable, query: Query) -> LookupResult:
         cz_parts = [m.part for _, m in cz if m.part is not None]
         has_cz = bool(area) and _union_area(cz_parts) >= (area or 0.0) - AREA_EPS_M2
     superseded = _supersession(query, measured)
-    hits: list[Hit] = []
-    for h, _m in measured:
-        with_rules, rule_warnings = _attach_rules(h, activities, rules, superseded.get(h.ref))
-        hits.append(with_rules)
-        warnings.extend(rule_warnings)
+    hits = [h for h, _m in measured]
+    for h in hits:
+        warnings.extend(_attach_rules(h, activities, rules, superseded.get(h.ref)))
     verdicts = []
     for act in activities:
         v, w = _decide(act, hits, inside_territory, has_cz, query.tolerance_m)

@@ -26,6 +26,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -84,6 +85,23 @@ class Query:
     tolerance_m: float
     warnings: tuple[str, ...] = ()
 
+    @cached_property
+    def point_coords(self) -> tuple[float, float, float, float]:
+        """A point query's ``(x, y)`` in EPSG:4548 metres and ``(lon, lat)`` in WGS84 degrees.
+
+        Plain floats, read once: each shapely coordinate access costs microseconds, and a
+        point lookup needs them several times.
+
+        Raises
+        ------
+        ValueError
+            For a parcel query.
+        """
+        if self.kind != "point":
+            raise ValueError("point_coords of a parcel query")
+        xy = shapely.get_coordinates(np.array([self.geometry, self.geometry_wgs84], dtype=object))
+        return float(xy[0, 0]), float(xy[0, 1]), float(xy[1, 0]), float(xy[1, 1])
+
     @property
     def area_m2(self) -> float | None:
         """Parcel area in m² (EPSG:4548); ``None`` for a point."""
@@ -98,15 +116,25 @@ class Query:
             The resolved activity list to report (defaults to :attr:`activities`).
         """
         area = self.area_m2
+        if self.kind == "point":  # always 2-D: the projection drops any z
+            _, _, lon, lat = self.point_coords
+            geometry = {"type": "Point", "coordinates": [_rounded(lon), _rounded(lat)]}
+        else:
+            geometry = geojson_rounded(canonical(self.geometry_wgs84))
         return {
             "type": self.kind,
-            "geometry": geojson_rounded(canonical(self.geometry_wgs84)),
+            "geometry": geometry,
             "crs": self.crs,
             "as_of": self.as_of.isoformat(),
             "tolerance_m": float(self.tolerance_m),
             "activities": list(self.activities if activities is None else activities),
             "area_m2": None if area is None else round(area, 2) + 0.0,
         }
+
+
+def _rounded(value: float, decimals: int = COORD_DECIMALS) -> float:
+    """``value`` rounded for output; ``+ 0.0`` turns ``-0.0`` into ``0.0``."""
+    return round(value, decimals) + 0.0
 
 
 def canonical(geom: BaseGeometry) -> BaseGeometry:
@@ -127,7 +155,7 @@ def geojson_rounded(geom: BaseGeometry, decimals: int = COORD_DECIMALS) -> dict[
         if isinstance(value, (tuple, list)):
             return [rnd(v) for v in value]
         if isinstance(value, float):
-            return round(value, decimals) + 0.0
+            return _rounded(value, decimals)
         return value
 
     if isinstance(geom, Point) and not geom.is_empty and not geom.has_z:  # the common case
@@ -396,10 +424,11 @@ def point_query(
             f"coordinates cannot be transformed from {declared.name}: outside its area of use",
             {"crs": declared.name},
         )
+    analysis, wgs84 = shapely.points(np.array([[ax, ay], [wx, wy]]))
     return Query(
         kind="point",
-        geometry=Point(ax, ay),
-        geometry_wgs84=Point(wx, wy),
+        geometry=analysis,
+        geometry_wgs84=wgs84,
         crs=declared.name,
         activities=parse_activities(activities),
         as_of=parse_as_of(as_of),

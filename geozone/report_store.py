@@ -30,12 +30,16 @@ import json
 import re
 import sqlite3
 import threading
+import time
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from geozone.errors import GeozoneError, InvalidInput, ReportNotFound
 
@@ -84,8 +88,19 @@ _COLUMNS = (
 )
 
 
+@lru_cache(maxsize=4)
+def _rfc3339(second: int) -> str:
+    return datetime.fromtimestamp(second, UTC).isoformat().replace("+00:00", "Z")
+
+
 def _now() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    """The current UTC time to the second, RFC 3339 (formatted once per second)."""
+    return _rfc3339(int(time.time()))
+
+
+def _json(data: Any) -> str:
+    """Compact JSON with sorted keys (the query and layer columns)."""
+    return orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode()
 
 
 @dataclass(frozen=True)
@@ -291,13 +306,13 @@ class ReportStore:
             now,
             now,
             source,
-            json.dumps(answer.get("query"), ensure_ascii=False, sort_keys=True),
+            _json(answer.get("query")),
             answer_json,
             layerset.get("id"),
             layerset.get("version"),
             layerset.get("hash"),
             answer.get("rules_version"),
-            json.dumps(answer.get("layers") or [], ensure_ascii=False, sort_keys=True),
+            _json(answer.get("layers") or []),
             1 if answer.get("synthetic") else 0,
             answer.get("geozone_version"),
         )

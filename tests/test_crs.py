@@ -20,6 +20,7 @@ from geozone.crs import (
     offset_to_wgs84,
     parse_crs,
     wgs84_to_gcj02,
+    wgs84_to_gcj02_xy,
 )
 from geozone.errors import UnknownCRS
 from geozone.manifest import load_manifest
@@ -86,6 +87,16 @@ def test_gcj02_round_trip_over_beijing() -> None:
 def test_gcj02_leaves_points_outside_china_alone() -> None:
     x, y = wgs84_to_gcj02([2.35, -74.0], [48.85, 40.7])
     assert list(x) == [2.35, -74.0] and list(y) == [48.85, 40.7]
+
+
+def test_gcj02_one_pair_agrees_with_the_vectorised_form() -> None:
+    lon, lat = _beijing_grid()
+    glon, glat = wgs84_to_gcj02(lon, lat)
+    pairs = [wgs84_to_gcj02_xy(float(x), float(y)) for x, y in zip(lon, lat, strict=True)]
+    assert all(isinstance(v, float) for pair in pairs for v in pair)
+    # math and numpy may round sin/cos differently in the last bit: 1e-12° is 0.1 µm
+    assert np.abs(np.array(pairs) - np.column_stack([glon, glat])).max() < 1e-12
+    assert wgs84_to_gcj02_xy(2.35, 48.85) == (2.35, 48.85)  # outside China: unchanged
 
 
 def test_bd09_round_trip() -> None:

@@ -40,6 +40,18 @@ def test_point_defaults() -> None:
     assert q.geometry.y == pytest.approx(y, abs=1e-6)
 
 
+def test_point_coords_read_both_crs_once() -> None:
+    q = point_query(116.65, 39.90)
+    x, y, lon, lat = q.point_coords
+    assert (lon, lat) == (116.65, 39.90)
+    ex, ey = TO_4548.transform(116.65, 39.90)
+    assert (x, y) == (pytest.approx(ex, abs=1e-6), pytest.approx(ey, abs=1e-6))
+    assert (x, y) == (q.geometry.x, q.geometry.y)
+    parcel = geojson_query({"type": "Polygon", "coordinates": [square(116.65, 39.90)]})
+    with pytest.raises(ValueError, match="parcel"):
+        parcel.point_coords  # noqa: B018
+
+
 def test_point_in_4548_and_cgcs2000() -> None:
     x, y = TO_4548.transform(116.65, 39.90)
     q = point_query(x, y, crs="EPSG:4548")
