@@ -176,3 +176,21 @@ def test_report_store_writes_behind_in_batches(tmp_path: Path) -> None:
     assert again.count() == 6
     assert again.get("f" * 32).synthetic is False
     again.close()
+
+
+def test_report_store_batch_spans_several_statements(tmp_path: Path) -> None:
+    # 150 distinct answers then 71 repeats: the flush writes 221 rows in one transaction as
+    # multi-row upserts of 64, 64, 64 and 29 rows; a repeat in the same statement (rids[130],
+    # rows 130 and 150) and in later ones (rids[:70]) is counted
+    store = ReportStore(tmp_path / "many.sqlite")
+    rids = [f"{n:032x}" for n in range(150)]
+    for rid in [*rids, rids[130], *rids[:70]]:
+        store.save('{"report_id":"' + rid + '","query":{"n":1},"layerset":{},"layers":[]}')
+    store.flush()
+    assert store.count() == 150
+    assert store.get(rids[0]).times_asked == 2
+    assert store.get(rids[69]).times_asked == 2
+    assert store.get(rids[70]).times_asked == 1
+    assert store.get(rids[130]).times_asked == 2
+    assert store.get(rids[149]).query == {"n": 1}
+    store.close()
