@@ -7,8 +7,9 @@ Hit finding
     All layer versions in force are combined in one :class:`SelectionIndex` (an STRtree
     over every feature, prepared polygons and prepared boundaries, built once per set of
     versions and cached; nothing is rebuilt per query). Candidates come from the tree
-    with the query's bounding box grown by ``tolerance_m``; exact predicates then run on
-    the prepared zone geometries.
+    with the query's bounding box grown by ``tolerance_m`` (for a point, from a grid of
+    candidates per cell, :mod:`geozone.point_grid`); exact predicates then run on the
+    prepared zone geometries.
 
 Point semantics (metres, EPSG:4548)
     ``inside``: the zone covers the point (a point on the boundary is inside).
@@ -59,6 +60,7 @@ from geozone import ANALYSIS_CRS, OUTPUT_CRS, __version__
 from geozone.catalog import Catalog, LayerVersion
 from geozone.crs import geometries_to, parse_crs, transformer, wgs84_to_gcj02, wgs84_to_gcj02_xy
 from geozone.errors import GeozoneError
+from geozone.point_grid import PointGrid, build_point_grid
 from geozone.query import Query
 from geozone.rules import SEVERITY, Activity, Rule, RuleTable, Verdict
 from geozone.vocab import KINDS, LayerKind, get_class
@@ -70,6 +72,7 @@ AREA_EPS_M2 = 0.01
 """Areas below this (the output rounding) count as zero."""
 
 ObjArray = npt.NDArray[np.object_]
+FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
 BoolArray = npt.NDArray[np.bool_]
 
@@ -198,6 +201,8 @@ class SelectionIndex:
         For each tree position: which layer and which position inside that layer.
     tree : shapely.STRtree
         Over ``geoms``.
+    grid : PointGrid
+        Candidates per 500 m cell, for point lookups (:mod:`geozone.point_grid`).
     """
 
     layers: tuple[LayerIndex, ...]
@@ -209,6 +214,7 @@ class SelectionIndex:
     ranks: npt.NDArray[np.int64] = field(repr=False)
     segment_tree: shapely.STRtree = field(repr=False)
     segment_owner: IntArray = field(repr=False)
+    grid: PointGrid = field(repr=False)
 
     def point_hits(self, x: float, y: float, tolerance_m: float) -> tuple[IntArray, BoolArray]:
         """Tree positions of features covering or within ``tolerance_m`` of point (x, y).
@@ -218,11 +224,20 @@ class SelectionIndex:
         """
         t = float(tolerance_m)
         x, y = float(x), float(y)
-        window = shapely.box(x - t, y - t, x + t, y + t)
-        cand = self.tree.query(window)
-        if cand.size == 0:
-            return cand, np.zeros(0, dtype=bool)
-        inside = shapely.intersects_xy(self.geoms[cand], x, y)
+        if t <= self.grid.margin:
+            cand, near = self.grid.candidates(x, y)
+            if cand.size == 0:
+                return cand, np.zeros(0, dtype=bool)
+            inside = shapely.intersects_xy(self.geoms[cand], x, y)
+            if t == 0 or not (near & ~inside).any():  # no boundary it is outside of is near
+                return cand[inside], inside[inside]
+            window = shapely.box(x - t, y - t, x + t, y + t)
+        else:
+            window = shapely.box(x - t, y - t, x + t, y + t)
+            cand = self.tree.query(window)
+            if cand.size == 0:
+                return cand, np.zeros(0, dtype=bool)
+            inside = shapely.intersects_xy(self.geoms[cand], x, y)
         if t > 0:
             out = np.flatnonzero(~inside)
             if out.size:
@@ -233,10 +248,10 @@ class SelectionIndex:
                 if segments.size:
                     check = out[np.isin(cand[out], self.segment_owner[segments])]
                     if check.size:
-                        near = inside.copy()
+                        near_t = inside.copy()
                         point = shapely.points(np.array((x, y)))
-                        near[check] = shapely.dwithin(self.boundaries[cand[check]], point, t)
-                        return cand[near], inside[near]
+                        near_t[check] = shapely.dwithin(self.boundaries[cand[check]], point, t)
+                        return cand[near_t], inside[near_t]
         return cand[inside], inside[inside]
 
     def parcel_hits(self, parcel: BaseGeometry, tolerance_m: float) -> tuple[IntArray, BoolArray]:
@@ -261,8 +276,8 @@ _SELECTION_CACHE: OrderedDict[tuple[int, ...], tuple[tuple[Any, ...], SelectionI
 _SELECTION_CACHE_SIZE = 16
 
 
-def _segment_index(boundaries: ObjArray) -> tuple[shapely.STRtree, IntArray]:
-    """An STRtree over every boundary segment, and the tree position owning each segment.
+def _segment_index(boundaries: ObjArray) -> tuple[shapely.STRtree, IntArray, FloatArray]:
+    """An STRtree over every boundary segment, each segment's owner (tree position) and bounds.
 
     It lets a point lookup skip the exact distance to boundaries that have no segment
     near the point (most candidates: their bounding box holds the point, their edges
@@ -277,7 +292,8 @@ def _segment_index(boundaries: ObjArray) -> tuple[shapely.STRtree, IntArray]:
         indices=np.repeat(np.arange(len(starts)), 2),
     )
     owner = part_owner[coord_part[:-1][same]].astype(np.intp)
-    return shapely.STRtree(lines), owner
+    bounds = np.column_stack([np.minimum(starts, ends), np.maximum(starts, ends)])
+    return shapely.STRtree(lines), owner, bounds
 
 
 def selection_index(versions: list[LayerVersion]) -> SelectionIndex:
@@ -302,7 +318,10 @@ def selection_index(versions: list[LayerVersion]) -> SelectionIndex:
     ranks = np.array(
         [r if r is not None else NO_RANK for li in layers for r in li.ranks], dtype=np.int64
     )
-    segment_tree, segment_owner = _segment_index(bounds)
+    segment_tree, segment_owner, segment_bounds = _segment_index(bounds)
+    grid = build_point_grid(
+        shapely.bounds(geoms).reshape(-1, 4), segment_bounds.reshape(-1, 4), segment_owner
+    )
     index = SelectionIndex(
         layers,
         geoms,
@@ -313,6 +332,7 @@ def selection_index(versions: list[LayerVersion]) -> SelectionIndex:
         ranks,
         segment_tree,
         segment_owner,
+        grid,
     )
     _SELECTION_CACHE[key] = (tuple(weakref.ref(v) for v in versions), index)
     while len(_SELECTION_CACHE) > _SELECTION_CACHE_SIZE:

@@ -1,0 +1,136 @@
+"""A regular grid of candidate features, so a point lookup finds its candidates by arithmetic.
+
+An STRtree query costs ~10 µs in shapely's Python wrapper (plus ~3 µs for the query box)
+for one point; the grid answers the same question, a superset of the features whose
+envelope comes within ``margin`` of the point, with two integer divisions and an array
+slice (under 1 µs). Exact predicates still decide every hit, so answers do not change.
+
+Each (cell, feature) pair also says whether the feature's *boundary* comes within
+``margin`` of the cell. A point that is inside none of the flagged features needs no
+boundary distance at all: no boundary can be within the tolerance. Only points in a
+cell with a flagged feature they are outside of take the exact (segment tree) path.
+
+Coordinates are EPSG:4548 metres. With 500 m cells the shipped layer set (6,268
+features over 84 × 134 km) gives ~194,000 pairs (under 1 MB), built in ~10 ms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+IntArray = npt.NDArray[np.intp]
+BoolArray = npt.NDArray[np.bool_]
+FloatArray = npt.NDArray[np.float64]
+
+CELL_M = 500.0
+"""Grid cell size in metres."""
+MARGIN_M = 50.0
+"""Largest tolerance the grid serves; a larger one uses the STRtree."""
+
+
+@dataclass(frozen=True)
+class PointGrid:
+    """Candidate features per grid cell (compressed sparse rows), EPSG:4548 metres.
+
+    Attributes
+    ----------
+    x0, y0 : float
+        Lower-left corner of cell (0, 0).
+    cell, margin : float
+        Cell size, and how far beyond its envelope a feature is listed (metres).
+    nx, ny : int
+        Columns and rows.
+    start : ndarray of int
+        Cell ``c`` (``row * nx + col``) lists ``feature[start[c]:start[c + 1]]``.
+    feature : ndarray of int
+        Feature positions (into the arrays the grid was built from).
+    near : ndarray of bool
+        Per pair: the feature has a boundary segment within ``margin`` of the cell.
+    """
+
+    x0: float
+    y0: float
+    cell: float
+    margin: float
+    nx: int
+    ny: int
+    start: IntArray
+    feature: IntArray
+    near: BoolArray
+
+    def candidates(self, x: float, y: float) -> tuple[IntArray, BoolArray]:
+        """Features whose envelope may lie within ``margin`` of (x, y), and their near flags.
+
+        Every feature within ``margin`` of the point is listed (more may be).
+        """
+        col = int((x - self.x0) // self.cell)
+        row = int((y - self.y0) // self.cell)
+        if not (0 <= col < self.nx and 0 <= row < self.ny):
+            return self.feature[:0], self.near[:0]
+        c = row * self.nx + col
+        lo, hi = self.start[c], self.start[c + 1]
+        return self.feature[lo:hi], self.near[lo:hi]
+
+
+def _cell_ranges(
+    bounds: FloatArray, x0: float, y0: float, cell: float, margin: float
+) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+    """First and last column and row each envelope (grown by ``margin``) touches."""
+    c0 = np.floor((bounds[:, 0] - margin - x0) / cell).astype(np.intp)
+    r0 = np.floor((bounds[:, 1] - margin - y0) / cell).astype(np.intp)
+    c1 = np.floor((bounds[:, 2] + margin - x0) / cell).astype(np.intp)
+    r1 = np.floor((bounds[:, 3] + margin - y0) / cell).astype(np.intp)
+    return c0, r0, c1, r1
+
+
+def _cell_pairs(
+    bounds: FloatArray, x0: float, y0: float, cell: float, margin: float, nx: int
+) -> tuple[IntArray, IntArray]:
+    """``(cell ids, item ids)``: every cell each envelope (grown by ``margin``) touches."""
+    c0, r0, c1, r1 = _cell_ranges(bounds, x0, y0, cell, margin)
+    width = c1 - c0 + 1
+    counts = width * (r1 - r0 + 1)
+    item = np.repeat(np.arange(len(bounds), dtype=np.intp), counts)
+    k = np.arange(int(counts.sum()), dtype=np.intp) - np.repeat(np.cumsum(counts) - counts, counts)
+    w = width[item]
+    cells = (r0[item] + k // w) * nx + (c0[item] + k % w)
+    return cells, item
+
+
+def build_point_grid(
+    feature_bounds: FloatArray,
+    segment_bounds: FloatArray,
+    segment_owner: IntArray,
+    *,
+    cell: float = CELL_M,
+    margin: float = MARGIN_M,
+) -> PointGrid:
+    """Build the grid over features (their envelopes) and their boundary segments.
+
+    Parameters
+    ----------
+    feature_bounds : (n, 4) array
+        ``minx, miny, maxx, maxy`` of each feature, EPSG:4548 metres.
+    segment_bounds : (m, 4) array
+        The same for every boundary segment.
+    segment_owner : (m,) int array
+        The feature each segment belongs to.
+    """
+    if len(feature_bounds) == 0:
+        empty = np.zeros(0, dtype=np.intp)
+        return PointGrid(0.0, 0.0, cell, margin, 0, 0, np.zeros(1, np.intp), empty, empty != 0)
+    x0 = float(feature_bounds[:, 0].min()) - margin
+    y0 = float(feature_bounds[:, 1].min()) - margin
+    nx = int((float(feature_bounds[:, 2].max()) + margin - x0) // cell) + 1
+    ny = int((float(feature_bounds[:, 3].max()) + margin - y0) // cell) + 1
+    cells, item = _cell_pairs(feature_bounds, x0, y0, cell, margin, nx)
+    order = np.argsort(cells, kind="stable")
+    cells, item = cells[order], item[order]
+    start = np.searchsorted(cells, np.arange(nx * ny + 1)).astype(np.intp)
+    seg_cells, seg = _cell_pairs(segment_bounds, x0, y0, cell, margin, nx)
+    n = len(feature_bounds)
+    near = np.isin(cells * n + item, seg_cells * n + segment_owner[seg])
+    return PointGrid(x0, y0, cell, margin, nx, ny, start, item, near)
