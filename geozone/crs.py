@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
@@ -65,9 +65,9 @@ class DeclaredCRS:
     crs: CRS
     offset: str | None = None
 
-    @property
+    @cached_property
     def is_geographic(self) -> bool:
-        """True when coordinates are longitude/latitude degrees."""
+        """True when coordinates are longitude/latitude degrees (pyproj asked once)."""
         return self.offset is not None or bool(self.crs.is_geographic)
 
 

@@ -284,7 +284,11 @@ class ReportStore:
         self._finalizer = weakref.finalize(self, self._writer.close)
 
     def save(
-        self, answer_json: str, *, source: str = "api", answer: Mapping[str, Any] | None = None
+        self,
+        answer_json: str | bytes,
+        *,
+        source: str = "api",
+        answer: Mapping[str, Any] | None = None,
     ) -> str:
         """Queue an answer (the shared lookup JSON) for storing and return its report id.
 
@@ -295,7 +299,7 @@ class ReportStore:
         Parameters
         ----------
         answer_json
-            The answer text, stored verbatim.
+            The answer text (or its UTF-8 bytes), stored verbatim.
         source
             Who asked: ``"api"`` or ``"cli"``.
         answer
@@ -318,6 +322,8 @@ class ReportStore:
         if not REPORT_ID.match(report_id):
             raise InvalidInput(f"report id {report_id!r} is not 32 hex digits")
         layerset = answer.get("layerset") or {}
+        if isinstance(answer_json, bytes):
+            answer_json = answer_json.decode()
         now = _now()
         row = (
             report_id,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -381,3 +383,24 @@ def test_hits_equal_brute_force(
 def test_fixture_builder_is_reusable(tmp_path: Path, tiny_rules: RuleTable) -> None:
     cat = load_catalog(build_tiny_layers(tmp_path), check_shift=False)
     assert at(cat, tiny_rules, 3500, 6000).to_json() == at(cat, tiny_rules, 3500, 6000).to_json()
+
+
+@pytest.mark.parametrize(
+    "value", [116.123456, 5.0, 0.0, 0.0001, 0.00012, 5e-05, 1e-06, 1.5e-12, 10.00001, 1e16, 2.5e17]
+)
+def test_report_id_is_the_hash_of_the_stdlib_canonical_json(
+    tiny_catalog: Catalog, tiny_rules: RuleTable, value: float
+) -> None:
+    """orjson writes the query part except where json.dumps writes a float differently."""
+    from geozone.lookup import _selected, report_id
+
+    layers = _selected(tiny_catalog, date(2026, 1, 1)).index.layers
+    query = {"tolerance_m": value, "geometry": {"coordinates": [value, -value]}, "crs": "墨卡托"}
+    canonical = {
+        "query": query,
+        "layers": [[li.key, li.sha256] for li in layers],
+        "rules_version": tiny_rules.version,
+        "rules_hash": tiny_rules.hash,
+    }
+    text = json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    assert report_id(query, layers, tiny_rules) == hashlib.sha256(text.encode()).hexdigest()[:32]

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from api.deps import CatalogDep, ReportsDep, RulesDep, SettingsDep
 from geozone.catalog import Catalog
 from geozone.errors import InvalidGeoJSON
-from geozone.lookup import answer_json, lookup
+from geozone.lookup import answer_bytes, lookup
 from geozone.query import Query as LookupQuery
 from geozone.query import geojson_query, point_query
 from geozone.report_store import ReportStore
@@ -152,12 +152,12 @@ class LookupRequest(BaseModel):
         return out
 
 
-def answer(catalog: Catalog, rules: RuleTable, reports: ReportStore, query: LookupQuery) -> str:
-    """Run a lookup, store the answer and return its JSON text (``LookupResult.to_json``)."""
+def answer(catalog: Catalog, rules: RuleTable, reports: ReportStore, query: LookupQuery) -> bytes:
+    """Run a lookup, store the answer and return its JSON (``LookupResult.to_json``, UTF-8)."""
     data = lookup(catalog, rules, query).to_dict()
-    text = answer_json(data)
-    reports.save(text, source="api", answer=data)
-    return text
+    body = answer_bytes(data)
+    reports.save(body, source="api", answer=data)
+    return body
 
 
 class PointParams(BaseModel):
