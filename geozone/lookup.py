@@ -216,43 +216,48 @@ class SelectionIndex:
     segment_owner: IntArray = field(repr=False)
     grid: PointGrid = field(repr=False)
 
-    def point_hits(self, x: float, y: float, tolerance_m: float) -> tuple[IntArray, BoolArray]:
+    def point_hits(self, x: float, y: float, tolerance_m: float) -> tuple[list[int], list[bool]]:
         """Tree positions of features covering or within ``tolerance_m`` of point (x, y).
 
         Coordinates in EPSG:4548 metres. Returns ``(positions, inside)`` where ``inside``
-        says the feature covers the point (boundary counts as inside).
+        says the feature covers the point (boundary counts as inside). Plain lists: a
+        point has a handful of hits, and numpy's per-call overhead on arrays that small
+        cost more than the lists.
         """
         t = float(tolerance_m)
         x, y = float(x), float(y)
         if t <= self.grid.margin:
             cand, near = self.grid.candidates(x, y)
             if cand.size == 0:
-                return cand, np.zeros(0, dtype=bool)
+                return [], []
             inside = shapely.intersects_xy(self.geoms[cand], x, y)
-            if t == 0 or not (near > inside).any():  # no boundary it is outside of is near
-                return cand[inside], inside[inside]
+            ins = inside.tolist()
+            if t == 0 or not any(n and not i for n, i in zip(near.tolist(), ins, strict=True)):
+                # no feature the point is outside of has a boundary near: hits are the insides
+                pos = [p for p, i in zip(cand.tolist(), ins, strict=True) if i]
+                return pos, [True] * len(pos)
             window = shapely.box(x - t, y - t, x + t, y + t)
         else:
             window = shapely.box(x - t, y - t, x + t, y + t)
             cand = self.tree.query(window)
             if cand.size == 0:
-                return cand, np.zeros(0, dtype=bool)
+                return [], []
             inside = shapely.intersects_xy(self.geoms[cand], x, y)
-        if t > 0:
-            out = np.flatnonzero(~inside)
-            if out.size:
-                # A point outside a polygon is as far from it as from its boundary. A boundary
-                # within t has a segment whose bbox meets the t-window, so only features
-                # owning such a segment need the exact (prepared) ``dwithin``.
-                segments = self.segment_tree.query(window)
-                if segments.size:
-                    check = out[np.isin(cand[out], self.segment_owner[segments])]
-                    if check.size:
-                        near_t = inside.copy()
-                        point = shapely.points(np.array((x, y)))
-                        near_t[check] = shapely.dwithin(self.boundaries[cand[check]], point, t)
-                        return cand[near_t], inside[near_t]
-        return cand[inside], inside[inside]
+        keep = inside
+        out = np.flatnonzero(~inside)
+        if t > 0 and out.size:
+            # A point outside a polygon is as far from it as from its boundary. A boundary
+            # within t has a segment whose bbox meets the t-window, so only features
+            # owning such a segment need the exact (prepared) ``dwithin``.
+            segments = self.segment_tree.query(window)
+            if segments.size:
+                owners = set(self.segment_owner[segments].tolist())  # np.isin: ~100 us here
+                check = np.array([o for o in out.tolist() if int(cand[o]) in owners], np.intp)
+                if check.size:
+                    keep = inside.copy()
+                    point = shapely.points(np.array((x, y)))
+                    keep[check] = shapely.dwithin(self.boundaries[cand[check]], point, t)
+        return cand[keep].tolist(), inside[keep].tolist()
 
     def parcel_hits(self, parcel: BaseGeometry, tolerance_m: float) -> tuple[IntArray, BoolArray]:
         """Tree positions of features intersecting or within ``tolerance_m`` of a polygon.
@@ -675,13 +680,13 @@ def _measure_point(sel: SelectionIndex, q: Query) -> list[_Measured]:
     """Find and measure hits of a point query."""
     x, y, _, _ = q.point_coords
     pos, inside = sel.point_hits(x, y, q.tolerance_m)
-    if pos.size == 0:
+    if not pos:
         return []
     dist = shapely.distance(sel.boundaries[pos], q.geometry).tolist()
     t = q.tolerance_m
     return [
         _Measured(p, i, d <= t, d, None, None, False, None)
-        for p, i, d in zip(pos.tolist(), inside.tolist(), dist, strict=True)
+        for p, i, d in zip(pos, inside, dist, strict=True)
     ]
 
 

@@ -24,9 +24,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -85,12 +84,15 @@ class Query:
     tolerance_m: float
     warnings: tuple[str, ...] = ()
 
-    @cached_property
+    coords: tuple[float, float, float, float] | None = field(default=None, compare=False)
+    """A point's ``(x, y, lon, lat)`` as :attr:`point_coords` gives them, when known."""
+
+    @property
     def point_coords(self) -> tuple[float, float, float, float]:
         """A point query's ``(x, y)`` in EPSG:4548 metres and ``(lon, lat)`` in WGS84 degrees.
 
-        Plain floats, read once: each shapely coordinate access costs microseconds, and a
-        point lookup needs them several times.
+        Plain floats, kept from parsing (:attr:`coords`): each shapely coordinate access
+        costs microseconds, and a point lookup needs them several times.
 
         Raises
         ------
@@ -99,8 +101,9 @@ class Query:
         """
         if self.kind != "point":
             raise ValueError("point_coords of a parcel query")
-        xy = shapely.get_coordinates(np.array([self.geometry, self.geometry_wgs84], dtype=object))
-        return float(xy[0, 0]), float(xy[0, 1]), float(xy[1, 0]), float(xy[1, 1])
+        if self.coords is not None:
+            return self.coords
+        return _point_coords(self.geometry, self.geometry_wgs84)
 
     @property
     def area_m2(self) -> float | None:
@@ -130,6 +133,12 @@ class Query:
             "activities": list(self.activities if activities is None else activities),
             "area_m2": None if area is None else round(area, 2) + 0.0,
         }
+
+
+def _point_coords(analysis: BaseGeometry, wgs84: BaseGeometry) -> tuple[float, float, float, float]:
+    """``(x, y, lon, lat)`` of a point given in EPSG:4548 and in WGS84."""
+    xy = shapely.get_coordinates(np.array([analysis, wgs84], dtype=object))
+    return float(xy[0, 0]), float(xy[0, 1]), float(xy[1, 0]), float(xy[1, 1])
 
 
 def _rounded(value: float, decimals: int = COORD_DECIMALS) -> float:
@@ -433,6 +442,7 @@ def point_query(
         activities=parse_activities(activities),
         as_of=parse_as_of(as_of),
         tolerance_m=parse_tolerance(tolerance_m, cfg),
+        coords=(ax, ay, wx, wy),
     )
 
 
@@ -633,10 +643,12 @@ def geojson_query(
     if not analysis.is_valid:  # reprojection can fold a nearly degenerate polygon
         analysis = _polygonal(shapely.make_valid(analysis))
         warnings.append("the polygon became invalid when reprojected; repaired with make_valid")
+    is_point = geom.geom_type == "Point"
     return Query(
-        kind="point" if geom.geom_type == "Point" else "parcel",
+        kind="point" if is_point else "parcel",
         geometry=analysis,
         geometry_wgs84=wgs84,
+        coords=_point_coords(analysis, wgs84) if is_point else None,
         crs=declared.name,
         activities=parse_activities(activities),
         as_of=parse_as_of(as_of),

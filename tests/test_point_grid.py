@@ -66,7 +66,7 @@ def test_grid_and_tree_find_the_same_hits(demo_selection: SelectionIndex) -> Non
         for t in (0.0, 5.0, 30.0, 50.0):
             got_pos, got_in = sel.point_hits(x, y, t)
             want_pos, want_in = tree_only.point_hits(x, y, t)
-            got = dict(zip(got_pos.tolist(), got_in.tolist(), strict=True))
-            assert got == dict(zip(want_pos.tolist(), want_in.tolist(), strict=True)), (x, y, t)
+            got = dict(zip(got_pos, got_in, strict=True))
+            assert got == dict(zip(want_pos, want_in, strict=True)), (x, y, t)
             checked += len(got)
     assert checked > 10_000  # the points do hit things
