@@ -107,6 +107,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["*"],
         )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    # first, so the busiest request matches without trying every other route
+    app.router.routes.insert(0, lookup.point_route)
     for module in (health, config, meta, layers, lookup, jobs, reports, coverage, ogc, admin):
         app.include_router(module.router)
     app.include_router(web.router)

@@ -7,6 +7,7 @@ under its ``report_id`` (``GET /api/v1/reports/{report_id}``).
 
 from __future__ import annotations
 
+import inspect
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Request
@@ -15,6 +16,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from api.deps import CatalogDep, ReportsDep, RulesDep, SettingsDep
+from api.openapi import DocumentedRoute
 from geozone.catalog import Catalog
 from geozone.errors import InvalidGeoJSON
 from geozone.lookup import answer_bytes, lookup
@@ -222,22 +224,6 @@ def query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
     return out
 
 
-@router.get(
-    "/lookup",
-    summary="Verdicts for a point",
-    response_class=Response,
-    responses=ANSWER_RESPONSES,
-    openapi_extra={"parameters": query_parameters(PointParams)},
-)
-# A point lookup costs a fraction of a millisecond of CPU and never waits on I/O, so it
-# runs on the event loop: as a plain ``def`` FastAPI would hop to the thread pool for
-# each request, which halved throughput in benchmarks/bench_api.py. Parcel lookups can
-# take longer on large polygons and stay ``def`` so one big parcel does not stall every
-# other request.
-# The parameters are read by PointParams rather than declared one by one as FastAPI
-# ``Query`` arguments: FastAPI's per-parameter handling cost ~0.17 ms per request, half a
-# hello-world request (measured with wrk: 1,960 against 3,430 req/s for an empty handler).
-# The app state is read from the request for the same reason (no dependencies to solve).
 async def lookup_point(request: Request) -> Response:
     """Zones covering the point (or within tolerance), their rules, a verdict per activity.
 
@@ -255,6 +241,31 @@ async def lookup_point(request: Request) -> Response:
         settings=state.settings.query,
     )
     return Response(answer(state.catalog, state.rules, state.reports, query), media_type=JSON)
+
+
+# GET /api/v1/lookup is the reviewers' busiest call, so it is a plain Starlette route
+# (api.openapi.DocumentedRoute) rather than a FastAPI path operation. Measured with wrk
+# (benchmarks/bench_api.py), per request:
+# - FastAPI's handling of six ``Query`` arguments cost ~0.17 ms, half a hello-world
+#   request: PointParams validates the query string in one pydantic call instead;
+# - FastAPI's remaining request machinery cost ~0.1 ms more: the route takes the
+#   request directly and describes itself to OpenAPI with the operation below.
+# It runs on the event loop (``async``): a point lookup is a fraction of a millisecond
+# of CPU and never waits on I/O, and a thread-pool hop per request halved throughput.
+# Errors raised here reach the app's exception handlers as from any other route.
+point_route = DocumentedRoute(
+    "/api/v1/lookup",
+    lookup_point,
+    method="GET",
+    operation={
+        "tags": ["lookup"],
+        "summary": "Verdicts for a point",
+        "description": inspect.cleandoc(lookup_point.__doc__ or ""),
+        "operationId": "lookup_point_api_v1_lookup_get",
+        "parameters": query_parameters(PointParams),
+        "responses": {str(code): r for code, r in ANSWER_RESPONSES.items()},
+    },
+)
 
 
 @router.post(
