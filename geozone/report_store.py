@@ -84,7 +84,8 @@ def _upsert(rows: int) -> str:
     per 64 rows takes it back a few times. SQLite applies the rows in order, so a report
     id twice in one statement is counted twice, as row by row.
     """
-    values = ", ".join(["(?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * rows)
+    # the answer may come as UTF-8 bytes; SQLite turns them into TEXT (outside the GIL)
+    values = ", ".join(["(?, ?, ?, 1, ?, ?, CAST(? AS TEXT), ?, ?, ?, ?, ?, ?, ?)"] * rows)
     return f"""
 INSERT INTO reports (report_id, created_at, last_asked_at, times_asked, source, query_json,
                      answer_json, layerset_id, layerset_version, layerset_hash, rules_version,
@@ -190,7 +191,7 @@ class _WriteBehind:
             if self.closed:
                 raise GeozoneError("the report store is closed")
             self.pending.append(row)
-            if len(self.pending) >= FLUSH_ROWS:
+            if len(self.pending) == FLUSH_ROWS:  # once, when the batch fills
                 self.wake.notify()
 
     def flush(self) -> None:
@@ -299,7 +300,7 @@ class ReportStore:
         Parameters
         ----------
         answer_json
-            The answer text (or its UTF-8 bytes), stored verbatim.
+            The answer text (or its UTF-8 bytes, stored as the same text), verbatim.
         source
             Who asked: ``"api"`` or ``"cli"``.
         answer
@@ -322,8 +323,6 @@ class ReportStore:
         if not REPORT_ID.match(report_id):
             raise InvalidInput(f"report id {report_id!r} is not 32 hex digits")
         layerset = answer.get("layerset") or {}
-        if isinstance(answer_json, bytes):
-            answer_json = answer_json.decode()
         now = _now()
         row = (
             report_id,

@@ -194,3 +194,14 @@ def test_report_store_batch_spans_several_statements(tmp_path: Path) -> None:
     assert store.get(rids[130]).times_asked == 2
     assert store.get(rids[149]).query == {"n": 1}
     store.close()
+
+
+def test_report_store_keeps_utf8_bytes_as_text(tmp_path: Path) -> None:
+    answer = '{"report_id":"' + "c" * 32 + '","query":{"区":"通州区"},"layerset":{},"layers":[]}'
+    store = ReportStore(tmp_path / "bytes.sqlite")
+    store.save(answer.encode())
+    got = store.get("c" * 32)
+    assert got.answer_json == answer and got.query == {"区": "通州区"}
+    kind = store._writer.conn.execute("SELECT typeof(answer_json) FROM reports").fetchone()
+    assert kind == ("text",)
+    store.close()
