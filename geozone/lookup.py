@@ -380,24 +380,37 @@ def _selected(catalog: Catalog, as_of: date) -> _Selected:
     return selected
 
 
-_RULE_MEMO: weakref.WeakKeyDictionary[RuleTable, dict[tuple[LayerKind, str, str], Rule | str]] = (
-    weakref.WeakKeyDictionary()
-)
+_ClassRules = tuple[tuple["HitRule", ...], tuple[str, ...]]
+_RULE_MEMO: weakref.WeakKeyDictionary[
+    RuleTable, dict[tuple[LayerKind, str, tuple[str, ...]], _ClassRules]
+] = weakref.WeakKeyDictionary()
+_RULE_MEMO_SIZE = 4096
 
 
-def _rule_or_problem(rules: RuleTable, kind: LayerKind, zone_class: str, act: str) -> Rule | str:
-    """:meth:`RuleTable.rule_for`, memoised per table; the error message when it has none."""
+def _class_rules(
+    rules: RuleTable, kind: LayerKind, zone_class: str, codes: tuple[str, ...]
+) -> _ClassRules:
+    """The rules of one zone class for activities ``codes``, memoised per table.
+
+    Returns ``(rules, problems)``: a :class:`HitRule` (not superseded) per activity that
+    has a rule, in order, and the error message of each activity that has none.
+    """
     memo = _RULE_MEMO.get(rules)
     if memo is None:
         memo = _RULE_MEMO.setdefault(rules, {})
-    key = (kind, zone_class, act)
+    key = (kind, zone_class, codes)
     found = memo.get(key)
     if found is None:
-        try:
-            found = rules.rule_for(kind, zone_class, act)
-        except GeozoneError as exc:
-            found = exc.message
-        memo[key] = found
+        out: list[HitRule] = []
+        problems: list[str] = []
+        for code in codes:
+            try:
+                out.append(HitRule(rules.rule_for(kind, zone_class, code)))
+            except GeozoneError as exc:
+                problems.append(exc.message)
+        if len(memo) >= _RULE_MEMO_SIZE:  # keys include the asked activity subsets
+            memo.clear()
+        found = memo[key] = (tuple(out), tuple(problems))
     return found
 
 
@@ -427,7 +440,7 @@ class HitRule:
         r = self.rule
         return {
             "activity": r.activity,
-            "verdict": r.verdict.value,
+            "verdict": r.verdict_text,
             "condition_zh": r.condition_zh,
             "condition_en": r.condition_en,
             "citation": r.citation.to_dict(),
@@ -808,45 +821,41 @@ def _supersession(
 
 
 def _attach_rules(
-    hit: Hit, activities: list[Activity], rules: RuleTable, superseded_by: str | None
+    hit: Hit, codes: tuple[str, ...], rules: RuleTable, superseded_by: str | None
 ) -> list[str]:
-    """Set ``hit.rules`` to its rule for each activity; return any warnings."""
+    """Set ``hit.rules`` to its rule for each activity code; return any warnings."""
     if not KINDS[hit.layer_kind].is_zone:
         return []
-    out, warnings = [], []
-    for act in activities:
-        rule = _rule_or_problem(rules, hit.layer_kind, hit.zone_class, act.code)
-        if isinstance(rule, str):
-            warnings.append(f"{hit.ref}: no rule for class {hit.zone_class!r}: {rule}")
-            continue
-        out.append(HitRule(rule, superseded_by))
-    hit.rules = tuple(out)
-    return warnings
+    found, problems = _class_rules(rules, hit.layer_kind, hit.zone_class, codes)
+    if superseded_by is not None:
+        found = tuple(HitRule(hr.rule, superseded_by) for hr in found)
+    hit.rules = found
+    return [f"{hit.ref}: no rule for class {hit.zone_class!r}: {p}" for p in problems]
 
 
 def _decide(
     act: Activity,
-    hits: list[Hit],
+    pairs: list[tuple[Hit, Rule]],
     inside_territory: bool,
     has_control_zone: bool,
     tolerance_m: float,
 ) -> tuple[ActivityVerdict, list[str]]:
-    """The overall verdict of one activity from the hits' rules."""
+    """The overall verdict of one activity from the (hit, rule) pairs of that activity.
+
+    ``pairs`` holds each hit's rule for the activity, in hit order, superseded rules left out.
+    """
     if not inside_territory:
         return ActivityVerdict(act, Verdict.OUTSIDE), []
     best: tuple[tuple[int, int, str], Hit, Rule] | None = None
     edge_only: list[tuple[Hit, Rule]] = []
-    for h in hits:
-        for hr in h.rules:
-            if hr.rule.activity != act.code or hr.superseded_by is not None:
-                continue
-            if not h.inside:
-                edge_only.append((h, hr.rule))
-                continue
-            rank = h.rank if h.rank is not None else NO_RANK
-            score = (-SEVERITY[hr.rule.verdict], rank, h.ref)
-            if best is None or score < best[0]:
-                best = (score, h, hr.rule)
+    for h, rule in pairs:
+        if not h.inside:
+            edge_only.append((h, rule))
+            continue
+        rank = h.rank if h.rank is not None else NO_RANK
+        score = (-SEVERITY[rule.verdict], rank, h.ref)
+        if best is None or score < best[0]:
+            best = (score, h, rule)
     warnings: list[str] = []
     if best is None:
         verdict = ActivityVerdict(act, Verdict.OUTSIDE)
@@ -962,14 +971,20 @@ def lookup(catalog: Catalog, rules: RuleTable, query: Query) -> LookupResult:
         has_cz = bool(area) and _union_area(cz_parts) >= (area or 0.0) - AREA_EPS_M2
     superseded = _supersession(query, measured)
     hits = [h for h, _m in measured]
+    codes = tuple(a.code for a in activities)
     for h in hits:
-        warnings.extend(_attach_rules(h, activities, rules, superseded.get(h.ref)))
+        warnings.extend(_attach_rules(h, codes, rules, superseded.get(h.ref)))
+    by_activity: dict[str, list[tuple[Hit, Rule]]] = {}
+    for h in hits:
+        for hr in h.rules:
+            if hr.superseded_by is None:
+                by_activity.setdefault(hr.rule.activity, []).append((h, hr.rule))
     verdicts = []
     for act in activities:
-        v, w = _decide(act, hits, inside_territory, has_cz, query.tolerance_m)
+        pairs = by_activity.get(act.code, [])
+        v, w = _decide(act, pairs, inside_territory, has_cz, query.tolerance_m)
         verdicts.append(v)
         warnings.extend(w)
-    codes = [a.code for a in activities]
     query_dict = query.to_dict(codes)
     synthetic = any(li.entry_synthetic for li in sel.layers) or any(h.synthetic for h in hits)
     return LookupResult(

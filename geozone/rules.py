@@ -24,6 +24,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -112,6 +113,11 @@ class Rule:
     condition_en: str
     citation: Citation
     dimensions: dict[str, str] | None = None
+
+    @cached_property
+    def verdict_text(self) -> str:
+        """``verdict.value``, read once (an enum's ``.value`` is a slow descriptor)."""
+        return self.verdict.value
 
     def to_dict(self) -> dict[str, Any]:
         """Return the rule as a JSON-ready dict with stable keys."""
