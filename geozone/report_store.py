@@ -349,6 +349,11 @@ class ReportStore:
     def get(self, report_id: str) -> StoredReport:
         """Fetch a stored report (queued answers included).
 
+        Answers queued in this store are written first. Another process on the same
+        file (another API worker) writes its queue within :data:`FLUSH_SECONDS`, so an
+        id not found is looked up once more after that long before it is reported
+        missing: an answer one worker served can be fetched from any other at once.
+
         Raises
         ------
         ReportNotFound
@@ -358,11 +363,10 @@ class ReportStore:
             raise ReportNotFound(
                 f"no report {report_id!r} (report ids are 32 hex digits)", {"report_id": report_id}
             )
-        self._writer.flush()
-        with self._writer.lock:
-            row = self._writer.conn.execute(
-                f"SELECT {_COLUMNS} FROM reports WHERE report_id = ?", (report_id,)
-            ).fetchone()
+        row = self._select(report_id)
+        if row is None and self._writer.wal:  # ":memory:" has no other writers
+            time.sleep(FLUSH_SECONDS * 1.5)
+            row = self._select(report_id)
         if row is None:
             raise ReportNotFound(f"no report {report_id!r}", {"report_id": report_id})
         return StoredReport(
@@ -379,6 +383,15 @@ class ReportStore:
             synthetic=bool(row[12]),
             geozone_version=row[13],
         )
+
+    def _select(self, report_id: str) -> tuple[Any, ...] | None:
+        """The row of ``report_id`` after writing this store's queue, or ``None``."""
+        self._writer.flush()
+        with self._writer.lock:
+            row: tuple[Any, ...] | None = self._writer.conn.execute(
+                f"SELECT {_COLUMNS} FROM reports WHERE report_id = ?", (report_id,)
+            ).fetchone()
+        return row
 
     def count(self) -> int:
         """Number of stored reports (queued answers included)."""

@@ -44,8 +44,13 @@ class Server:
 
 
 @contextmanager
-def run_server(layers_dir: Path, workdir: Path, timeout_s: float = 90.0) -> Iterator[Server]:
-    """Start uvicorn on a free port, wait for /healthz, stop it on exit."""
+def run_server(
+    layers_dir: Path, workdir: Path, timeout_s: float = 90.0, workers: int | None = None
+) -> Iterator[Server]:
+    """Start uvicorn on a free port, wait for /healthz, stop it on exit.
+
+    With ``workers``, the server is started as a user would, ``geozone serve --workers N``.
+    """
     port = free_port()
     env = {
         **os.environ,
@@ -56,20 +61,22 @@ def run_server(layers_dir: Path, workdir: Path, timeout_s: float = 90.0) -> Iter
     env.pop("GEOZONE_BASEMAP_URL", None)
     log = workdir / "uvicorn.log"
     with log.open("wb") as out:
+        uvicorn_cmd = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "api.main:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ]
+        serve_cmd = [sys.executable, "-m", "geozone", "serve", "--port", str(port)]
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "api.main:create_app",
-                "--factory",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-            ],
+            uvicorn_cmd if workers is None else [*serve_cmd, "--workers", str(workers)],
             cwd=REPO,
             env=env,
             stdout=out,

@@ -15,8 +15,17 @@ from geozone.versions import library_versions
 @layers_option
 @click.option("--host", default=None, help="Bind address (default 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Port (default 8000).")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Worker processes; each loads the layer set (about one per CPU core).",
+)
 @click.option("--reload", is_flag=True, help="Reload on code changes (development).")
-def serve(layers_dir: Path | None, host: str | None, port: int | None, reload: bool) -> None:
+def serve(
+    layers_dir: Path | None, host: str | None, port: int | None, workers: int, reload: bool
+) -> None:
     """Start the HTTP service (API, OGC API Features, web map) with uvicorn."""
     import uvicorn
 
@@ -30,6 +39,7 @@ def serve(layers_dir: Path | None, host: str | None, port: int | None, reload: b
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
+        workers=None if reload else workers,
         reload=reload,
         log_level="info",
     )
