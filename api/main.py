@@ -33,6 +33,7 @@ from api.routes import (
 )
 from geozone import __version__
 from geozone.catalog import load_catalog
+from geozone.lookup import prepare
 from geozone.report_store import ReportStore
 from geozone.rules import load_rules
 from geozone.settings import Settings
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.catalog = catalog
         app.state.reports = ReportStore(settings.report_store_path)
         app.state.jobs = JobRunner(settings.jobs_path)
+        prepare(catalog)  # today's lookup index, before the first request
         log.info(
             "loaded layer set %s %s (%d layer versions) in %.2f s",
             catalog.info.id,

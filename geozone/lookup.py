@@ -908,6 +908,14 @@ def _inside_if_gcj02(query: Query, admin_geoms: ObjArray) -> bool:
     return bool(shapely.intersects(admin_geoms, converted).any())
 
 
+def prepare(catalog: Catalog, as_of: date | None = None) -> None:
+    """Build the index of the layer versions in force on ``as_of`` (default today) now.
+
+    A service calls it at start-up so its first lookup does not pay for the index.
+    """
+    _selected(catalog, as_of or date.today())
+
+
 def lookup(catalog: Catalog, rules: RuleTable, query: Query) -> LookupResult:
     """Answer a query: every hit with its rules, and an overall verdict per activity.
 
