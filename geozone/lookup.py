@@ -226,37 +226,36 @@ class SelectionIndex:
         """
         t = float(tolerance_m)
         x, y = float(x), float(y)
-        if t <= self.grid.margin:
+        window = shapely.box(x - t, y - t, x + t, y + t) if t > self.grid.margin else None
+        if window is None:  # the grid serves tolerances up to its margin
             cand, near = self.grid.candidates(x, y)
-            if cand.size == 0:
-                return [], []
-            inside = shapely.intersects_xy(self.geoms[cand], x, y)
-            ins = inside.tolist()
-            if t == 0 or not any(n and not i for n, i in zip(near.tolist(), ins, strict=True)):
-                # no feature the point is outside of has a boundary near: hits are the insides
-                pos = [p for p, i in zip(cand.tolist(), ins, strict=True) if i]
-                return pos, [True] * len(pos)
-            window = shapely.box(x - t, y - t, x + t, y + t)
         else:
+            cand, near = self.tree.query(window), None
+        if cand.size == 0:
+            return [], []
+        inside = shapely.intersects_xy(self.geoms[cand], x, y)
+        cands, ins = cand.tolist(), inside.tolist()
+        if t == 0 or (
+            near is not None
+            and not any(n and not i for n, i in zip(near.tolist(), ins, strict=True))
+        ):  # no boundary of a feature the point is outside of can be within t
+            pos = [p for p, i in zip(cands, ins, strict=True) if i]
+            return pos, [True] * len(pos)
+        if window is None:
             window = shapely.box(x - t, y - t, x + t, y + t)
-            cand = self.tree.query(window)
-            if cand.size == 0:
-                return [], []
-            inside = shapely.intersects_xy(self.geoms[cand], x, y)
         keep = inside
-        out = np.flatnonzero(~inside)
-        if t > 0 and out.size:
-            # A point outside a polygon is as far from it as from its boundary. A boundary
-            # within t has a segment whose bbox meets the t-window, so only features
-            # owning such a segment need the exact (prepared) ``dwithin``.
-            segments = self.segment_tree.query(window)
-            if segments.size:
-                owners = set(self.segment_owner[segments].tolist())  # np.isin: ~100 us here
-                check = np.array([o for o in out.tolist() if int(cand[o]) in owners], np.intp)
-                if check.size:
-                    keep = inside.copy()
-                    point = shapely.points(np.array((x, y)))
-                    keep[check] = shapely.dwithin(self.boundaries[cand[check]], point, t)
+        # A point outside a polygon is as far from it as from its boundary. A boundary within
+        # t has a segment whose bbox meets the t-window, so only features owning such a
+        # segment need the exact (prepared) ``dwithin``.
+        segments = self.segment_tree.query(window)
+        owners = set(self.segment_owner[segments].tolist())  # np.isin: ~100 us here
+        check = [
+            k for k, (c, i) in enumerate(zip(cands, ins, strict=True)) if not i and c in owners
+        ]
+        if check:
+            keep = inside.copy()
+            point = shapely.points(np.array((x, y)))
+            keep[check] = shapely.dwithin(self.boundaries[cand[check]], point, t)
         return cand[keep].tolist(), inside[keep].tolist()
 
     def parcel_hits(self, parcel: BaseGeometry, tolerance_m: float) -> tuple[IntArray, BoolArray]:
