@@ -17,6 +17,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -147,6 +148,27 @@ def downgrade(document: dict[str, Any]) -> dict[str, Any]:
     if "schemas" in components:
         components["schemas"] = {k: _schema(v) for k, v in components["schemas"].items()}
     return doc
+
+
+def query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
+    """OpenAPI ``parameters`` (in: query) describing a flat pydantic model's fields."""
+    props = model.model_json_schema()["properties"]
+    out = []
+    for name, info in model.model_fields.items():
+        prop = props[name]
+        schema = next((s for s in prop.get("anyOf", []) if s != {"type": "null"}), prop)
+        examples = info.examples or []
+        out.append(
+            {
+                "name": name,
+                "in": "query",
+                "required": info.is_required(),
+                "description": info.description,
+                "schema": {"type": schema["type"]},
+                "examples": {str(v): {"value": v} for v in examples},
+            }
+        )
+    return out
 
 
 class DocumentedRoute(Route):

@@ -16,7 +16,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from api.deps import CatalogDep, ReportsDep, RulesDep, SettingsDep
-from api.openapi import DocumentedRoute
+from api.openapi import DocumentedRoute, query_parameters
 from geozone.catalog import Catalog
 from geozone.errors import InvalidGeoJSON
 from geozone.lookup import answer_bytes, lookup
@@ -201,27 +201,6 @@ class PointParams(BaseModel):
             raise RequestValidationError(
                 [{**e, "loc": ("query", *e["loc"])} for e in exc.errors(include_url=False)]
             ) from None
-
-
-def query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
-    """OpenAPI ``parameters`` (in: query) describing a flat pydantic model's fields."""
-    props = model.model_json_schema()["properties"]
-    out = []
-    for name, info in model.model_fields.items():
-        prop = dict(props[name])
-        schema = next((s for s in prop.get("anyOf", []) if s != {"type": "null"}), prop)
-        examples = info.examples or []
-        out.append(
-            {
-                "name": name,
-                "in": "query",
-                "required": info.is_required(),
-                "description": info.description,
-                "schema": {"type": schema["type"]},
-                "examples": {str(v): {"value": v} for v in examples},
-            }
-        )
-    return out
 
 
 async def lookup_point(request: Request) -> Response:
