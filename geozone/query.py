@@ -224,20 +224,23 @@ def parse_tolerance(value: float | str | None, settings: QuerySettings) -> float
 
 
 def parse_activities(value: str | Iterable[str] | None) -> tuple[str, ...]:
-    """Normalise activity codes: a comma list or an iterable; stripped, de-duplicated.
+    """Normalise activity codes: a comma list, or an iterable of codes or comma lists.
 
-    Codes are checked against the rule table by :func:`geozone.lookup.lookup`.
+    Stripped and de-duplicated, in order, so ``"a,b"``, ``["a", "b"]`` and ``["a,b"]`` (a
+    repeated command-line option) agree. Codes are checked against the rule table by
+    :func:`geozone.lookup.lookup`.
     """
     if value is None:
         return ()
-    items = value.split(",") if isinstance(value, str) else list(value)
+    items = [value] if isinstance(value, str) else list(value)
     out: dict[str, None] = {}
     for item in items:
         if not isinstance(item, str):
             raise InvalidInput(f"activity {item!r} is not a string", {"activity": repr(item)})
-        code = item.strip()
-        if code:
-            out[code] = None
+        for part in item.split(","):
+            code = part.strip()
+            if code:
+                out[code] = None
     return tuple(out)
 
 

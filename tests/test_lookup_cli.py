@@ -178,3 +178,20 @@ def test_demo_outside_and_deterministic(demo: tuple[Catalog, RuleTable]) -> None
     assert a.to_json() == b.to_json()
     assert a.inside_territory is True
     assert a.to_dict()["admin"]["district"]["code"] == "110112"  # Tongzhou
+
+
+def test_activity_comma_list_and_repeated_option_agree(tiny_layers_dir: Path) -> None:
+    lon, lat = lonlat(3500, 6000)
+    base = ["lookup", "--lon", str(lon), "--lat", str(lat), "--as-of", "2026-01-01"]
+    base += ["--layers", str(tiny_layers_dir), "--json"]
+    runs = [
+        CliRunner().invoke(cli, [*base, *extra])
+        for extra in (
+            ["--activity", "housing,swimming_angling"],
+            ["--activity", "housing", "--activity", "swimming_angling"],
+        )
+    ]
+    assert all(r.exit_code == 0 for r in runs), [r.output for r in runs]
+    answers = [json.loads(r.output) for r in runs]
+    assert [v["activity"] for v in answers[0]["verdicts"]] == ["housing", "swimming_angling"]
+    assert answers[0] == answers[1]

@@ -116,6 +116,7 @@ def test_bad_scalars() -> None:
 def test_activities_normalised() -> None:
     assert parse_activities("a, b,a,,c") == ("a", "b", "c")
     assert parse_activities(["x", " y "]) == ("x", "y")
+    assert parse_activities(["a,b", "c", "b"]) == ("a", "b", "c")  # a repeated option
     assert parse_activities(None) == ()
     assert point_query(116.6, 39.9, activities="housing").activities == ("housing",)
 

@@ -146,12 +146,8 @@ class LookupRequest(BaseModel):
     )
 
     def requested_activities(self) -> list[str]:
-        """``activity`` and ``activities`` together, in order."""
-        out: list[str] = []
-        if self.activity:
-            out.extend(a.strip() for a in self.activity.split(",") if a.strip())
-        out.extend(self.activities or [])
-        return out
+        """``activity`` and ``activities`` together, in order (comma lists split later)."""
+        return [*([self.activity] if self.activity else []), *(self.activities or [])]
 
 
 def answer(catalog: Catalog, rules: RuleTable, reports: ReportStore, query: LookupQuery) -> bytes:

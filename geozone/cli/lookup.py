@@ -17,7 +17,7 @@ from geozone.catalog import load_catalog
 from geozone.cli.common import DATE, default_layers_dir, layers_option
 from geozone.errors import InvalidInput
 from geozone.lookup import LookupResult, lookup, resolve_activities
-from geozone.query import geojson_query, point_query
+from geozone.query import geojson_query, parse_activities, point_query
 from geozone.rules import load_rules
 from geozone.settings import Settings
 
@@ -137,7 +137,7 @@ def lookup_command(
     if batch_file is not None:
         if out is None:
             raise click.UsageError("--batch needs --out")
-        codes = [a.code for a in resolve_activities(rules, tuple(activities))]
+        codes = [a.code for a in resolve_activities(rules, parse_activities(activities))]
         rows = lookup_rows(
             catalog,
             rules,
