@@ -249,6 +249,8 @@ point_route = DocumentedRoute(
     response_class=Response,
     responses=ANSWER_RESPONSES,
 )
+# A plain ``def`` (run in the thread pool): a large parcel can take longer than a point,
+# and on the event loop it would stall every other request meanwhile.
 def lookup_geometry(
     catalog: CatalogDep,
     rules: RulesDep,
