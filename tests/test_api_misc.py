@@ -1,9 +1,7 @@
-"""Health, metadata, offline docs, OpenAPI 3.0 document, web map and the report store."""
+"""Health, metadata, offline docs, OpenAPI 3.0 document and web map."""
 
 from __future__ import annotations
 
-import sqlite3
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,8 +12,6 @@ from fastapi.testclient import TestClient
 
 from api.openapi import downgrade
 from api.routes import web
-from geozone.errors import GeozoneError, ReportNotFound
-from geozone.report_store import ReportStore
 
 
 @pytest.fixture(scope="module")
@@ -127,81 +123,3 @@ def test_downgrade_rewrites_31_constructs() -> None:
     assert props["z"] == {"enum": ["k"], "example": "k"}
     assert props["f"] == {"type": "string", "format": "binary"}
     assert doc["openapi"] == "3.1.0"  # input untouched
-
-
-def test_report_store_upsert_and_reopen(tmp_path: Path) -> None:
-    path = tmp_path / "store" / "r.sqlite"
-    store = ReportStore(path)
-    answer = (
-        '{"report_id":"' + "ab" * 16 + '","query":{"type":"point"},"layerset":{"id":"x",'
-        '"version":"1","hash":"h"},"layers":[{"key":"a@1"}],"rules_version":"r","synthetic":false}'
-    )
-    assert store.save(answer) == "ab" * 16
-    store.save(answer, source="cli")
-    store.close()
-    again = ReportStore(path)
-    got = again.get("ab" * 16)
-    assert got.times_asked == 2
-    assert got.source == "api"
-    assert got.answer_json == answer
-    assert got.layers == [{"key": "a@1"}]
-    assert again.count() == 1
-    with pytest.raises(ReportNotFound):
-        again.get("cd" * 16)
-
-
-def test_report_store_writes_behind_in_batches(tmp_path: Path) -> None:
-    path = tmp_path / "behind.sqlite"
-    store = ReportStore(path)
-    rids = [f"{n:032x}" for n in range(5)]
-    for rid in rids + rids[:2]:
-        store.save(
-            '{"report_id":"' + rid + '","query":{},"layerset":{},"layers":[],"synthetic":true}'
-        )
-    # another connection (e.g. the CLI in another process) sees the rows once the background
-    # writer has run, with no flush, get or close from this side
-    reader = sqlite3.connect(path)
-    deadline = time.monotonic() + 10
-    rows: list[tuple[str, int]] = []
-    while time.monotonic() < deadline and len(rows) < 5:
-        rows = reader.execute("SELECT report_id, times_asked FROM reports ORDER BY 1").fetchall()
-        time.sleep(0.05)
-    reader.close()
-    assert rows == [(rid, 2 if rid in rids[:2] else 1) for rid in rids]
-    store.save('{"report_id":"' + "f" * 32 + '","query":{},"layerset":{},"layers":[]}')
-    store.close()  # writes the queue
-    with pytest.raises(GeozoneError, match="closed"):
-        store.save('{"report_id":"' + "e" * 32 + '","query":{},"layerset":{},"layers":[]}')
-    again = ReportStore(path)
-    assert again.count() == 6
-    assert again.get("f" * 32).synthetic is False
-    again.close()
-
-
-def test_report_store_batch_spans_several_statements(tmp_path: Path) -> None:
-    # 150 distinct answers then 71 repeats: the flush writes 221 rows in one transaction as
-    # multi-row upserts of 64, 64, 64 and 29 rows; a repeat in the same statement (rids[130],
-    # rows 130 and 150) and in later ones (rids[:70]) is counted
-    store = ReportStore(tmp_path / "many.sqlite")
-    rids = [f"{n:032x}" for n in range(150)]
-    for rid in [*rids, rids[130], *rids[:70]]:
-        store.save('{"report_id":"' + rid + '","query":{"n":1},"layerset":{},"layers":[]}')
-    store.flush()
-    assert store.count() == 150
-    assert store.get(rids[0]).times_asked == 2
-    assert store.get(rids[69]).times_asked == 2
-    assert store.get(rids[70]).times_asked == 1
-    assert store.get(rids[130]).times_asked == 2
-    assert store.get(rids[149]).query == {"n": 1}
-    store.close()
-
-
-def test_report_store_keeps_utf8_bytes_as_text(tmp_path: Path) -> None:
-    answer = '{"report_id":"' + "c" * 32 + '","query":{"区":"通州区"},"layerset":{},"layers":[]}'
-    store = ReportStore(tmp_path / "bytes.sqlite")
-    store.save(answer.encode())
-    got = store.get("c" * 32)
-    assert got.answer_json == answer and got.query == {"区": "通州区"}
-    kind = store._writer.conn.execute("SELECT typeof(answer_json) FROM reports").fetchone()
-    assert kind == ("text",)
-    store.close()
