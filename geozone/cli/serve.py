@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import click
@@ -29,16 +30,28 @@ def serve(
     """Start the HTTP service (API, OGC API Features, web map) with uvicorn."""
     import uvicorn
 
+    from geozone.cli.workers import reuse_port_available, run_workers
     from geozone.settings import Settings
 
     if layers_dir is not None:
         os.environ["GEOZONE_LAYERS_DIR"] = str(layers_dir.resolve())
     settings = Settings()
+    bind_host, bind_port = host or settings.host, port or settings.port
+    if workers > 1 and not reload and reuse_port_available():
+        # a listening socket per worker, so the kernel spreads connections over them
+        config = uvicorn.Config(
+            "api.main:create_app",
+            factory=True,
+            host=bind_host,
+            port=bind_port,
+            log_level="info",
+        )
+        sys.exit(run_workers(config, workers))
     uvicorn.run(
         "api.main:create_app",
         factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
+        host=bind_host,
+        port=bind_port,
         workers=None if reload else workers,
         reload=reload,
         log_level="info",
