@@ -345,39 +345,52 @@ def selection_index(versions: list[LayerVersion]) -> SelectionIndex:
 
 
 @dataclass(frozen=True)
-class _Selected:
+class Selection:
     """What a lookup needs from a catalog on one date (cached per catalog and date)."""
 
     versions: tuple[LayerVersion, ...]
     index: SelectionIndex
     admin_geoms: ObjArray  # the admin layers' prepared polygons (EPSG:4548)
     is_admin: BoolArray  # per tree position: the feature is an admin polygon
+    has_admin_layer: bool
+    entry_synthetic: bool  # a layer version in force is synthetic as a whole
+    layerset: dict[str, str]  # the catalog's id, version and hash
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """Per-selection caches of other modules (:mod:`geozone.point_answer`)."""
 
 
-_SELECTED_CACHE: OrderedDict[tuple[int, date], tuple[weakref.ref[Catalog], _Selected]] = (
+_SELECTION_CACHE_BY_DATE: OrderedDict[tuple[int, date], tuple[weakref.ref[Catalog], Selection]] = (
     OrderedDict()
 )
 _SELECTED_CACHE_SIZE = 256
 
 
-def _selected(catalog: Catalog, as_of: date) -> _Selected:
+def selection(catalog: Catalog, as_of: date) -> Selection:
     """The layer versions in force on ``as_of`` and their index, cached per catalog and date.
 
     A loaded :class:`Catalog` is not changed in place (admin changes build a new one), so
     the versions in force on a date are fixed for the catalog's lifetime.
     """
     key = (id(catalog), as_of)
-    hit = _SELECTED_CACHE.get(key)
+    hit = _SELECTION_CACHE_BY_DATE.get(key)
     if hit is not None and hit[0]() is catalog:
         return hit[1]
     versions = tuple(catalog.select(as_of))
     index = selection_index(list(versions))
     admin_layer = np.array([li.kind == LayerKind.ADMIN for li in index.layers], dtype=bool)
     is_admin = admin_layer[index.layer_of]
-    selected = _Selected(versions, index, index.geoms[is_admin], is_admin)
-    _SELECTED_CACHE[key] = (weakref.ref(catalog), selected)
-    while len(_SELECTED_CACHE) > _SELECTED_CACHE_SIZE:
-        _SELECTED_CACHE.popitem(last=False)
+    selected = Selection(
+        versions,
+        index,
+        index.geoms[is_admin],
+        is_admin,
+        has_admin_layer=bool(admin_layer.any()),
+        entry_synthetic=any(li.entry_synthetic for li in index.layers),
+        layerset={"id": catalog.info.id, "version": catalog.info.version, "hash": catalog.hash},
+    )
+    _SELECTION_CACHE_BY_DATE[key] = (weakref.ref(catalog), selected)
+    while len(_SELECTION_CACHE_BY_DATE) > _SELECTED_CACHE_SIZE:
+        _SELECTION_CACHE_BY_DATE.popitem(last=False)
     return selected
 
 
@@ -419,7 +432,7 @@ def _class_rules(
 # Result types
 
 
-def _r2(value: float | None) -> float | None:
+def round_m(value: float | None) -> float | None:
     """Round metres / m² to 0.01 (and turn -0.0 into 0.0)."""
     return None if value is None else round(float(value), 2) + 0.0
 
@@ -501,8 +514,8 @@ class Hit:
             "name": self.name,
             "inside": self.inside,
             "edge": self.edge,
-            "distance_to_boundary_m": _r2(self.distance_to_boundary_m),
-            "overlap_m2": _r2(self.overlap_m2),
+            "distance_to_boundary_m": round_m(self.distance_to_boundary_m),
+            "overlap_m2": round_m(self.overlap_m2),
             "overlap_share": _r6(self.overlap_share),
             "synthetic": self.synthetic,
             "rules": [r.to_dict() for r in self.rules],
@@ -677,7 +690,7 @@ def _report_frame(layers: tuple[tuple[str, str], ...], rules: RuleTable) -> tupl
 
 
 @dataclass(slots=True)
-class _Measured:
+class Measured:
     """A hit before rules: its tree position and measurements."""
 
     pos: int
@@ -690,7 +703,7 @@ class _Measured:
     part: BaseGeometry | None  # parcel ∩ zone (parcels only)
 
 
-def _measure_point(sel: SelectionIndex, q: Query) -> list[_Measured]:
+def measure_point(sel: SelectionIndex, q: Query) -> list[Measured]:
     """Find and measure hits of a point query."""
     x, y, _, _ = q.point_coords
     pos, inside = sel.point_hits(x, y, q.tolerance_m)
@@ -699,12 +712,12 @@ def _measure_point(sel: SelectionIndex, q: Query) -> list[_Measured]:
     dist = shapely.distance(sel.boundaries[pos], q.geometry).tolist()
     t = q.tolerance_m
     return [
-        _Measured(p, i, d <= t, d, None, None, False, None)
+        Measured(p, i, d <= t, d, None, None, False, None)
         for p, i, d in zip(pos, inside, dist, strict=True)
     ]
 
 
-def _measure_parcel(sel: SelectionIndex, q: Query) -> list[_Measured]:
+def _measure_parcel(sel: SelectionIndex, q: Query) -> list[Measured]:
     """Find and measure hits of a parcel query (areas in m²)."""
     parcel = q.geometry
     area = float(parcel.area)
@@ -731,7 +744,7 @@ def _measure_parcel(sel: SelectionIndex, q: Query) -> list[_Measured]:
             and shapely.buffer(part, -q.tolerance_m).is_empty
         )
         out.append(
-            _Measured(
+            Measured(
                 int(p),
                 inside,
                 bool(dist[k] <= q.tolerance_m),
@@ -745,7 +758,7 @@ def _measure_parcel(sel: SelectionIndex, q: Query) -> list[_Measured]:
     return out
 
 
-def _make_hit(sel: SelectionIndex, m: _Measured) -> Hit:
+def _make_hit(sel: SelectionIndex, m: Measured) -> Hit:
     """Turn a measured hit into a :class:`Hit` (without rules yet)."""
     li = sel.layers[int(sel.layer_of[m.pos])]
     f = int(sel.feature_of[m.pos])
@@ -779,7 +792,7 @@ def _union_area(parts: list[BaseGeometry]) -> float:
     return float(shapely.union_all(np.asarray(parts, dtype=object)).area)
 
 
-def _admin(hits: list[tuple[Hit, _Measured]], cls: str) -> dict[str, str] | None:
+def admin_unit(hits: list[tuple[Hit, Measured]], cls: str) -> dict[str, str] | None:
     """The admin unit of class ``cls`` the query lies in (largest overlap / nearest)."""
     cands = [(h, m) for h, m in hits if h.layer_kind == LayerKind.ADMIN and h.zone_class == cls]
     if not cands:
@@ -797,7 +810,7 @@ def _admin(hits: list[tuple[Hit, _Measured]], cls: str) -> dict[str, str] | None
 
 
 def _supersession(
-    q: Query, measured: list[tuple[Hit, _Measured]]
+    q: Query, measured: list[tuple[Hit, Measured]]
 ) -> dict[str, str]:  # ring hit ref -> water hit ref
     """Which reservoir-ring hits are superseded by a drinking-water protection zone hit."""
     water = sorted(
@@ -884,7 +897,7 @@ def _decide(
     return verdict, warnings
 
 
-def _inside_if_gcj02(query: Query, selected: _Selected) -> bool:
+def _inside_if_gcj02(query: Query, selected: Selection) -> bool:
     """True when a WGS84-declared query would fall inside an admin polygon if it were GCJ-02.
 
     A hint only, so one fixed-point step of the inverse (a few metres off the exact one)
@@ -921,7 +934,7 @@ def prepare(catalog: Catalog, as_of: date | None = None) -> None:
 
     A service calls it at start-up so its first lookup does not pay for the index.
     """
-    _selected(catalog, as_of or date.today())
+    selection(catalog, as_of or date.today())
 
 
 def lookup(catalog: Catalog, rules: RuleTable, query: Query) -> LookupResult:
@@ -947,11 +960,89 @@ def lookup(catalog: Catalog, rules: RuleTable, query: Query) -> LookupResult:
         If the query names an activity the rule table does not know.
     """
     activities = resolve_activities(rules, query.activities)
-    selected = _selected(catalog, query.as_of)
+    selected = selection(catalog, query.as_of)
     sel = selected.index
     measured_raw = (
-        _measure_point(sel, query) if query.kind == "point" else _measure_parcel(sel, query)
+        measure_point(sel, query) if query.kind == "point" else _measure_parcel(sel, query)
     )
+    d = decide(rules, activities, selected, query, measured_raw)
+    warnings = [*query.warnings, *territory_warnings(query, selected, d.inside_territory)]
+    if query.kind == "parcel" and d.inside_territory and query.area_m2:
+        area = query.area_m2
+        inside_admin = [m.part for h, m in d.measured if h.layer_kind == LayerKind.ADMIN]
+        share_out = 1.0 - _union_area([p for p in inside_admin if p is not None]) / area
+        if share_out > 1e-6:
+            warnings.append(f"{share_out:.1%} of the parcel lies outside the loaded territory")
+    warnings.extend(d.warnings)
+    query_dict = query.to_dict(d.codes)
+    return LookupResult(
+        report_id=report_id(query_dict, sel.layers, rules),
+        query=query,
+        query_dict=query_dict,
+        layerset=selected.layerset,
+        rules_version=rules.version,
+        layers=sel.layers,
+        synthetic=d.synthetic,
+        inside_territory=d.inside_territory,
+        admin={
+            "district": admin_unit(d.measured, "district"),
+            "township": admin_unit(d.measured, "township"),
+        },
+        hits=d.hits,
+        verdicts=d.verdicts,
+        warnings=tuple(dict.fromkeys(warnings)),
+    )
+
+
+def territory_warnings(query: Query, selected: Selection, inside_territory: bool) -> list[str]:
+    """The note that the territory is unknown, or that the query may be GCJ-02 (or none)."""
+    if not selected.has_admin_layer:
+        return [f"no admin layer is in force on {query.as_of}; the territory is unknown"]
+    if not inside_territory and _inside_if_gcj02(query, selected):
+        return [
+            "the query lies outside the loaded territory but inside it once its coordinates "
+            "are read as GCJ-02 (Amap/Tencent web-map coordinates, ~500 m east and ~130 m "
+            "north of WGS84 in Beijing): declare crs='GCJ02' if they came from such a map"
+        ]
+    return []
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """What the hits of a query decide, before the query's own parts are added.
+
+    Attributes
+    ----------
+    measured
+        ``(hit, measurement)`` pairs in answer order.
+    hits, verdicts
+        As in :class:`LookupResult`.
+    warnings
+        Missing rules and verdict notes, in order (after the query's and the territory's).
+    """
+
+    codes: tuple[str, ...]
+    measured: list[tuple[Hit, Measured]]
+    hits: tuple[Hit, ...]
+    verdicts: tuple[ActivityVerdict, ...]
+    inside_territory: bool
+    synthetic: bool
+    warnings: tuple[str, ...]
+
+
+def decide(
+    rules: RuleTable,
+    activities: list[Activity],
+    selected: Selection,
+    query: Query,
+    measured_raw: list[Measured],
+) -> Decisions:
+    """Sort the hits, attach their rules and decide a verdict per activity.
+
+    For a point it depends only on which features are hit, how (``inside``, ``edge``),
+    the distances of hits the point is outside of, the activities and the tolerance.
+    """
+    sel = selected.index
     measured = [(_make_hit(sel, m), m) for m in measured_raw]
     measured.sort(
         key=lambda hm: (
@@ -961,33 +1052,18 @@ def lookup(catalog: Catalog, rules: RuleTable, query: Query) -> LookupResult:
             hm[0].feature_id,
         )
     )
-    warnings = list(query.warnings)
-    admin_layers = any(li.kind == LayerKind.ADMIN for li in sel.layers)
-    admin_hits = [(h, m) for h, m in measured if h.layer_kind == LayerKind.ADMIN]
-    inside_territory = bool(admin_hits)
-    if not admin_layers:
-        warnings.append(f"no admin layer is in force on {query.as_of}; the territory is unknown")
-    elif not inside_territory and _inside_if_gcj02(query, selected):
-        warnings.append(
-            "the query lies outside the loaded territory but inside it once its coordinates "
-            "are read as GCJ-02 (Amap/Tencent web-map coordinates, ~500 m east and ~130 m "
-            "north of WGS84 in Beijing): declare crs='GCJ02' if they came from such a map"
-        )
-    area = query.area_m2
-    if query.kind == "parcel" and inside_territory and area:
-        inside_admin = [m.part for _, m in admin_hits if m.part is not None]
-        share_out = 1.0 - _union_area(inside_admin) / area
-        if share_out > 1e-6:
-            warnings.append(f"{share_out:.1%} of the parcel lies outside the loaded territory")
+    inside_territory = any(h.layer_kind == LayerKind.ADMIN for h, _m in measured)
     cz = [(h, m) for h, m in measured if h.layer_kind == LayerKind.CONTROL_ZONE and h.inside]
     if query.kind == "point":
         has_cz = bool(cz)
     else:
+        area = query.area_m2
         cz_parts = [m.part for _, m in cz if m.part is not None]
         has_cz = bool(area) and _union_area(cz_parts) >= (area or 0.0) - AREA_EPS_M2
     superseded = _supersession(query, measured)
     hits = [h for h, _m in measured]
     codes = tuple(a.code for a in activities)
+    warnings: list[str] = []
     for h in hits:
         warnings.extend(_attach_rules(h, codes, rules, superseded.get(h.ref)))
     by_activity: dict[str, list[tuple[Hit, Rule]]] = {}
@@ -1001,23 +1077,12 @@ def lookup(catalog: Catalog, rules: RuleTable, query: Query) -> LookupResult:
         v, w = _decide(act, pairs, inside_territory, has_cz, query.tolerance_m)
         verdicts.append(v)
         warnings.extend(w)
-    query_dict = query.to_dict(codes)
-    synthetic = any(li.entry_synthetic for li in sel.layers) or any(h.synthetic for h in hits)
-    return LookupResult(
-        report_id=report_id(query_dict, sel.layers, rules),
-        query=query,
-        query_dict=query_dict,
-        layerset={
-            "id": catalog.info.id,
-            "version": catalog.info.version,
-            "hash": catalog.hash,
-        },
-        rules_version=rules.version,
-        layers=sel.layers,
-        synthetic=synthetic,
-        inside_territory=inside_territory,
-        admin={"district": _admin(measured, "district"), "township": _admin(measured, "township")},
+    return Decisions(
+        codes=codes,
+        measured=measured,
         hits=tuple(hits),
         verdicts=tuple(verdicts),
-        warnings=tuple(dict.fromkeys(warnings)),
+        inside_territory=inside_territory,
+        synthetic=selected.entry_synthetic or any(h.synthetic for h in hits),
+        warnings=tuple(warnings),
     )

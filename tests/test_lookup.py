@@ -392,9 +392,9 @@ def test_report_id_is_the_hash_of_the_stdlib_canonical_json(
     tiny_catalog: Catalog, tiny_rules: RuleTable, value: float
 ) -> None:
     """orjson writes the query part except where json.dumps writes a float differently."""
-    from geozone.lookup import _selected, report_id
+    from geozone.lookup import report_id, selection
 
-    layers = _selected(tiny_catalog, date(2026, 1, 1)).index.layers
+    layers = selection(tiny_catalog, date(2026, 1, 1)).index.layers
     query = {"tolerance_m": value, "geometry": {"coordinates": [value, -value]}, "crs": "墨卡托"}
     canonical = {
         "query": query,

@@ -11,7 +11,7 @@ import pytest
 import shapely
 
 from geozone.catalog import Catalog, load_catalog
-from geozone.lookup import SelectionIndex, _selected
+from geozone.lookup import SelectionIndex, selection
 from geozone.point_grid import build_point_grid
 
 
@@ -47,7 +47,7 @@ def test_empty_grid() -> None:
 @pytest.fixture(scope="module")
 def demo_selection() -> SelectionIndex:
     catalog: Catalog = load_catalog("layers")
-    return _selected(catalog, date(2026, 11, 25)).index
+    return selection(catalog, date(2026, 11, 25)).index
 
 
 def test_grid_and_tree_find_the_same_hits(demo_selection: SelectionIndex) -> None:
