@@ -20,6 +20,7 @@ from api.openapi import DocumentedRoute, query_parameters
 from geozone.catalog import Catalog
 from geozone.errors import InvalidGeoJSON
 from geozone.lookup import answer_bytes, lookup
+from geozone.point_answer import point_answer
 from geozone.query import Query as LookupQuery
 from geozone.query import geojson_query, point_query
 from geozone.report_store import ReportStore
@@ -151,9 +152,16 @@ class LookupRequest(BaseModel):
 
 
 def answer(catalog: Catalog, rules: RuleTable, reports: ReportStore, query: LookupQuery) -> bytes:
-    """Run a lookup, store the answer and return its JSON (``LookupResult.to_json``, UTF-8)."""
-    data = lookup(catalog, rules, query).to_dict()
-    body = answer_bytes(data)
+    """Run a lookup, store the answer and return its JSON (``LookupResult.to_json``, UTF-8).
+
+    Points take :func:`geozone.point_answer.point_answer`: the same bytes, with what the
+    hits decide reused from earlier points that hit the same features.
+    """
+    if query.kind == "point":
+        body, data = point_answer(catalog, rules, query)
+    else:
+        data = lookup(catalog, rules, query).to_dict()
+        body = answer_bytes(data)
     reports.save(body, source="api", answer=data)
     return body
 
