@@ -42,8 +42,13 @@ from geozone.query import Query
 from geozone.rules import RuleTable
 from geozone.vocab import LayerKind
 
-TEMPLATES = 8192
-"""Templates kept per selection and rule table (the cache is cleared when full)."""
+TEMPLATE_BYTES = 32 * 1024 * 1024
+"""JSON kept in templates per selection and rule table; the cache is emptied beyond it.
+
+A template of one hit and one activity is ~1.5 KB, of five hits and all 20 activities
+~60 KB. Signatures with an edge-only hit carry its distance, so they seldom repeat and
+are not kept.
+"""
 
 _MARK = b"\x00"  # where a hit's distance goes: orjson writes NUL inside strings as \u0000
 _SORTED = orjson.OPT_SORT_KEYS
@@ -60,6 +65,24 @@ class _Template:
     inside_territory: bool
     synthetic: bool
     warnings: tuple[str, ...]
+    size: int  # bytes of JSON held
+
+
+class _Templates:
+    """Templates by key, emptied when their JSON passes :data:`TEMPLATE_BYTES`."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[Any, _Template] = {}
+        self.size = 0
+
+    def add(self, key: Any, template: _Template) -> None:
+        if template.size > TEMPLATE_BYTES:
+            return
+        if self.size + template.size > TEMPLATE_BYTES:
+            self.by_key.clear()  # a whole new working set; rebuilding is cheap
+            self.size = 0
+        if self.by_key.setdefault(key, template) is template:
+            self.size += template.size
 
 
 def _template(
@@ -73,26 +96,28 @@ def _template(
         data["distance_to_boundary_m"] = orjson.Fragment(_MARK)
         before, after = orjson.dumps(data, option=_SORTED).split(_MARK)
         parts.append((before, after))
+    verdicts = orjson.dumps([v.to_dict() for v in d.verdicts], option=_SORTED)
     return _Template(
         order=tuple(index[id(m)] for _h, m in d.measured),
         hit_parts=tuple(parts),
         admin_hits=tuple(
             (index[id(m)], h) for h, m in d.measured if h.layer_kind == LayerKind.ADMIN
         ),
-        verdicts=orjson.Fragment(orjson.dumps([v.to_dict() for v in d.verdicts], option=_SORTED)),
+        verdicts=orjson.Fragment(verdicts),
         inside_territory=d.inside_territory,
         synthetic=d.synthetic,
         warnings=d.warnings,
+        size=len(verdicts) + sum(len(b) + len(a) for b, a in parts),
     )
 
 
-def _templates(selected: Selection, rules: RuleTable) -> dict[Any, _Template]:
+def _templates(selected: Selection, rules: RuleTable) -> _Templates:
     per_rules = selected.memo.get("point_templates")
     if per_rules is None:
         per_rules = selected.memo.setdefault("point_templates", weakref.WeakKeyDictionary())
-    found: dict[Any, _Template] | None = per_rules.get(rules)
+    found: _Templates | None = per_rules.get(rules)
     if found is None:
-        found = per_rules.setdefault(rules, {})
+        found = per_rules.setdefault(rules, _Templates())
     return found
 
 
@@ -138,14 +163,13 @@ def point_answer(catalog: Catalog, rules: RuleTable, query: Query) -> tuple[byte
     sel = selected.index
     measured = measure_point(sel, query)
     codes = tuple(a.code for a in activities)
-    signature = tuple((m.pos, m.inside, m.edge, None if m.inside else m.distance) for m in measured)
-    key = (codes, query.tolerance_m, signature)
+    key = (codes, query.tolerance_m, tuple((m.pos, m.inside, m.edge) for m in measured))
     templates = _templates(selected, rules)
-    tpl = templates.get(key)
+    tpl = templates.by_key.get(key)
     if tpl is None:
-        if len(templates) >= TEMPLATES:
-            templates.clear()
-        tpl = templates[key] = _template(rules, activities, selected, query, measured)
+        tpl = _template(rules, activities, selected, query, measured)
+        if all(m.inside for m in measured):  # an edge-only hit's distance is in its warnings
+            templates.add(key, tpl)
     hits = b",".join(
         before + orjson.dumps(round_m(measured[i].distance)) + after
         for i, (before, after) in zip(tpl.order, tpl.hit_parts, strict=True)

@@ -67,7 +67,7 @@ def test_templates_give_the_engines_bytes(shipped: tuple[Catalog, RuleTable]) ->
         assert fast == answer_bytes(slow), query
         assert data["report_id"] == slow["report_id"]
     templates = [
-        len(t)
+        len(t.by_key)
         for day in (date(2019, 6, 1), date(2021, 7, 1), date(2026, 11, 25))
         for t in selection(catalog, day).memo["point_templates"].values()
     ]
@@ -80,7 +80,7 @@ def test_a_template_takes_each_points_own_distances(shipped: tuple[Catalog, Rule
     first = point_query(116.65, 39.90, activities="urban_housing", as_of="2026-11-25")
     second = point_query(116.6512, 39.90, activities="urban_housing", as_of="2026-11-25")
     a, _ = point_answer(catalog, rules, first)
-    templates = selection(catalog, date(2026, 11, 25)).memo["point_templates"][rules]
+    templates = selection(catalog, date(2026, 11, 25)).memo["point_templates"][rules].by_key
     count = len(templates)
     b, _ = point_answer(catalog, rules, second)
     assert len(templates) == count  # the second point used the first one's template
@@ -101,3 +101,28 @@ def test_parcels_are_not_point_answers(shipped: tuple[Catalog, RuleTable]) -> No
     )
     with pytest.raises(ValueError, match="point"):
         point_answer(catalog, rules, parcel)
+
+
+def test_templates_stay_within_their_byte_budget(
+    shipped: tuple[Catalog, RuleTable], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import geozone.point_answer as pa
+
+    catalog, rules = shipped
+    monkeypatch.setattr(pa, "TEMPLATE_BYTES", 20_000)
+    day = date(2024, 3, 1)  # a date no other test asks about: its own, empty templates
+    rng = random.Random(9)
+    sizes = []
+    for _ in range(150):
+        query = point_query(
+            rng.uniform(116.55, 117.45),
+            rng.uniform(39.65, 40.75),
+            as_of=day,
+            activities=rng.choice([(), "polluting_industry"]),
+        )
+        body, _ = point_answer(catalog, rules, query)
+        assert body == answer_bytes(lookup(catalog, rules, query).to_dict())
+        templates = selection(catalog, day).memo["point_templates"][rules]
+        assert templates.size == sum(t.size for t in templates.by_key.values()) <= 20_000
+        sizes.append(templates.size)
+    assert max(sizes) > 10_000 and min(sizes[10:]) < max(sizes)  # filled, emptied, refilled
