@@ -362,7 +362,7 @@ class Selection:
 _SELECTION_CACHE_BY_DATE: OrderedDict[tuple[int, date], tuple[weakref.ref[Catalog], Selection]] = (
     OrderedDict()
 )
-_SELECTED_CACHE_SIZE = 256
+_SELECTION_CACHE_BY_DATE_SIZE = 256
 
 
 def selection(catalog: Catalog, as_of: date) -> Selection:
@@ -389,7 +389,7 @@ def selection(catalog: Catalog, as_of: date) -> Selection:
         layerset={"id": catalog.info.id, "version": catalog.info.version, "hash": catalog.hash},
     )
     _SELECTION_CACHE_BY_DATE[key] = (weakref.ref(catalog), selected)
-    while len(_SELECTION_CACHE_BY_DATE) > _SELECTED_CACHE_SIZE:
+    while len(_SELECTION_CACHE_BY_DATE) > _SELECTION_CACHE_BY_DATE_SIZE:
         _SELECTION_CACHE_BY_DATE.popitem(last=False)
     return selected
 
@@ -909,7 +909,10 @@ def _inside_if_gcj02(query: Query, selected: Selection) -> bool:
         return False
     to_analysis = transformer(OUTPUT_CRS, ANALYSIS_CRS)
     if query.kind == "point":  # the same step on one coordinate pair, without numpy
-        _, _, lon, lat = query.point_coords
+        x, y, lon, lat = query.point_coords
+        cell = selected.index.grid.cell_of(x, y)
+        if cell >= 0 and not _gcj_reach(selected)[cell]:  # no admin polygon within reach
+            return False
         flon, flat = wgs84_to_gcj02_xy(lon, lat)
         gx, gy = to_analysis.transform(2 * lon - flon, 2 * lat - flat)
         # the grid's candidates hold every feature that may cover the point: usually no
@@ -929,12 +932,29 @@ def _inside_if_gcj02(query: Query, selected: Selection) -> bool:
     return bool(shapely.intersects(admin_geoms, converted).any())
 
 
+GCJ_REACH_M = 1500.0
+"""Farther than this from every admin polygon, a point cannot fall inside one when its
+coordinates are read as GCJ-02 (the offset is under 1 km in China, ~550 m in Beijing)."""
+
+
+def _gcj_reach(selected: Selection) -> BoolArray:
+    """Per point-grid cell: an admin polygon lies within :data:`GCJ_REACH_M` (cached).
+
+    Most points off the territory are far from it; they skip the GCJ-02 arithmetic.
+    """
+    found: BoolArray | None = selected.memo.get("gcj_reach")
+    if found is None:
+        found = selected.index.grid.cells_near(selected.admin_geoms, GCJ_REACH_M)
+        selected.memo["gcj_reach"] = found
+    return found
+
+
 def prepare(catalog: Catalog, as_of: date | None = None) -> None:
     """Build the index of the layer versions in force on ``as_of`` (default today) now.
 
     A service calls it at start-up so its first lookup does not pay for the index.
     """
-    selection(catalog, as_of or date.today())
+    _gcj_reach(selection(catalog, as_of or date.today()))
 
 
 def lookup(catalog: Catalog, rules: RuleTable, query: Query) -> LookupResult:

@@ -126,3 +126,28 @@ def test_templates_stay_within_their_byte_budget(
         assert templates.size == sum(t.size for t in templates.by_key.values()) <= 20_000
         sizes.append(templates.size)
     assert max(sizes) > 10_000 and min(sizes[10:]) < max(sizes)  # filled, emptied, refilled
+
+
+def test_the_gcj02_hint_skips_only_points_beyond_reach(
+    shipped: tuple[Catalog, RuleTable], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # cells flagged "no admin polygon within 1.5 km" skip the GCJ-02 arithmetic; over
+    # points on and around the territory the hint must be what the full test says
+    import numpy as np
+
+    import geozone.lookup as engine
+
+    catalog, _rules = shipped
+    selected = selection(catalog, date(2026, 11, 25))
+    reach = engine._gcj_reach(selected)
+    assert 0.2 < reach.mean() < 0.8  # the flags do cut something out
+    rng = random.Random(11)
+    queries = [
+        point_query(rng.uniform(116.4, 117.6), rng.uniform(39.5, 40.9), as_of="2026-11-25")
+        for _ in range(3000)
+    ]
+    with_flags = [engine._inside_if_gcj02(q, selected) for q in queries]
+    monkeypatch.setitem(selected.memo, "gcj_reach", np.ones_like(reach))
+    without = [engine._inside_if_gcj02(q, selected) for q in queries]
+    assert with_flags == without
+    assert sum(without) > 5  # points that the hint does flag are among them
