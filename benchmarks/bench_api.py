@@ -22,7 +22,8 @@ Caveat: wrk runs on the same machine as the server (two cores here) and competes
 it for CPU; absolute figures are a floor and vary by a fifth between runs on a shared
 VM. The ratio and the CPU per request are the useful figures.
 
-    .venv/bin/python benchmarks/bench_api.py [--seconds 10] [--concurrency 32] [--workers N]
+    .venv/bin/python benchmarks/bench_api.py [--seconds 5] [--rounds 3] [--concurrency 32]
+        [--workers N]
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import random
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -174,7 +176,9 @@ def run_wrk(
     return {"rps": rps, "p50": pct("50"), "p99": pct("99"), "cpu_us": cpu_us}
 
 
-def bench(workers: int, seconds: int, concurrency: int, points: list[tuple[float, float]]) -> None:
+def bench(
+    workers: int, seconds: int, rounds: int, concurrency: int, points: list[tuple[float, float]]
+) -> None:
     """Start a server with ``workers`` workers, measure hello and lookups, print a table."""
     one = [
         f"/api/v1/lookup?lon={lon:.6f}&lat={lat:.6f}&as_of=2026-11-25&activity=polluting_industry"
@@ -187,29 +191,38 @@ def bench(workers: int, seconds: int, concurrency: int, points: list[tuple[float
         proc = start_server(port, tmp, workers)
         pid = proc.pid if workers == 1 else None
         base = f"http://127.0.0.1:{port}"
+        endpoints = {"hello": ["/hello"], "lookup, 1 activity": one, "lookup, all 20": every}
+        runs: dict[str, list[dict]] = {name: [] for name in endpoints}
         try:
             run_wrk(base, [*one, *every, "/hello"], 3, concurrency, tmp, None)  # warm-up
-            results = {
-                "hello": run_wrk(base, ["/hello"], seconds, concurrency, tmp, pid),
-                "lookup, 1 activity": run_wrk(base, one, seconds, concurrency, tmp, pid),
-                "lookup, all 20": run_wrk(base, every, seconds, concurrency, tmp, pid),
-            }
+            for _ in range(rounds):  # interleaved, so a drift in machine speed hits all alike
+                for name, paths in endpoints.items():
+                    runs[name].append(run_wrk(base, paths, seconds, concurrency, tmp, pid))
         finally:
             proc.terminate()
             proc.wait(timeout=15)
-    print(f"\nuvicorn, {workers} worker(s); wrk, 1 thread, {concurrency} connections, same host")
-    hello = results["hello"]["rps"]
-    for name, r in results.items():
-        cpu = f"  {r['cpu_us']:5.0f} us CPU/req" if r["cpu_us"] is not None else ""
+    print(
+        f"\nuvicorn, {workers} worker(s); wrk, 1 thread, {concurrency} connections, same host; "
+        f"median of {rounds} interleaved rounds of {seconds} s"
+    )
+    for name, found in runs.items():
+        # each round's ratio against the hello run of the same round, then the median
+        ratios = [r["rps"] / h["rps"] for r, h in zip(found, runs["hello"], strict=True)]
+        cpu = [r["cpu_us"] for r in found if r["cpu_us"] is not None]
+        cpu_text = f"  {statistics.median(cpu):5.0f} us CPU/req" if cpu else ""
         print(
-            f"{name:<20} {r['rps']:>8.0f} req/s  p50 {r['p50']:7.2f} ms  p99 {r['p99']:7.2f} ms"
-            f"  {r['rps'] / hello:5.0%} of hello{cpu}"
+            f"{name:<20} {statistics.median(r['rps'] for r in found):>8.0f} req/s"
+            f"  p50 {statistics.median(r['p50'] for r in found):7.2f} ms"
+            f"  p99 {statistics.median(r['p99'] for r in found):7.2f} ms"
+            f"  {statistics.median(ratios):5.0%} of hello ({min(ratios):.0%}-{max(ratios):.0%})"
+            f"{cpu_text}"
         )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=5, help="per endpoint and round")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument(
         "--workers", type=int, default=os.cpu_count() or 1, help="the multi-worker run's count"
@@ -221,7 +234,7 @@ def main() -> None:
     # points across the three districts' bounding box (some fall outside: also answered)
     points = [(rng.uniform(116.55, 117.45), rng.uniform(39.65, 40.75)) for _ in range(2000)]
     for workers in sorted({1, max(1, args.workers)}):
-        bench(workers, args.seconds, args.concurrency, points)
+        bench(workers, args.seconds, args.rounds, args.concurrency, points)
     print("\ntargets: lookup >= 50 % of hello-world throughput, lookup p99 < 25 ms")
 
 
