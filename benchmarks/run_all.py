@@ -6,7 +6,8 @@ asserted in tests; run this on a quiet machine and read the figures.
 
     .venv/bin/python benchmarks/run_all.py [--quick]
 
-``--quick`` shrinks the inputs (100,000 points, 10,000 cells, one 2 s round of requests) for a smoke run.
+``--quick`` shrinks the inputs (100,000 points, 10,000 cells, one 2 s round of requests)
+for a smoke run.
 """
 
 from __future__ import annotations

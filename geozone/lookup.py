@@ -656,7 +656,13 @@ def resolve_activities(rules: RuleTable, requested: tuple[str, ...]) -> list[Act
     return [rules.activity(code) for code in requested]
 
 
-def report_id(query_dict: dict[str, Any], layers: tuple[LayerIndex, ...], rules: RuleTable) -> str:
+def report_id(
+    query_dict: dict[str, Any],
+    layers: tuple[LayerIndex, ...],
+    rules: RuleTable,
+    *,
+    frame: tuple[bytes, bytes] | None = None,
+) -> str:
     """Return the first 32 hex digits of SHA-256 over the canonical question and data.
 
     The canonical text is ``json.dumps`` of ``{"layers": [[key, sha256], ...], "query": ...,
@@ -665,14 +671,22 @@ def report_id(query_dict: dict[str, Any], layers: tuple[LayerIndex, ...], rules:
     text is cached around the query's part. The query's part is written by orjson,
     which writes what ``json.dumps`` does except for floats below 1e-4 (``5e-05`` there,
     ``0.00005`` here): a query holding one falls back to ``json.dumps``.
+
+    ``frame`` is :func:`report_frame` of the same layers and rules, when the caller
+    keeps it.
     """
-    before, after = _report_frame(tuple((li.key, li.sha256) for li in layers), rules)
+    before, after = frame or report_frame(layers, rules)
     query = orjson.dumps(query_dict, option=orjson.OPT_SORT_KEYS)
     if b"e-" in query or b"0.0000" in query:
         query = json.dumps(
             query_dict, sort_keys=True, ensure_ascii=False, separators=(",", ":")
         ).encode()
     return hashlib.sha256(before + query + after).hexdigest()[:32]
+
+
+def report_frame(layers: tuple[LayerIndex, ...], rules: RuleTable) -> tuple[bytes, bytes]:
+    """The canonical text of :func:`report_id` before and after the query's part."""
+    return _report_frame(tuple((li.key, li.sha256) for li in layers), rules)
 
 
 @functools.lru_cache(maxsize=64)

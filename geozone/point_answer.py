@@ -32,6 +32,7 @@ from geozone.lookup import (
     admin_unit,
     decide,
     measure_point,
+    report_frame,
     report_id,
     resolve_activities,
     round_m,
@@ -61,6 +62,7 @@ class _Template:
     order: tuple[int, ...]  # the measurement of each hit, in answer order
     hit_parts: tuple[tuple[bytes, bytes], ...]  # each hit's JSON before and after its distance
     admin_hits: tuple[tuple[int, Hit], ...]  # (measurement, hit) of the admin hits
+    admin: dict[str, dict[str, str] | None] | None  # the answer's admin, if no tie to break
     verdicts: orjson.Fragment
     inside_territory: bool
     synthetic: bool
@@ -71,9 +73,10 @@ class _Template:
 class _Templates:
     """Templates by key, emptied when their JSON passes :data:`TEMPLATE_BYTES`."""
 
-    def __init__(self) -> None:
+    def __init__(self, frame: tuple[bytes, bytes]) -> None:
         self.by_key: dict[Any, _Template] = {}
         self.size = 0
+        self.frame = frame  # the report id's canonical text around the query
 
     def add(self, key: Any, template: _Template) -> None:
         if template.size > TEMPLATE_BYTES:
@@ -97,12 +100,14 @@ def _template(
         before, after = orjson.dumps(data, option=_SORTED).split(_MARK)
         parts.append((before, after))
     verdicts = orjson.dumps([v.to_dict() for v in d.verdicts], option=_SORTED)
+    admin_hits = [(h, m) for h, m in d.measured if h.layer_kind == LayerKind.ADMIN]
+    classes = [h.zone_class for h, _m in admin_hits]
+    untied = len(classes) == len(set(classes))  # one unit per class: distances cannot matter
     return _Template(
         order=tuple(index[id(m)] for _h, m in d.measured),
         hit_parts=tuple(parts),
-        admin_hits=tuple(
-            (index[id(m)], h) for h, m in d.measured if h.layer_kind == LayerKind.ADMIN
-        ),
+        admin_hits=tuple((index[id(m)], h) for h, m in admin_hits),
+        admin=_units(admin_hits) if untied else None,
         verdicts=orjson.Fragment(verdicts),
         inside_territory=d.inside_territory,
         synthetic=d.synthetic,
@@ -111,13 +116,18 @@ def _template(
     )
 
 
+def _units(admin: list[tuple[Hit, Measured]]) -> dict[str, dict[str, str] | None]:
+    """The answer's ``admin`` member (as :func:`geozone.lookup.lookup` writes it)."""
+    return {"district": admin_unit(admin, "district"), "township": admin_unit(admin, "township")}
+
+
 def _templates(selected: Selection, rules: RuleTable) -> _Templates:
     per_rules = selected.memo.get("point_templates")
     if per_rules is None:
         per_rules = selected.memo.setdefault("point_templates", weakref.WeakKeyDictionary())
     found: _Templates | None = per_rules.get(rules)
     if found is None:
-        found = per_rules.setdefault(rules, _Templates())
+        found = per_rules.setdefault(rules, _Templates(report_frame(selected.index.layers, rules)))
     return found
 
 
@@ -174,8 +184,7 @@ def point_answer(catalog: Catalog, rules: RuleTable, query: Query) -> tuple[byte
         before + orjson.dumps(round_m(measured[i].distance)) + after
         for i, (before, after) in zip(tpl.order, tpl.hit_parts, strict=True)
     )
-    admin = [(h, measured[i]) for i, h in tpl.admin_hits]
-    units = {"district": admin_unit(admin, "district"), "township": admin_unit(admin, "township")}
+    units = tpl.admin or _units([(h, measured[i]) for i, h in tpl.admin_hits])
     warnings = [
         *query.warnings,
         *territory_warnings(query, selected, tpl.inside_territory),
@@ -183,7 +192,7 @@ def point_answer(catalog: Catalog, rules: RuleTable, query: Query) -> tuple[byte
     ]
     query_dict = query.to_dict(codes)
     data = {
-        "report_id": report_id(query_dict, sel.layers, rules),
+        "report_id": report_id(query_dict, sel.layers, rules, frame=templates.frame),
         "geozone_version": __version__,
         "query": query_dict,
         "as_of": query.as_of.isoformat(),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 from typing import Annotated, Any
+from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Body, Request
 from fastapi.exceptions import RequestValidationError
@@ -199,8 +200,11 @@ class PointParams(BaseModel):
     @classmethod
     def from_request(cls, request: Request) -> PointParams:
         """Validate the request's query string (422 ``invalid_request`` naming the field)."""
+        # what dict(request.query_params) holds (the last value of a repeated name),
+        # without building Starlette's multi-dict
+        raw = request.scope.get("query_string", b"").decode("latin-1")
         try:
-            return cls.model_validate(dict(request.query_params))
+            return cls.model_validate(dict(parse_qsl(raw, keep_blank_values=True)))
         except ValidationError as exc:
             raise RequestValidationError(
                 [{**e, "loc": ("query", *e["loc"])} for e in exc.errors(include_url=False)]
