@@ -11,6 +11,11 @@ districts' bounding box per request (a Lua script; about half fall outside the
 territory, which is answered too), for one activity (the reviewer's usual question) and
 for all 20 activities. Every lookup is stored in the report store, as in service.
 
+Over a run each point is asked ~10 times, and the report store only counts a question
+it has stored before (no answer rewrite); ``--points 100000`` makes nearly every
+question new. Answers are never reused between points: each point gets its own hit
+finding and distances (:mod:`geozone.point_answer` reuses what a set of hits decides).
+
 Two configurations run: one worker (per-core efficiency: the ratio target) and one
 worker per CPU core, supervised as ``geozone serve --workers N`` does (a listening socket
 per worker, :mod:`geozone.cli.workers`): how the service is deployed.
@@ -23,7 +28,7 @@ it for CPU; absolute figures are a floor and vary by a fifth between runs on a s
 VM. The ratio and the CPU per request are the useful figures.
 
     .venv/bin/python benchmarks/bench_api.py [--seconds 5] [--rounds 3] [--concurrency 32]
-        [--workers N]
+        [--workers N] [--points 2000]
 """
 
 from __future__ import annotations
@@ -223,6 +228,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=5, help="per endpoint and round")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--points", type=int, default=2000, help="distinct lookup points")
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument(
         "--workers", type=int, default=os.cpu_count() or 1, help="the multi-worker run's count"
@@ -232,7 +238,7 @@ def main() -> None:
         raise SystemExit("wrk is missing: run 'make bench' (installs Debian's wrk) first")
     rng = random.Random(42)
     # points across the three districts' bounding box (some fall outside: also answered)
-    points = [(rng.uniform(116.55, 117.45), rng.uniform(39.65, 40.75)) for _ in range(2000)]
+    points = [(rng.uniform(116.55, 117.45), rng.uniform(39.65, 40.75)) for _ in range(args.points)]
     for workers in sorted({1, max(1, args.workers)}):
         bench(workers, args.seconds, args.rounds, args.concurrency, points)
     print("\ntargets: lookup >= 50 % of hello-world throughput, lookup p99 < 25 ms")
