@@ -28,6 +28,7 @@ from geozone.catalog import Catalog
 from geozone.lookup import (
     Hit,
     Measured,
+    ReportFrame,
     Selection,
     admin_unit,
     decide,
@@ -73,7 +74,7 @@ class _Template:
 class _Templates:
     """Templates by key, emptied when their JSON passes :data:`TEMPLATE_BYTES`."""
 
-    def __init__(self, frame: tuple[bytes, bytes]) -> None:
+    def __init__(self, frame: ReportFrame) -> None:
         self.by_key: dict[Any, _Template] = {}
         self.size = 0
         self.frame = frame  # the report id's canonical text around the query
