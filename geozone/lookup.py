@@ -835,6 +835,11 @@ def admin_unit(hits: list[tuple[Hit, Measured]], cls: str) -> dict[str, str] | N
     return {"code": best.code, "name": best.name or best.feature_id}
 
 
+def admin_units(hits: list[tuple[Hit, Measured]]) -> dict[str, dict[str, str] | None]:
+    """The answer's ``admin`` member: the district and the township the query lies in."""
+    return {"district": admin_unit(hits, "district"), "township": admin_unit(hits, "township")}
+
+
 def _supersession(
     q: Query, measured: list[tuple[Hit, Measured]]
 ) -> dict[str, str]:  # ring hit ref -> water hit ref
@@ -1030,10 +1035,7 @@ def lookup(catalog: Catalog, rules: RuleTable, query: Query) -> LookupResult:
         layers=sel.layers,
         synthetic=d.synthetic,
         inside_territory=d.inside_territory,
-        admin={
-            "district": admin_unit(d.measured, "district"),
-            "township": admin_unit(d.measured, "township"),
-        },
+        admin=admin_units(d.measured),
         hits=d.hits,
         verdicts=d.verdicts,
         warnings=tuple(dict.fromkeys(warnings)),

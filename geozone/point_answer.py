@@ -30,7 +30,7 @@ from geozone.lookup import (
     Measured,
     ReportFrame,
     Selection,
-    admin_unit,
+    admin_units,
     decide,
     measure_point,
     report_frame,
@@ -108,18 +108,13 @@ def _template(
         order=tuple(index[id(m)] for _h, m in d.measured),
         hit_parts=tuple(parts),
         admin_hits=tuple((index[id(m)], h) for h, m in admin_hits),
-        admin=_units(admin_hits) if untied else None,
+        admin=admin_units(admin_hits) if untied else None,
         verdicts=orjson.Fragment(verdicts),
         inside_territory=d.inside_territory,
         synthetic=d.synthetic,
         warnings=d.warnings,
         size=len(verdicts) + sum(len(b) + len(a) for b, a in parts),
     )
-
-
-def _units(admin: list[tuple[Hit, Measured]]) -> dict[str, dict[str, str] | None]:
-    """The answer's ``admin`` member (as :func:`geozone.lookup.lookup` writes it)."""
-    return {"district": admin_unit(admin, "district"), "township": admin_unit(admin, "township")}
 
 
 def _templates(selected: Selection, rules: RuleTable) -> _Templates:
@@ -185,7 +180,7 @@ def point_answer(catalog: Catalog, rules: RuleTable, query: Query) -> tuple[byte
         before + orjson.dumps(round_m(measured[i].distance)) + after
         for i, (before, after) in zip(tpl.order, tpl.hit_parts, strict=True)
     )
-    units = tpl.admin or _units([(h, measured[i]) for i, h in tpl.admin_hits])
+    units = tpl.admin or admin_units([(h, measured[i]) for i, h in tpl.admin_hits])
     warnings = [
         *query.warnings,
         *territory_warnings(query, selected, tpl.inside_territory),
