@@ -583,16 +583,7 @@ class LookupResult:
             "as_of": self.query.as_of.isoformat(),
             "layerset": dict(self.layerset),
             "rules_version": self.rules_version,
-            "layers": [
-                {
-                    "id": li.layer_id,
-                    "version": li.version,
-                    "key": li.key,
-                    "kind": li.kind.value,
-                    "synthetic": li.entry_synthetic,
-                }
-                for li in self.layers
-            ],
+            "layers": layers_json(self.layers),
             "synthetic": self.synthetic,
             "inside_territory": self.inside_territory,
             "admin": {k: (dict(v) if v else None) for k, v in self.admin.items()},
@@ -604,6 +595,20 @@ class LookupResult:
     def to_json(self) -> str:
         """Return :meth:`to_dict` as compact JSON, keys sorted, UTF-8 text kept readable."""
         return answer_json(self.to_dict())
+
+
+def layers_json(layers: tuple[LayerIndex, ...]) -> list[dict[str, Any]]:
+    """The answer's ``layers`` member: id, version, key, kind and synthetic flag of each."""
+    return [
+        {
+            "id": li.layer_id,
+            "version": li.version,
+            "key": li.key,
+            "kind": li.kind.value,
+            "synthetic": li.entry_synthetic,
+        }
+        for li in layers
+    ]
 
 
 def answer_json(data: dict[str, Any]) -> str:

@@ -32,6 +32,7 @@ from geozone.lookup import (
     Selection,
     admin_units,
     decide,
+    layers_json,
     measure_point,
     report_frame,
     report_id,
@@ -41,7 +42,7 @@ from geozone.lookup import (
     territory_warnings,
 )
 from geozone.query import Query
-from geozone.rules import RuleTable
+from geozone.rules import Activity, RuleTable
 from geozone.vocab import LayerKind
 
 TEMPLATE_BYTES = 32 * 1024 * 1024
@@ -90,7 +91,11 @@ class _Templates:
 
 
 def _template(
-    rules: RuleTable, activities: Any, selected: Selection, query: Query, measured: list[Measured]
+    rules: RuleTable,
+    activities: list[Activity],
+    selected: Selection,
+    query: Query,
+    measured: list[Measured],
 ) -> _Template:
     d = decide(rules, activities, selected, query, measured)
     index = {id(m): i for i, m in enumerate(measured)}
@@ -131,16 +136,7 @@ def _layers_json(selected: Selection) -> orjson.Fragment:
     """The answer's ``layers`` member of a selection (as :meth:`LookupResult.to_dict`)."""
     found: orjson.Fragment | None = selected.memo.get("layers_json")
     if found is None:
-        layers = [
-            {
-                "id": li.layer_id,
-                "version": li.version,
-                "key": li.key,
-                "kind": li.kind.value,
-                "synthetic": li.entry_synthetic,
-            }
-            for li in selected.index.layers
-        ]
+        layers = layers_json(selected.index.layers)
         found = selected.memo["layers_json"] = orjson.Fragment(orjson.dumps(layers, option=_SORTED))
     return found
 

@@ -33,7 +33,7 @@ import sqlite3
 import threading
 import time
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -129,7 +129,9 @@ ON CONFLICT(report_id) DO UPDATE SET
 """
 
 
-def _write_rows(conn: sqlite3.Connection, sql: Any, rows: list[tuple[Any, ...]]) -> None:
+def _write_rows(
+    conn: sqlite3.Connection, sql: Callable[[int], str], rows: list[tuple[Any, ...]]
+) -> None:
     """Write ``rows`` with the multi-row statements ``sql(n)``, 64 rows at a time."""
     for start in range(0, len(rows), _UPSERT_ROWS):
         chunk = rows[start : start + _UPSERT_ROWS]
