@@ -72,8 +72,12 @@ def app_factory():  # type: ignore[no-untyped-def]
     return app
 
 
-def serve_workers(port: int, workers: int) -> None:
-    """Serve :func:`app_factory` as ``geozone serve --workers N`` does (a socket per worker)."""
+def serve(port: int, workers: int) -> None:
+    """Serve :func:`app_factory` as ``geozone serve --workers N`` does.
+
+    One worker: a uvicorn server in this process. More: a listening socket per worker
+    (:func:`geozone.cli.workers.run_workers`).
+    """
     import uvicorn
 
     from geozone.cli.workers import run_workers
@@ -86,7 +90,10 @@ def serve_workers(port: int, workers: int) -> None:
         log_level="warning",
         access_log=False,
     )
-    sys.exit(run_workers(config, workers))
+    if workers == 1:
+        uvicorn.Server(config).run()
+    else:
+        sys.exit(run_workers(config, workers))
 
 
 def free_port() -> int:
@@ -102,26 +109,7 @@ def start_server(port: int, var: Path, workers: int) -> subprocess.Popen[bytes]:
         "GEOZONE_REPORT_STORE": str(var / "reports.sqlite"),
         "GEOZONE_JOBS_DIR": str(var / "jobs"),
     }
-    cmd = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "bench_api:app_factory",
-        "--factory",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-        "--no-access-log",
-    ]
-    if workers > 1:  # as `geozone serve --workers N` runs them
-        cmd = [
-            sys.executable,
-            "-c",
-            f"import bench_api; bench_api.serve_workers({port}, {workers})",
-        ]
+    cmd = [sys.executable, "-c", f"import bench_api; bench_api.serve({port}, {workers})"]
     proc = subprocess.Popen(cmd, cwd=REPO, env=env)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
