@@ -224,27 +224,37 @@ class SelectionIndex:
         """
         t = float(tolerance_m)
         x, y = float(x), float(y)
-        window = shapely.box(x - t, y - t, x + t, y + t) if t > self.grid.margin else None
-        if window is None:  # the grid serves tolerances up to its margin
-            cand, near = self.grid.candidates(x, y)
-        else:
-            cand, near = self.tree.query(window), None
+        if t > self.grid.margin:  # the grid serves tolerances up to its margin
+            cand = self.tree.query(shapely.box(x - t, y - t, x + t, y + t))
+            return self._exact_hits(cand, x, y, t)
+        # features covering the point's cell need no test: their boundaries are farther
+        # than the margin; only the cell's near features take exact predicates
+        covering, near = self.grid.split(x, y)
+        if near.size == 0:
+            return list(covering), [True] * len(covering)
+        pos, inside = self._exact_hits(near, x, y, t)
+        if not covering:
+            return pos, inside
+        hits = sorted([(p, True) for p in covering] + list(zip(pos, inside, strict=True)))
+        return [p for p, _ in hits], [i for _, i in hits]
+
+    def _exact_hits(
+        self, cand: IntArray, x: float, y: float, t: float
+    ) -> tuple[list[int], list[bool]]:
+        """Of the candidates, those covering (x, y) or with a boundary within ``t`` of it."""
         if cand.size == 0:
             return [], []
         inside = shapely.intersects_xy(self.geoms[cand], x, y)
-        cands, ins = cand.tolist(), inside.tolist()
-        # A point outside a polygon is as far from it as from its boundary. From the grid,
-        # only features flagged near the cell can have a boundary within t; from the tree,
-        # any can. Those take the exact ``dwithin`` on their prepared boundaries (indexed:
-        # ~3 us even for a 6,000-vertex district outline).
-        near_flags = near.tolist() if near is not None else [True] * len(cands)
-        check = [k for k, (n, i) in enumerate(zip(near_flags, ins, strict=True)) if n and not i]
-        if t == 0 or not check:
-            pos = [p for p, i in zip(cands, ins, strict=True) if i]
+        if t == 0 or inside.all():
+            pos = cand[inside].tolist()
             return pos, [True] * len(pos)
+        # a point outside a polygon is as far from it as from its boundary: the exact
+        # ``dwithin`` on the prepared boundaries (indexed: ~3 us even for a 6,000-vertex
+        # district outline)
         keep = inside.copy()
+        outside = ~inside
         point = shapely.points(np.array((x, y)))
-        keep[check] = shapely.dwithin(self.boundaries[cand[check]], point, t)
+        keep[outside] = shapely.dwithin(self.boundaries[cand[outside]], point, t)
         return cand[keep].tolist(), inside[keep].tolist()
 
     def parcel_hits(self, parcel: BaseGeometry, tolerance_m: float) -> tuple[IntArray, BoolArray]:
@@ -308,9 +318,7 @@ def selection_index(versions: list[LayerVersion]) -> SelectionIndex:
         [r if r is not None else NO_RANK for li in layers for r in li.ranks], dtype=np.int64
     )
     segment_owner, segment_bounds = _segments(bounds)
-    grid = build_point_grid(
-        shapely.bounds(geoms).reshape(-1, 4), segment_bounds.reshape(-1, 4), segment_owner
-    )
+    grid = build_point_grid(geoms, segment_bounds.reshape(-1, 4), segment_owner)
     index = SelectionIndex(
         layers,
         geoms,
@@ -934,13 +942,15 @@ def _inside_if_gcj02(query: Query, selected: Selection) -> bool:
             return False
         flon, flat = wgs84_to_gcj02_xy(lon, lat)
         gx, gy = to_analysis.transform(2 * lon - flon, 2 * lat - flat)
-        # the grid's candidates hold every feature that may cover the point: usually no
-        # admin polygon at all for a point off the territory (a test over all of them
-        # cost ~30 us)
+        # the grid holds every feature that may cover the point: usually no admin polygon
+        # at all for a point off the territory (a test over all of them cost ~30 us)
         sel = selected.index
-        cand, _near = sel.grid.candidates(gx, gy)
-        cand = cand[selected.is_admin[cand]]
-        return bool(cand.size) and bool(shapely.intersects_xy(sel.geoms[cand], gx, gy).any())
+        covering, near = sel.grid.split(gx, gy)
+        is_admin = selected.is_admin
+        if any(is_admin[p] for p in covering):
+            return True
+        near = near[is_admin[near]]
+        return bool(near.size) and bool(shapely.intersects_xy(sel.geoms[near], gx, gy).any())
 
     def one_step(coords: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         flon, flat = wgs84_to_gcj02(coords[:, 0], coords[:, 1])

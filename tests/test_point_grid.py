@@ -19,17 +19,18 @@ def test_cells_and_near_flags_by_hand() -> None:
     # feature 0: the square (0, 0)-(2000, 2000), four boundary segments along its sides;
     # feature 1: a 10 m square at (3000, 3000). Cells of 500 m, margin 50 m: the grid
     # starts at (-50, -50), so cell (col 2, row 2) spans 950..1450 in x and y.
-    squares = [(0.0, 0.0, 2000.0, 2000.0), (3000.0, 3000.0, 3010.0, 3010.0)]
-    feature_bounds = np.array(squares)
+    geoms = shapely.box([0.0, 3000.0], [0.0, 3000.0], [2000.0, 3010.0], [2000.0, 3010.0])
     sides = [(0, 0, 2000, 0), (2000, 0, 2000, 2000), (0, 2000, 2000, 2000), (0, 0, 0, 2000)]
     segment_bounds = np.array([*sides, (3000, 3000, 3010, 3010)], dtype=float)
     owner = np.array([0, 0, 0, 0, 1], dtype=np.intp)
-    grid = build_point_grid(feature_bounds, segment_bounds, owner, cell=500, margin=50)
+    grid = build_point_grid(geoms, segment_bounds, owner, cell=500, margin=50)
     assert (grid.x0, grid.y0, grid.nx, grid.ny) == (-50, -50, 7, 7)  # up to 3060 / 500
     cand, near = grid.candidates(1000, 1000)  # the middle: every side is >= 950 m away
     assert cand.tolist() == [0] and near.tolist() == [False]
+    assert grid.split(1000, 1000)[0] == (0,) and grid.split(1000, 1000)[1].size == 0
     cand, near = grid.candidates(1000, 10)  # the cell along the bottom side
     assert cand.tolist() == [0] and near.tolist() == [True]
+    assert grid.split(1000, 10)[0] == () and grid.split(1000, 10)[1].tolist() == [0]
     cand, near = grid.candidates(-40, 1000)  # 40 m west of the square: still listed
     assert cand.tolist() == [0] and near.tolist() == [True]
     assert grid.candidates(-60, 1000)[0].size == 0  # beyond the margin: off the grid
@@ -37,11 +38,30 @@ def test_cells_and_near_flags_by_hand() -> None:
     assert cand.tolist() == [1] and near.tolist() == [True]
     assert grid.candidates(2500, 2500)[0].size == 0  # between the two
     assert grid.candidates(1e7, 1e7)[0].size == 0
+    assert grid.split(1e7, 1e7)[0] == () and grid.split(1e7, 1e7)[1].size == 0
+
+
+def test_far_features_are_kept_only_where_they_cover_the_cell() -> None:
+    # an L: the square (0, 0)-(2000, 2000) without its top-right quarter. Its envelope
+    # holds the cell around (1700, 1700), but the L misses it by more than the margin:
+    # the pair is dropped. The cell around (700, 200) is inside the L, far from its edges.
+    ell = shapely.Polygon([(0, 0), (2000, 0), (2000, 1000), (1000, 1000), (1000, 2000), (0, 2000)])
+    coords = shapely.get_coordinates(ell.exterior)
+    starts, ends = coords[:-1], coords[1:]
+    segment_bounds = np.column_stack([np.minimum(starts, ends), np.maximum(starts, ends)])
+    owner = np.zeros(len(segment_bounds), dtype=np.intp)
+    grid = build_point_grid(np.array([ell]), segment_bounds, owner, cell=500, margin=50)
+    # cells start at -50: (1700, 1700) is in the cell 1450..1950, 450 m from the L's corner
+    assert grid.candidates(1700, 1700)[0].size == 0
+    assert grid.split(700, 200)[0] == () and grid.split(700, 200)[1].tolist() == [0]  # 50 m
+    assert grid.split(700, 700) == ((0,), grid.split(700, 700)[1])  # 450..950: inside
+    assert grid.split(700, 700)[1].size == 0
 
 
 def test_empty_grid() -> None:
-    grid = build_point_grid(np.zeros((0, 4)), np.zeros((0, 4)), np.zeros(0, dtype=np.intp))
+    grid = build_point_grid(np.empty(0, dtype=object), np.zeros((0, 4)), np.zeros(0, dtype=np.intp))
     assert grid.candidates(0, 0)[0].size == 0
+    assert grid.split(0, 0)[0] == ()
 
 
 @pytest.fixture(scope="module")
