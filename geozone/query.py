@@ -26,6 +26,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -59,10 +60,6 @@ class Query:
     ----------
     kind : str
         ``"point"`` or ``"parcel"``.
-    geometry : BaseGeometry
-        The geometry in the analysis CRS (EPSG:4548, metres).
-    geometry_wgs84 : BaseGeometry
-        The same geometry in WGS84 degrees (after any GCJ-02/BD-09 conversion).
     crs : str
         The declared input CRS name, e.g. ``"EPSG:4326"`` or ``"GCJ02"``.
     activities : tuple of str
@@ -73,37 +70,53 @@ class Query:
         Boundary tolerance in metres.
     warnings : tuple of str
         Notes for the caller (e.g. the geometry was repaired).
+    coords : tuple of float or None
+        A point's ``(x, y, lon, lat)``: EPSG:4548 metres and WGS84 degrees.
+    shapes : (BaseGeometry, BaseGeometry) or None
+        A parcel's geometry in EPSG:4548 and in WGS84 (a point's are built from
+        ``coords`` when asked for: most point lookups never need them).
     """
 
     kind: str
-    geometry: BaseGeometry
-    geometry_wgs84: BaseGeometry
     crs: str
     activities: tuple[str, ...]
     as_of: date
     tolerance_m: float
     warnings: tuple[str, ...] = ()
+    coords: tuple[float, float, float, float] | None = None
+    shapes: tuple[BaseGeometry, BaseGeometry] | None = field(default=None, repr=False)
 
-    coords: tuple[float, float, float, float] | None = field(default=None, compare=False)
-    """A point's ``(x, y, lon, lat)`` as :attr:`point_coords` gives them, when known."""
+    @cached_property
+    def geometry(self) -> BaseGeometry:
+        """The geometry in the analysis CRS (EPSG:4548, metres)."""
+        if self.shapes is not None:
+            return self.shapes[0]
+        x, y, _, _ = self.point_coords
+        return shapely.points((x, y))  # a third of Point(x, y)'s cost
+
+    @cached_property
+    def geometry_wgs84(self) -> BaseGeometry:
+        """The same geometry in WGS84 degrees (after any GCJ-02/BD-09 conversion)."""
+        if self.shapes is not None:
+            return self.shapes[1]
+        _, _, lon, lat = self.point_coords
+        return shapely.points((lon, lat))
 
     @property
     def point_coords(self) -> tuple[float, float, float, float]:
         """A point query's ``(x, y)`` in EPSG:4548 metres and ``(lon, lat)`` in WGS84 degrees.
 
-        Plain floats, kept from parsing (:attr:`coords`): each shapely coordinate access
-        costs microseconds, and a point lookup needs them several times.
+        Plain floats, kept from parsing: each shapely coordinate access costs
+        microseconds, and a point lookup needs them several times.
 
         Raises
         ------
         ValueError
             For a parcel query.
         """
-        if self.kind != "point":
+        if self.kind != "point" or self.coords is None:
             raise ValueError("point_coords of a parcel query")
-        if self.coords is not None:
-            return self.coords
-        return _point_coords(self.geometry, self.geometry_wgs84)
+        return self.coords
 
     @property
     def area_m2(self) -> float | None:
@@ -436,11 +449,8 @@ def point_query(
             f"coordinates cannot be transformed from {declared.name}: outside its area of use",
             {"crs": declared.name},
         )
-    analysis, wgs84 = shapely.points(np.array([[ax, ay], [wx, wy]]))
     return Query(
         kind="point",
-        geometry=analysis,
-        geometry_wgs84=wgs84,
         crs=declared.name,
         activities=parse_activities(activities),
         as_of=parse_as_of(as_of),
@@ -649,9 +659,8 @@ def geojson_query(
     is_point = geom.geom_type == "Point"
     return Query(
         kind="point" if is_point else "parcel",
-        geometry=analysis,
-        geometry_wgs84=wgs84,
         coords=_point_coords(analysis, wgs84) if is_point else None,
+        shapes=(analysis, wgs84),
         crs=declared.name,
         activities=parse_activities(activities),
         as_of=parse_as_of(as_of),
