@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import math
+import random
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import pytest
 from api_client import api_client
@@ -15,6 +17,7 @@ from pyproj import Transformer
 from test_ogc import build_tiny
 
 from api.main import create_app
+from api.routes.lookup import query_values
 from geozone.report_store import ReportStore
 from geozone.settings import QuerySettings, Settings
 
@@ -165,6 +168,25 @@ def test_get_bad_input(client: TestClient, params: dict, code: str) -> None:
     assert body["code"] == code
     assert body["message"]
     assert "Traceback" not in r.text
+
+
+def test_query_values_read_as_parse_qsl_does() -> None:
+    """The plain-text shortcut gives what ``dict(parse_qsl(...))`` gives, on any text."""
+    rng = random.Random(2)
+    texts = ["", "&", "=", "a", "a=", "=b", "a=b=c", "a=1&a=2", "&&a=1&&", "a=%41", "a+b=c+d"]
+    texts += [
+        "".join(rng.choice("ab=&%+2F0.-_") for _ in range(rng.randint(0, 14))) for _ in range(5000)
+    ]
+    for text in texts:
+        assert query_values(text) == dict(parse_qsl(text, keep_blank_values=True)), text
+
+
+def test_get_plain_and_quoted_query_strings_agree(client: TestClient) -> None:
+    plain = client.get(f"/api/v1/lookup?lon={LON!r}&lat={LAT!r}&activity=urban_housing")
+    lat = repr(LAT).replace(".", "%2E")  # the same text, quoted
+    quoted = client.get(f"/api/v1/lookup?lon={LON!r}&lat={lat}&activity=urban%5Fhousing&x=a+b")
+    assert plain.status_code == quoted.status_code == 200, quoted.text
+    assert plain.json()["report_id"] == quoted.json()["report_id"]
 
 
 @pytest.mark.parametrize(

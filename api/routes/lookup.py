@@ -167,6 +167,18 @@ def answer(catalog: Catalog, rules: RuleTable, reports: ReportStore, query: Look
     return body
 
 
+def query_values(raw: str) -> dict[str, str]:
+    """What ``dict(request.query_params)`` holds: the last value of a repeated name.
+
+    Without Starlette's multi-dict, and without ``parse_qsl``'s unquoting when there is
+    nothing to unquote (the usual ``lon=116.95&lat=40.45&activity=...``): its per-field
+    calls were ~30 us of a point lookup's ~450 us of CPU per request.
+    """
+    if "%" in raw or "+" in raw:
+        return dict(parse_qsl(raw, keep_blank_values=True))
+    return {name: value for name, _, value in (f.partition("=") for f in raw.split("&") if f)}
+
+
 class PointParams(BaseModel):
     """The query parameters of ``GET /api/v1/lookup``; also the source of their OpenAPI entries."""
 
@@ -200,11 +212,9 @@ class PointParams(BaseModel):
     @classmethod
     def from_request(cls, request: Request) -> PointParams:
         """Validate the request's query string (422 ``invalid_request`` naming the field)."""
-        # what dict(request.query_params) holds (the last value of a repeated name),
-        # without building Starlette's multi-dict
         raw = request.scope.get("query_string", b"").decode("latin-1")
         try:
-            return cls.model_validate(dict(parse_qsl(raw, keep_blank_values=True)))
+            return cls.model_validate(query_values(raw))
         except ValidationError as exc:
             raise RequestValidationError(
                 [{**e, "loc": ("query", *e["loc"])} for e in exc.errors(include_url=False)]
