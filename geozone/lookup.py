@@ -60,6 +60,7 @@ from geozone import ANALYSIS_CRS, OUTPUT_CRS, __version__
 from geozone.catalog import Catalog, LayerVersion
 from geozone.crs import geometries_to, parse_crs, transformer, wgs84_to_gcj02, wgs84_to_gcj02_xy
 from geozone.errors import GeozoneError
+from geozone.near_boundary import NearBoundaries
 from geozone.point_grid import PointGrid, build_point_grid
 from geozone.query import Query
 from geozone.rules import SEVERITY, Activity, Rule, RuleTable, Verdict
@@ -203,6 +204,9 @@ class SelectionIndex:
         Over ``geoms``.
     grid : PointGrid
         Candidates per 500 m cell, for point lookups (:mod:`geozone.point_grid`).
+    near : NearBoundaries
+        Point-to-boundary distances, long boundaries by their part near the point's
+        cell (:mod:`geozone.near_boundary`).
     """
 
     layers: tuple[LayerIndex, ...]
@@ -213,6 +217,7 @@ class SelectionIndex:
     tree: shapely.STRtree
     ranks: npt.NDArray[np.int64] = field(repr=False)
     grid: PointGrid = field(repr=False)
+    near: NearBoundaries = field(repr=False)
 
     def point_hits(self, x: float, y: float, tolerance_m: float) -> tuple[list[int], list[bool]]:
         """Tree positions of features covering or within ``tolerance_m`` of point (x, y).
@@ -328,6 +333,7 @@ def selection_index(versions: list[LayerVersion]) -> SelectionIndex:
         shapely.STRtree(geoms),
         ranks,
         grid,
+        NearBoundaries(bounds, grid),
     )
     _SELECTION_CACHE[key] = (tuple(weakref.ref(v) for v in versions), index)
     while len(_SELECTION_CACHE) > _SELECTION_CACHE_SIZE:
@@ -731,7 +737,7 @@ def measure_point(sel: SelectionIndex, q: Query) -> list[Measured]:
     pos, inside = sel.point_hits(x, y, q.tolerance_m)
     if not pos:
         return []
-    dist = shapely.distance(sel.boundaries[pos], q.geometry).tolist()
+    dist = sel.near.distances(pos, q.geometry, x, y)
     t = q.tolerance_m
     return [
         Measured(p, i, d <= t, d, None, None, False, None)
