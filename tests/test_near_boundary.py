@@ -10,7 +10,7 @@ import shapely
 
 from geozone.catalog import load_catalog
 from geozone.lookup import selection
-from geozone.near_boundary import LONG_VERTICES, NearBoundaries
+from geozone.near_boundary import BUILD_AT, LONG_VERTICES, NearBoundaries
 from geozone.point_grid import build_point_grid
 
 
@@ -38,9 +38,14 @@ def test_square_by_hand() -> None:
     )
     near = NearBoundaries(np.array([outline]), grid)
     point = shapely.points((300.0, 1800.0))
-    assert near.distances([0], point, 300.0, 1800.0) == [300.0]
+    for _ in range(BUILD_AT - 1):
+        assert near.distances([0], point, 300.0, 1800.0) == [300.0]  # the whole outline
+    assert not near.parts
+    assert near.distances([0], point, 300.0, 1800.0) == [300.0]  # from the cell's part
     (part,) = near.parts.values()
-    assert 0 < shapely.get_num_geometries(part) < 100  # segments, of the outline's 800
+    # one run of the west side, from ~950 m to ~2,350 m up: 20 m segments, of 800
+    assert shapely.get_num_geometries(part) == 1
+    assert 40 < shapely.get_num_coordinates(part) < 100
     assert shapely.distance(part, shapely.points((4000.0, 4000.0))) > 3000  # not the far side
 
 
@@ -60,7 +65,7 @@ def test_parts_give_the_same_floats_as_whole_boundaries() -> None:
             points.append((p, x + rng.uniform(-300, 300), y + rng.uniform(-300, 300)))
     for p, x, y in points:
         point = shapely.points((x, y))
-        got = sel.near.distances([p, 0], point, x, y)
         want = shapely.distance(sel.boundaries[[p, 0]], point).tolist()
-        assert got == want, (p, x, y)
+        for _ in range(BUILD_AT):  # the whole boundary, then the cell's part
+            assert sel.near.distances([p, 0], point, x, y) == want, (p, x, y)
     assert len(sel.near.parts) > 1000
