@@ -44,8 +44,8 @@ CACHE_PARTS = 16_384
 """(cell, boundary) parts kept; the cache is emptied beyond it (a part is ~1-10 KB)."""
 BUILD_AT = 3
 """A (cell, boundary)'s part is built at its third ask."""
-CACHE_SEEN = 262_144
-"""(cell, boundary) pairs remembered as asked without a part (~100 bytes each)."""
+CACHE_SEEN = 65_536
+"""(cell, boundary) pairs remembered as asked without a part (~70 bytes each)."""
 
 
 class NearBoundaries:
@@ -63,8 +63,9 @@ class NearBoundaries:
         self.boundaries = boundaries
         self.grid = grid
         self.segments: dict[int, _Segments] = {}  # the long boundaries' segments by position
-        self.parts: dict[tuple[int, int], BaseGeometry] = {}
-        self.seen: dict[tuple[int, int], int] = {}  # asks of a (cell, boundary) without a part
+        # keyed by cell * len(boundaries) + position
+        self.parts: dict[int, BaseGeometry] = {}
+        self.seen: dict[int, int] = {}  # asks of a (cell, boundary) without a part yet
         counts = shapely.get_num_coordinates(boundaries)
         for p in np.flatnonzero(counts > LONG_VERTICES).tolist():
             self.segments[p] = _Segments.of(boundaries[p])
@@ -88,7 +89,7 @@ class NearBoundaries:
         ``None`` until the (cell, boundary) is asked for the :data:`BUILD_AT` th time:
         measure the whole boundary.
         """
-        key = (cell, p)
+        key = cell * len(self.boundaries) + p
         found = self.parts.get(key)
         if found is None:
             asked = self.seen.get(key, 0) + 1
