@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import ASGIApp
 
 OPENAPI_VERSION = "3.0.3"
 
@@ -176,14 +177,15 @@ class DocumentedRoute(Route):
 
     FastAPI's per-request machinery (dependency solving, parameter and response
     handling) costs ~0.1 ms, a third of a hello-world request. The busiest read path
-    (``GET /api/v1/lookup``) takes the request directly and brings its OpenAPI
-    operation (an OpenAPI 3.1 operation object, as FastAPI writes them) along.
+    (``GET /api/v1/lookup``) is an endpoint of its own (a ``request -> response``
+    function, or a bare ASGI app) and brings its OpenAPI operation (an OpenAPI 3.1
+    operation object, as FastAPI writes them) along.
     """
 
     def __init__(
         self,
         path: str,
-        endpoint: Callable[[Request], Awaitable[Response]],
+        endpoint: Callable[[Request], Awaitable[Response]] | ASGIApp,
         *,
         method: str,
         operation: dict[str, Any],
