@@ -50,6 +50,10 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+RATIO_TARGET = 0.5
+"""Lookup throughput as a share of hello-world's (issue #5)."""
+P99_MS = 25.0
+"""Lookup p99 latency target, milliseconds (issue #5)."""
 sys.path.insert(0, str(REPO))
 
 
@@ -205,12 +209,19 @@ def bench(
         ratios = [r["rps"] / h["rps"] for r, h in zip(found, runs["hello"], strict=True)]
         cpu = [r["cpu_us"] for r in found if r["cpu_us"] is not None]
         cpu_text = f"  {statistics.median(cpu):5.0f} us CPU/req" if cpu else ""
+        ratio, p99 = statistics.median(ratios), statistics.median(r["p99"] for r in found)
+        missed = [
+            t for t, ok in (("ratio", ratio >= RATIO_TARGET), ("p99", p99 < P99_MS)) if not ok
+        ]
+        verdict = (
+            "" if name == "hello" else "  " + (f"misses {'+'.join(missed)}" if missed else "meets")
+        )
         print(
             f"{name:<20} {statistics.median(r['rps'] for r in found):>8.0f} req/s"
             f"  p50 {statistics.median(r['p50'] for r in found):7.2f} ms"
-            f"  p99 {statistics.median(r['p99'] for r in found):7.2f} ms"
-            f"  {statistics.median(ratios):5.0%} of hello ({min(ratios):.0%}-{max(ratios):.0%})"
-            f"{cpu_text}"
+            f"  p99 {p99:7.2f} ms"
+            f"  {ratio:5.0%} of hello ({min(ratios):.0%}-{max(ratios):.0%})"
+            f"{cpu_text}{verdict}"
         )
 
 
@@ -231,7 +242,12 @@ def main() -> None:
     points = [(rng.uniform(116.55, 117.45), rng.uniform(39.65, 40.75)) for _ in range(args.points)]
     for workers in sorted({1, max(1, args.workers)}):
         bench(workers, args.seconds, args.rounds, args.concurrency, points)
-    print("\ntargets: lookup >= 50 % of hello-world throughput, lookup p99 < 25 ms")
+    print(
+        f"\ntargets: lookup >= {RATIO_TARGET:.0%} of hello-world throughput, lookup p99 < "
+        f"{P99_MS:g} ms ('meets'/'misses' per line, from the medians). With one worker, 32 "
+        "connections queue on one core: hello-world's own p99 is ~20 ms there, so the p99 "
+        "target is for the service as deployed, one worker per core."
+    )
 
 
 if __name__ == "__main__":
