@@ -61,7 +61,7 @@ from geozone import ANALYSIS_CRS, OUTPUT_CRS, __version__
 from geozone.catalog import Catalog, LayerVersion
 from geozone.crs import geometries_to, parse_crs, transformer, wgs84_to_gcj02, wgs84_to_gcj02_xy
 from geozone.errors import GeozoneError
-from geozone.near_boundary import NearBoundaries
+from geozone.near_boundary import BoundarySegments, NearBoundaries
 from geozone.point_grid import PointGrid, build_point_grid
 from geozone.query import Query
 from geozone.rules import SEVERITY, Activity, Rule, RuleTable, Verdict
@@ -285,22 +285,6 @@ _SELECTION_CACHE: OrderedDict[tuple[int, ...], tuple[tuple[Any, ...], SelectionI
 _SELECTION_CACHE_SIZE = 16
 
 
-def _segments(boundaries: ObjArray) -> tuple[IntArray, FloatArray]:
-    """Every boundary segment's owner (tree position) and bounds.
-
-    The point grid flags from them which features have an edge near each cell, so a
-    point skips the exact distance to boundaries that are far away (most candidates:
-    their bounding box holds the point, their edges do not come near it).
-    """
-    parts, part_owner = shapely.get_parts(boundaries, return_index=True)
-    coords, coord_part = shapely.get_coordinates(parts, return_index=True)
-    same = coord_part[1:] == coord_part[:-1]
-    starts, ends = coords[:-1][same], coords[1:][same]
-    owner = part_owner[coord_part[:-1][same]].astype(np.intp)
-    bounds = np.column_stack([np.minimum(starts, ends), np.maximum(starts, ends)])
-    return owner, bounds
-
-
 def selection_index(versions: list[LayerVersion]) -> SelectionIndex:
     """Return the cached :class:`SelectionIndex` over ``versions`` (built on first use)."""
     key = tuple(id(v) for v in versions)
@@ -323,8 +307,10 @@ def selection_index(versions: list[LayerVersion]) -> SelectionIndex:
     ranks = np.array(
         [r if r is not None else NO_RANK for li in layers for r in li.ranks], dtype=np.int64
     )
-    segment_owner, segment_bounds = _segments(bounds)
-    grid = build_point_grid(geoms, segment_bounds.reshape(-1, 4), segment_owner)
+    # the point grid flags from the segments which features have an edge near each cell,
+    # so a point skips exact tests of features whose edges stay far from it
+    segments = BoundarySegments.of(bounds)
+    grid = build_point_grid(geoms, segments.bounds.reshape(-1, 4), segments.owner)
     index = SelectionIndex(
         layers,
         geoms,
@@ -334,7 +320,7 @@ def selection_index(versions: list[LayerVersion]) -> SelectionIndex:
         shapely.STRtree(geoms),
         ranks,
         grid,
-        NearBoundaries(bounds, grid),
+        NearBoundaries(bounds, grid, segments),
     )
     _SELECTION_CACHE[key] = (tuple(weakref.ref(v) for v in versions), index)
     while len(_SELECTION_CACHE) > _SELECTION_CACHE_SIZE:

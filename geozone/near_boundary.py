@@ -48,6 +48,39 @@ CACHE_SEEN = 65_536
 """(cell, boundary) pairs remembered as asked without a part (~70 bytes each)."""
 
 
+@dataclass(frozen=True)
+class BoundarySegments:
+    """Every segment of a set of boundaries, in order: its ends, owner and line breaks.
+
+    The point grid flags from the segments' envelopes which features have an edge near
+    each cell; :class:`NearBoundaries` keeps the long boundaries' segments.
+    """
+
+    starts: FloatArray  # (k, 2)
+    stops: FloatArray  # (k, 2)
+    owner: npt.NDArray[np.intp]  # the boundary (its position) each segment belongs to
+    first: npt.NDArray[np.bool_]  # the segment begins a line (ring) of its own
+
+    @classmethod
+    def of(cls, boundaries: ObjArray) -> BoundarySegments:
+        """The segments of ``boundaries`` (LineStrings / MultiLineStrings)."""
+        lines, line_owner = shapely.get_parts(boundaries, return_index=True)
+        coords, line = shapely.get_coordinates(lines, return_index=True)
+        same = line[1:] == line[:-1]
+        line = line[:-1][same]
+        first = np.ones(len(line), dtype=bool)
+        first[1:] = line[1:] != line[:-1]
+        owner = line_owner[line].astype(np.intp)
+        return cls(coords[:-1][same], coords[1:][same], owner, first)
+
+    @property
+    def bounds(self) -> FloatArray:
+        """``(k, 4)``: each segment's ``minx, miny, maxx, maxy``."""
+        return np.column_stack(
+            [np.minimum(self.starts, self.stops), np.maximum(self.starts, self.stops)]
+        )
+
+
 class NearBoundaries:
     """Distances from points to boundaries, long ones measured by their part near the cell.
 
@@ -57,9 +90,11 @@ class NearBoundaries:
         Feature boundaries (LineString / MultiLineString), EPSG:4548 metres.
     grid : PointGrid
         The point grid whose cells the parts are kept for.
+    segments : BoundarySegments
+        The segments of ``boundaries``.
     """
 
-    def __init__(self, boundaries: ObjArray, grid: PointGrid) -> None:
+    def __init__(self, boundaries: ObjArray, grid: PointGrid, segments: BoundarySegments) -> None:
         self.boundaries = boundaries
         self.grid = grid
         self.segments: dict[int, _Segments] = {}  # the long boundaries' segments by position
@@ -68,7 +103,8 @@ class NearBoundaries:
         self.seen: dict[int, int] = {}  # asks of a (cell, boundary) without a part yet
         counts = shapely.get_num_coordinates(boundaries)
         for p in np.flatnonzero(counts > LONG_VERTICES).tolist():
-            self.segments[p] = _Segments.of(boundaries[p])
+            lo, hi = np.searchsorted(segments.owner, [p, p + 1])  # owners are in order
+            self.segments[p] = _Segments.of(segments, int(lo), int(hi))
 
     def distances(self, pos: list[int], point: BaseGeometry, x: float, y: float) -> list[float]:
         """Distance from ``point`` (at x, y) to the boundary of each feature in ``pos``."""
@@ -115,7 +151,7 @@ class NearBoundaries:
 
 @dataclass(frozen=True)
 class _Segments:
-    """A boundary's segments: ends, envelopes, and where a new line (ring) begins."""
+    """One long boundary's segments: ends, envelopes, and where a new line (ring) begins."""
 
     starts: FloatArray  # (k, 2)
     stops: FloatArray  # (k, 2)
@@ -126,14 +162,13 @@ class _Segments:
     first: npt.NDArray[np.bool_]  # the segment starts a line of its own
 
     @classmethod
-    def of(cls, boundary: BaseGeometry) -> _Segments:
-        coords, line = shapely.get_coordinates(shapely.get_parts(boundary), return_index=True)
-        same = line[1:] == line[:-1]
-        starts, stops, owner = coords[:-1][same], coords[1:][same], line[:-1][same]
-        lo, hi = np.minimum(starts, stops), np.maximum(starts, stops)
-        first = np.ones(len(owner), dtype=bool)
-        first[1:] = owner[1:] != owner[:-1]
-        return cls(starts, stops, lo[:, 0], lo[:, 1], hi[:, 0], hi[:, 1], first)
+    def of(cls, segments: BoundarySegments, lo: int, hi: int) -> _Segments:
+        """Segments ``lo:hi`` of ``segments`` (one boundary's)."""
+        starts, stops = segments.starts[lo:hi], segments.stops[lo:hi]
+        low, high = np.minimum(starts, stops), np.maximum(starts, stops)
+        return cls(
+            starts, stops, low[:, 0], low[:, 1], high[:, 0], high[:, 1], segments.first[lo:hi]
+        )
 
     def near_box(
         self, x0: float, y0: float, x1: float, y1: float, reach: float

@@ -96,15 +96,13 @@ class PointGrid:
         return near
 
     def candidates(self, x: float, y: float) -> tuple[IntArray, BoolArray]:
-        """Features whose envelope may lie within ``margin`` of (x, y), and their near flags.
+        """The features listed for the cell of (x, y), and their near flags.
 
-        Every feature within ``margin`` of the point is listed (more may be).
+        Every feature covering the point or within ``margin`` of it is listed (more may be).
         """
-        col = int((x - self.x0) // self.cell)
-        row = int((y - self.y0) // self.cell)
-        if not (0 <= col < self.nx and 0 <= row < self.ny):
+        c = self.cell_of(x, y)
+        if c < 0:
             return self.feature[:0], self.near[:0]
-        c = row * self.nx + col
         lo, hi = self.start[c], self.start[c + 1]
         return self.feature[lo:hi], self.near[lo:hi]
 
@@ -118,13 +116,8 @@ class PointGrid:
         c = self.cell_of(x, y)
         found = self._split.get(c)
         if found is None:
-            if c < 0:
-                found = ((), self.feature[:0])
-            else:
-                feature, near = self.feature[self.start[c] : self.start[c + 1]], self.near
-                near = near[self.start[c] : self.start[c + 1]]
-                found = (tuple(feature[~near].tolist()), feature[near])
-            self._split[c] = found
+            feature, near = self.candidates(x, y)
+            found = self._split[c] = (tuple(feature[~near].tolist()), feature[near])
         return found
 
 

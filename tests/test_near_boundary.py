@@ -10,7 +10,7 @@ import shapely
 
 from geozone.catalog import load_catalog
 from geozone.lookup import selection
-from geozone.near_boundary import BUILD_AT, LONG_VERTICES, NearBoundaries
+from geozone.near_boundary import BUILD_AT, LONG_VERTICES, BoundarySegments, NearBoundaries
 from geozone.point_grid import build_point_grid
 
 
@@ -30,13 +30,10 @@ def test_square_by_hand() -> None:
     outline = _ring_square(4000.0, 200)
     polygon = shapely.Polygon(outline)
     assert shapely.get_num_coordinates(outline) > LONG_VERTICES
-    coords = shapely.get_coordinates(outline)
-    starts, ends = coords[:-1], coords[1:]
-    seg_bounds = np.column_stack([np.minimum(starts, ends), np.maximum(starts, ends)])
-    grid = build_point_grid(
-        np.array([polygon]), seg_bounds, np.zeros(len(seg_bounds), dtype=np.intp)
-    )
-    near = NearBoundaries(np.array([outline]), grid)
+    segments = BoundarySegments.of(np.array([outline]))
+    assert len(segments.owner) == 800 and segments.first.sum() == 1
+    grid = build_point_grid(np.array([polygon]), segments.bounds, segments.owner)
+    near = NearBoundaries(np.array([outline]), grid, segments)
     point = shapely.points((300.0, 1800.0))
     for _ in range(BUILD_AT - 1):
         assert near.distances([0], point, 300.0, 1800.0) == [300.0]  # the whole outline
