@@ -10,12 +10,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.jobs import JobRunner
 from geozone.catalog import Catalog
+from geozone.errors import Forbidden, Unauthorized
 from geozone.report_store import ReportStore
 from geozone.rules import RuleTable
 from geozone.settings import Settings
+from geozone.tokens import Principal, TokenRegistry
 
 
 async def get_settings(request: Request) -> Settings:
@@ -48,6 +51,53 @@ async def get_jobs(request: Request) -> JobRunner:
     return jobs
 
 
+_bearer = HTTPBearer(
+    auto_error=False,
+    description="A named admin or reader token (geozone token new; GEOZONE_TOKENS_FILE).",
+)
+
+
+async def get_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal | None:
+    """Who is asking: ``None`` without a bearer token; an unknown token is 403.
+
+    A wrong token is refused rather than treated as anonymous, so a client with a
+    mistyped token learns it at once instead of silently getting the public view.
+    """
+    if credentials is None:
+        return None
+    tokens: TokenRegistry = request.app.state.tokens
+    principal = tokens.identify(credentials.credentials)
+    if principal is None:
+        raise Forbidden("unknown token")
+    return principal
+
+
+PrincipalDep = Annotated[Principal | None, Depends(get_principal)]
+
+
+async def require_admin(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """An admin token: none configured -> 403, missing -> 401, reader or unknown -> 403."""
+    tokens: TokenRegistry = request.app.state.tokens
+    if not tokens.has_admins():
+        raise Forbidden(
+            "admin is switched off: no admin token is configured "
+            "(geozone token new NAME --role admin, or GEOZONE_ADMIN_TOKEN)"
+        )
+    principal = await get_principal(request, credentials)
+    if principal is None:
+        raise Unauthorized("admin needs 'Authorization: Bearer <token>'")
+    if not principal.is_admin:
+        raise Forbidden(f"token {principal.name!r} is not an admin token")
+    return principal
+
+
+AdminDep = Annotated[Principal, Depends(require_admin)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]
 RulesDep = Annotated[RuleTable, Depends(get_rules)]

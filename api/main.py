@@ -37,6 +37,7 @@ from geozone.lookup import prepare
 from geozone.report_store import ReportStore
 from geozone.rules import load_rules
 from geozone.settings import Settings
+from geozone.tokens import TokenRegistry
 
 log = logging.getLogger("api")
 
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.tokens = TokenRegistry(settings.tokens_path, settings.admin_token)
     add_exception_handlers(app)
     if settings.cors_origins:
         app.add_middleware(

@@ -57,7 +57,14 @@ class Settings(BaseSettings):
     layers_dir: Path = DEFAULT_LAYERS_DIR
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
-    admin_token: str | None = Field(None, description="Bearer token for admin; unset = off.")
+    admin_token: str | None = Field(
+        None, description="Legacy single admin bearer token (named 'admin'); unset = none."
+    )
+    tokens_file: Path | None = Field(
+        None,
+        description="TOML file of named, hashed admin/reader tokens (geozone/tokens.py); "
+        "default var/tokens.toml beside the report store.",
+    )
     cors_origins: Annotated[list[str], BeforeValidator(_comma_list)] = []
     report_store: Path | None = Field(
         None, description="SQLite file of answered lookups; default var/reports.sqlite"
@@ -76,6 +83,11 @@ class Settings(BaseSettings):
     def report_store_path(self) -> Path:
         """Where the SQLite report store lives."""
         return self.report_store or (REPO_ROOT / "var" / "reports.sqlite")
+
+    @property
+    def tokens_path(self) -> Path:
+        """Where the named tokens live (``geozone token new`` writes it)."""
+        return self.tokens_file or (self.report_store_path.parent / "tokens.toml")
 
     @property
     def jobs_path(self) -> Path:

@@ -1,7 +1,8 @@
 """Layer administration behind a bearer token: upload a new layer version, retire one.
 
-No ``GEOZONE_ADMIN_TOKEN`` configured means admin is off (403 ``forbidden`` saying so);
-no ``Authorization: Bearer`` header is 401, a wrong token 403. A change is validated
+Admin tokens are named (:mod:`geozone.tokens`); with none configured admin is off (403
+``forbidden`` saying so); no ``Authorization: Bearer`` header is 401, a wrong or reader
+token 403. A change is validated
 first (422 with the validation report, nothing written), then written atomically and
 the reloaded catalog replaces ``app.state.catalog`` in one assignment.
 """
@@ -9,42 +10,21 @@ the reloaded catalog replaces ``app.state.catalog`` in one assignment.
 from __future__ import annotations
 
 import asyncio
-import hmac
 import threading
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, File, Form, Request, UploadFile
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import APIRouter, Body, File, Form, Request, UploadFile
 from pydantic import BaseModel, Field
 
-from api.deps import SettingsDep
+from api.deps import AdminDep
 from api.layer_admin import NewVersion, add_version, retire_version, unknown_layer
 from geozone.catalog import Catalog
-from geozone.errors import Forbidden, InvalidDate, Unauthorized
+from geozone.errors import InvalidDate
 from geozone.query import parse_as_of
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
 
-_bearer = HTTPBearer(auto_error=False, description="The admin token (GEOZONE_ADMIN_TOKEN).")
 _change_lock = threading.Lock()
-
-
-def require_admin(
-    settings: SettingsDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> None:
-    """Check the bearer token: off → 403, missing → 401, wrong → 403."""
-    if not settings.admin_token:
-        raise Forbidden(
-            "admin is switched off: no admin token is configured (set GEOZONE_ADMIN_TOKEN)"
-        )
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise Unauthorized("admin needs 'Authorization: Bearer <token>'")
-    if not hmac.compare_digest(credentials.credentials.encode(), settings.admin_token.encode()):
-        raise Forbidden("wrong admin token")
-
-
-AdminDep = Annotated[None, Depends(require_admin)]
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "No bearer token."},

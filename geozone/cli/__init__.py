@@ -14,6 +14,7 @@ from geozone.cli.layers import layers
 from geozone.cli.lookup import lookup_command
 from geozone.cli.rules import activities, rules
 from geozone.cli.serve import serve, versions
+from geozone.cli.tokens import token
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,6 +30,7 @@ cli.add_command(versions)
 cli.add_command(rules)
 cli.add_command(activities)
 cli.add_command(coverage)
+cli.add_command(token)
 
 
 def main() -> None:
