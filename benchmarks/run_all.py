@@ -7,7 +7,7 @@ asserted in tests; run this on a quiet machine and read the figures.
     .venv/bin/python benchmarks/run_all.py [--quick]
 
 ``--quick`` shrinks the inputs (100,000 points, 10,000 cells, one 2 s round of requests)
-for a smoke run.
+for a smoke run; the stress run (``bench_stress.py``) then lasts 10 s at 16 connections.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ BENCHMARKS: list[tuple[str, list[str], list[str]]] = [
     ("bench_lookup.py", [], ["--points", "100000", "--single", "1000"]),
     ("bench_coverage.py", [], ["--cells", "10000", "--parks", "1000"]),
     ("bench_api.py", [], ["--seconds", "2", "--rounds", "1"]),
+    ("bench_stress.py", [], ["--seconds", "10", "--connections", "16"]),
 ]
 
 
