@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from geozone.errors import GeozoneError, JobNotFound
+from geozone.lanes import register_current_thread
 
 log = logging.getLogger("api.jobs")
 
@@ -67,7 +68,9 @@ class JobRunner:
         self.root.mkdir(parents=True, exist_ok=True)
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="geozone-job")
+        self._pool = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="geozone-job", initializer=register_current_thread
+        )  # one more lane (geozone.lanes): its indexes are its own
 
     def job_dir(self, job_id: str) -> Path:
         """Folder of a job."""

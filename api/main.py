@@ -15,6 +15,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from api.docs import install_docs
 from api.errors import add_exception_handlers
+from api.geometry_pool import start_pool
 from api.jobs import JobRunner
 from api.limits import BodySizeLimit
 from api.openapi import install_openapi
@@ -33,6 +34,7 @@ from api.routes import (
 )
 from geozone import __version__
 from geozone.catalog import load_catalog
+from geozone.lanes import register_current_thread
 from geozone.lookup import prepare
 from geozone.report_store import ReportStore
 from geozone.rules import load_rules
@@ -72,7 +74,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.catalog = catalog
         app.state.reports = ReportStore(settings.report_store_path)
         app.state.jobs = JobRunner(settings.jobs_path)
-        prepare(catalog)  # today's lookup index, before the first request
+        # the event loop's lane (point lookups) and one per geometry-pool thread
+        # (everything else that touches GEOS indexes): see README "Architecture: concurrency"
+        register_current_thread()
+        app.state.geometry_pool = start_pool(settings.geometry_threads)
+        prepare(catalog)  # today's lookup index in every lane, before the first request
         log.info(
             "loaded layer set %s %s (%d layer versions) in %.2f s",
             catalog.info.id,
@@ -84,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             app.state.jobs.shutdown()
+            app.state.geometry_pool.shutdown(wait=True, cancel_futures=True)
             app.state.reports.close()
 
     app = FastAPI(

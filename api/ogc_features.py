@@ -33,6 +33,7 @@ from shapely.geometry import mapping
 
 from geozone.catalog import Catalog, LayerVersion
 from geozone.errors import FeatureNotFound, InvalidDate, InvalidInput, LayerNotFound
+from geozone.lanes import current_lane
 from geozone.vocab import get_class
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
@@ -367,8 +368,22 @@ def matching_rows(lv: LayerVersion, bbox: tuple[float, float, float, float] | No
     if bbox is None:
         return list(range(len(lv.frame_wgs84)))
     box = shapely.box(*bbox)
-    hits = lv.frame_wgs84.sindex.query(box, predicate="intersects")
+    hits = _bbox_tree(lv).query(box, predicate="intersects")
     return sorted(int(i) for i in hits)
+
+
+def _bbox_tree(lv: LayerVersion) -> shapely.STRtree:
+    """An STRtree over own copies of the layer's WGS84 geometries, in this thread's lane.
+
+    Not the frame's ``sindex``: GeoPandas builds it lazily on a frame every thread reads,
+    and a GEOS tree must not be used by two threads at once (:mod:`geozone.lanes`).
+    """
+    cache = current_lane().cache("ogc_bbox_tree", 64)
+    tree: shapely.STRtree | None = cache.get1(lv)
+    if tree is None:
+        geoms = np.asarray(lv.frame_wgs84.geometry.values, dtype=object)
+        tree = cache.put((lv,), None, shapely.STRtree(shapely.from_wkb(shapely.to_wkb(geoms))))
+    return tree
 
 
 def find_feature(lv: LayerVersion, feature_id: str) -> int:

@@ -36,7 +36,7 @@ from geozone import ANALYSIS_CRS
 from geozone.catalog import Catalog
 from geozone.crs import offset_to_wgs84, parse_crs, transformer
 from geozone.errors import GeozoneError, InvalidInput
-from geozone.lookup import LookupResult, lookup, selection_index
+from geozone.lookup import LookupResult, lookup, selection
 from geozone.query import geojson_query, parse_as_of
 from geozone.rules import RuleTable
 from geozone.settings import QuerySettings
@@ -164,7 +164,7 @@ def batch_points(
     x, y = _to_analysis_xy(lons, lats, crs)
     if x.shape != y.shape:
         raise InvalidInput("lons and lats differ in length", {"lons": x.size, "lats": y.size})
-    sel = selection_index(catalog.select(day))
+    sel = selection(catalog, day).index  # this thread's lane (geozone.lanes)
     poly, pt = point_pairs(sel.geoms, x, y)
     order = np.lexsort((poly, pt))  # by point, then tree position (= layer, then feature)
     pt, poly = pt[order], poly[order]

@@ -18,7 +18,6 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
@@ -99,16 +98,20 @@ class LayerVersion:
         """Number of features."""
         return len(self.frame)
 
-    @cached_property
+    @property
     def geometries(self) -> np.ndarray:
-        """Analysis-CRS geometries as a numpy array, prepared for repeated predicates."""
-        geoms = np.asarray(self.frame.geometry.values, dtype=object)
+        """A fresh copy of the analysis-CRS geometries, prepared for repeated predicates.
+
+        New GEOS objects on every call, for the caller's thread alone: prepared geometries
+        build state lazily and must not be shared between threads (:mod:`geozone.lanes`),
+        and the frame's own geometries stay unprepared for everyone who reads them.
+        """
+        geoms = shapely.from_wkb(shapely.to_wkb(np.asarray(self.frame.geometry.values)))
         shapely.prepare(geoms)
         return geoms
 
-    @cached_property
     def tree(self) -> shapely.STRtree:
-        """An STRtree over :attr:`geometries` (built on first use)."""
+        """A new STRtree over a fresh copy of :attr:`geometries` (per call, per thread)."""
         return shapely.STRtree(self.geometries)
 
     def summary(self) -> dict[str, object]:

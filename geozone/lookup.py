@@ -46,7 +46,7 @@ import functools
 import hashlib
 import json
 import weakref
-from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -61,6 +61,7 @@ from geozone import ANALYSIS_CRS, OUTPUT_CRS, __version__
 from geozone.catalog import Catalog, LayerVersion
 from geozone.crs import geometries_to, parse_crs, transformer, wgs84_to_gcj02, wgs84_to_gcj02_xy
 from geozone.errors import GeozoneError
+from geozone.lanes import Lane, current_lane, registered_lanes
 from geozone.near_boundary import BoundarySegments, NearBoundaries
 from geozone.point_grid import PointGrid, build_point_grid
 from geozone.query import Query
@@ -89,7 +90,9 @@ class LayerIndex:
 
     Geometries are in EPSG:4548 (metres), prepared; empty or missing geometries are
     dropped (``rows`` maps back to frame rows); invalid ones are repaired with make_valid.
-    It holds no reference to the :class:`LayerVersion` itself so the cache can be weak.
+    They are this index's own copies, never the layer frame's objects: an index belongs to
+    one lane (:mod:`geozone.lanes`) and no other thread touches its GEOS objects. It holds
+    no reference to the :class:`LayerVersion` itself so the cache can be weak.
     """
 
     key: str
@@ -133,7 +136,9 @@ def _build_layer_index(lv: LayerVersion) -> LayerIndex:
     raw = np.asarray(frame.geometry.values, dtype=object)
     keep = ~(shapely.is_missing(raw) | shapely.is_empty(raw))
     rows = np.flatnonzero(keep).astype(np.intp)
-    geoms = raw[rows].copy()
+    # own copies (the same coordinates, new GEOS objects): preparing the frame's shared
+    # geometries would hand GEOS's lazily built state to every thread that reads the frame
+    geoms = shapely.from_wkb(shapely.to_wkb(raw[rows]))
     invalid = ~shapely.is_valid(geoms)
     if invalid.any():
         geoms[invalid] = shapely.make_valid(geoms[invalid])
@@ -171,22 +176,20 @@ def _build_layer_index(lv: LayerVersion) -> LayerIndex:
     )
 
 
-_LAYER_CACHE: dict[int, tuple[weakref.ref[LayerVersion], LayerIndex]] = {}
+LAYER_CACHE_SIZE = 256
+"""Layer indexes kept per lane."""
 
 
-def layer_index(lv: LayerVersion) -> LayerIndex:
-    """Return the cached :class:`LayerIndex` of a layer version (built on first use)."""
-    hit = _LAYER_CACHE.get(id(lv))
-    if hit is not None and hit[0]() is lv:
-        return hit[1]
-    index = _build_layer_index(lv)
-    key = id(lv)
+def layer_index(lv: LayerVersion, lane: Lane | None = None) -> LayerIndex:
+    """Return the :class:`LayerIndex` of a layer version in ``lane`` (default: this thread's).
 
-    def forget(_ref: weakref.ref[LayerVersion]) -> None:
-        _LAYER_CACHE.pop(key, None)
-
-    _LAYER_CACHE[key] = (weakref.ref(lv, forget), index)
-    return index
+    Built on first use and cached in the lane: each thread has its own.
+    """
+    cache = (lane or current_lane()).cache("layer_index", LAYER_CACHE_SIZE)
+    found: LayerIndex | None = cache.get1(lv)
+    if found is None:
+        found = cache.put((lv,), None, _build_layer_index(lv))
+    return found
 
 
 @dataclass(frozen=True)
@@ -279,20 +282,26 @@ class SelectionIndex:
         return cand[near], touch[near]
 
 
-_SELECTION_CACHE: OrderedDict[tuple[int, ...], tuple[tuple[Any, ...], SelectionIndex]] = (
-    OrderedDict()
-)
-_SELECTION_CACHE_SIZE = 16
+SELECTION_INDEX_CACHE_SIZE = 16
+"""Selection indexes (sets of layer versions) kept per lane."""
 
 
-def selection_index(versions: list[LayerVersion]) -> SelectionIndex:
-    """Return the cached :class:`SelectionIndex` over ``versions`` (built on first use)."""
-    key = tuple(id(v) for v in versions)
-    hit = _SELECTION_CACHE.get(key)
-    if hit is not None and all(r() is v for r, v in zip(hit[0], versions, strict=True)):
-        _SELECTION_CACHE.move_to_end(key)
-        return hit[1]
-    layers = tuple(layer_index(v) for v in versions)
+def selection_index(versions: list[LayerVersion], lane: Lane | None = None) -> SelectionIndex:
+    """Return the :class:`SelectionIndex` over ``versions`` in ``lane`` (default: this thread's).
+
+    Built on first use and cached in the lane: each thread has its own.
+    """
+    lane = lane or current_lane()
+    cache = lane.cache("selection_index", SELECTION_INDEX_CACHE_SIZE)
+    found: SelectionIndex | None = cache.get(tuple(versions))
+    if found is None:
+        layers = tuple(layer_index(v, lane) for v in versions)
+        found = cache.put(tuple(versions), None, _build_selection_index(layers))
+    return found
+
+
+def _build_selection_index(layers: tuple[LayerIndex, ...]) -> SelectionIndex:
+    """Build a :class:`SelectionIndex` over layer indexes (in catalog order)."""
     sizes = [len(li.geoms) for li in layers]
     geoms = np.concatenate([li.geoms for li in layers]) if layers else np.empty(0, dtype=object)
     bounds = (
@@ -311,7 +320,7 @@ def selection_index(versions: list[LayerVersion]) -> SelectionIndex:
     # so a point skips exact tests of features whose edges stay far from it
     segments = BoundarySegments.of(bounds)
     grid = build_point_grid(geoms, segments.bounds.reshape(-1, 4), segments.owner)
-    index = SelectionIndex(
+    return SelectionIndex(
         layers,
         geoms,
         bounds,
@@ -322,10 +331,6 @@ def selection_index(versions: list[LayerVersion]) -> SelectionIndex:
         grid,
         NearBoundaries(bounds, grid, segments),
     )
-    _SELECTION_CACHE[key] = (tuple(weakref.ref(v) for v in versions), index)
-    while len(_SELECTION_CACHE) > _SELECTION_CACHE_SIZE:
-        _SELECTION_CACHE.popitem(last=False)
-    return index
 
 
 @dataclass(frozen=True)
@@ -343,24 +348,40 @@ class Selection:
     """Per-selection caches of other modules (:mod:`geozone.point_answer`)."""
 
 
-_SELECTION_CACHE_BY_DATE: OrderedDict[tuple[int, date], tuple[weakref.ref[Catalog], Selection]] = (
-    OrderedDict()
-)
-_SELECTION_CACHE_BY_DATE_SIZE = 256
+SELECTION_CACHE_SIZE = 256
+"""Selections (catalog, date) kept per lane."""
 
 
-def selection(catalog: Catalog, as_of: date) -> Selection:
+def selection(catalog: Catalog, as_of: date, lane: Lane | None = None) -> Selection:
     """The layer versions in force on ``as_of`` and their index, cached per catalog and date.
 
-    A loaded :class:`Catalog` is not changed in place (admin changes build a new one), so
-    the versions in force on a date are fixed for the catalog's lifetime.
+    Cached in ``lane`` (default: the calling thread's, :func:`geozone.lanes.current_lane`),
+    so no two threads share its prepared geometries, tree or memos. A loaded
+    :class:`Catalog` is not changed in place (admin changes build a new one), so the
+    versions in force on a date are fixed for the catalog's lifetime.
     """
-    key = (id(catalog), as_of)
-    hit = _SELECTION_CACHE_BY_DATE.get(key)
-    if hit is not None and hit[0]() is catalog:
-        return hit[1]
+    cache = (lane or current_lane()).cache("selection", SELECTION_CACHE_SIZE)
+    found: Selection | None = cache.get1(catalog, as_of)
+    if found is None:
+        found = cache.put((catalog,), as_of, _build_selection(catalog, as_of, lane))
+    return found
+
+
+def cached_selection(catalog: Catalog, as_of: date, lane: Lane) -> Selection | None:
+    """The selection ``lane`` holds for ``catalog`` on ``as_of``, without building one."""
+    found: Selection | None = lane.cache("selection", SELECTION_CACHE_SIZE).get1(catalog, as_of)
+    return found
+
+
+def _build_selection(catalog: Catalog, as_of: date, lane: Lane | None) -> Selection:
+    """Build the :class:`Selection` of ``catalog`` on ``as_of`` for ``lane``."""
     versions = tuple(catalog.select(as_of))
-    index = selection_index(list(versions))
+    if lane is None or lane is current_lane():
+        index = selection_index(list(versions))
+    else:
+        # built for another thread's lane (a warm-up): from fresh layer indexes, reading
+        # nothing that lane holds, and handed over only once finished (selection())
+        index = _build_selection_index(tuple(_build_layer_index(v) for v in versions))
     admin_layer = np.array([li.kind == LayerKind.ADMIN for li in index.layers], dtype=bool)
     is_admin = admin_layer[index.layer_of]
     selected = Selection(
@@ -372,9 +393,6 @@ def selection(catalog: Catalog, as_of: date) -> Selection:
         entry_synthetic=any(li.entry_synthetic for li in index.layers),
         layerset={"id": catalog.info.id, "version": catalog.info.version, "hash": catalog.hash},
     )
-    _SELECTION_CACHE_BY_DATE[key] = (weakref.ref(catalog), selected)
-    while len(_SELECTION_CACHE_BY_DATE) > _SELECTION_CACHE_BY_DATE_SIZE:
-        _SELECTION_CACHE_BY_DATE.popitem(last=False)
     return selected
 
 
@@ -971,12 +989,25 @@ def _gcj_reach(selected: Selection) -> BoolArray:
     return found
 
 
-def prepare(catalog: Catalog, as_of: date | None = None) -> None:
+def prepare(
+    catalog: Catalog, as_of: date | None = None, lanes: Iterable[Lane] | None = None
+) -> None:
     """Build the index of the layer versions in force on ``as_of`` (default today) now.
 
-    A service calls it at start-up so its first lookup does not pay for the index.
+    For every lane in ``lanes`` (default: every registered lane,
+    :func:`geozone.lanes.registered_lanes`, or the caller's when none is), so that no
+    thread's first lookup pays for its index. A service calls it at start-up, and a
+    reloader calls it in a background thread with a new catalog before publishing it:
+    the lanes' objects are built here and handed over, each used only by its own lane's
+    thread once that thread sees the catalog (:mod:`geozone.lanes`).
     """
-    _gcj_reach(selection(catalog, as_of or date.today()))
+    day = as_of or date.today()
+    targets = list(lanes) if lanes is not None else registered_lanes()
+    for lane in targets or [current_lane()]:
+        if cached_selection(catalog, day, lane) is None:
+            built = _build_selection(catalog, day, lane)
+            _gcj_reach(built)  # with the rest, so the lane's first point does not pay for it
+            lane.cache("selection", SELECTION_CACHE_SIZE).put((catalog,), day, built)
 
 
 def lookup(catalog: Catalog, rules: RuleTable, query: Query) -> LookupResult:

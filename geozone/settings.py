@@ -73,6 +73,14 @@ class Settings(BaseSettings):
         None, description="Folder of batch-job uploads and results; default var/jobs"
     )
     max_body_bytes: int = Field(5_000_000, ge=1_000)
+    geometry_threads: int = Field(
+        2,
+        ge=1,
+        le=64,
+        description="Threads per worker process for geometry work off the event loop "
+        "(parcel and batch lookups, coverage, OGC items); each holds its own lookup index "
+        "(~30 MB for the shipped layers).",
+    )
     basemap_url: str | None = Field(
         None, description="Optional XYZ tile URL for the web map; the map works without it."
     )

@@ -20,6 +20,7 @@ from api.deps import AdminDep
 from api.layer_admin import NewVersion, add_version, retire_version, unknown_layer
 from geozone.catalog import Catalog
 from geozone.errors import InvalidDate
+from geozone.lookup import prepare
 from geozone.query import parse_as_of
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
@@ -101,6 +102,7 @@ async def upload_version(
             if layer_id not in catalog.versions:
                 raise unknown_layer(layer_id, catalog)
             fresh, report = add_version(catalog, layer_id, new, data, filename)
+            prepare(fresh)  # every lane's index, before any request can see the catalog
             request.app.state.catalog = fresh  # one assignment: requests see old or new
         return {
             "layer_id": layer_id,
@@ -139,6 +141,7 @@ def retire(
     valid_to = _parse_date(body.valid_to, "valid_to")
     with _change_lock:
         fresh = retire_version(request.app.state.catalog, layer_id, version, valid_to)
+        prepare(fresh)  # every lane's index, before any request can see the catalog
         request.app.state.catalog = fresh
     return {
         "layer_id": layer_id,

@@ -15,9 +15,11 @@ from typing import Annotated, Any, Literal
 import numpy as np
 import shapely
 from fastapi import APIRouter, Body, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import CatalogDep, SettingsDep
+from api.geometry_pool import json_response, run_in_pool
 from geozone.catalog import Catalog
 from geozone.coverage.catalog import coverage_for_catalog
 from geozone.coverage.io import read_vector
@@ -165,8 +167,19 @@ def run_coverage(
     return result.to_dict(include_geometry=body.include_geometry)
 
 
-@router.get("/coverage", summary="Park service-radius coverage of a district")
-def get_coverage(
+def _respond(
+    request: Request, catalog: Catalog, settings: Settings, body: CoverageBody
+) -> Response:
+    """:func:`run_coverage` as a JSON response, in a geometry-pool thread (its own lane)."""
+    return json_response(run_coverage(request, catalog, settings, body))
+
+
+@router.get(
+    "/coverage",
+    summary="Park service-radius coverage of a district",
+    response_model=dict[str, Any],
+)
+async def get_coverage(
     request: Request,
     catalog: CatalogDep,
     settings: SettingsDep,
@@ -177,22 +190,26 @@ def get_coverage(
     residential_classes: Annotated[str | None, Query(description="e.g. 0701,0703")] = None,
     include_geometry: bool = False,
     as_of: date | None = None,
-) -> dict[str, Any]:
+) -> Response:
     """Coverage of one district of the loaded layer set (same JSON as the POST)."""
     body = CoverageBody(
         district=district, preset=preset, by=None if by == "none" else by, extent=extent,
         residential_classes=residential_classes, include_geometry=include_geometry,
         as_of=as_of,
     )  # fmt: skip
-    return run_coverage(request, catalog, settings, body)
+    return await run_in_pool(request, _respond, request, catalog, settings, body)
 
 
-@router.post("/coverage", summary="Park service-radius coverage (district, what-if or ad hoc)")
-def post_coverage(
+@router.post(
+    "/coverage",
+    summary="Park service-radius coverage (district, what-if or ad hoc)",
+    response_model=dict[str, Any],
+)
+async def post_coverage(
     request: Request,
     catalog: CatalogDep,
     settings: SettingsDep,
     body: Annotated[CoverageBody, Body()],
-) -> dict[str, Any]:
+) -> Response:
     """Coverage of a district, with candidate parks (what-if), or of posted GeoJSON layers."""
-    return run_coverage(request, catalog, settings, body)
+    return await run_in_pool(request, _respond, request, catalog, settings, body)

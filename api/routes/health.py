@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from fastapi import APIRouter
@@ -14,9 +15,10 @@ router = APIRouter(tags=["health"])
 
 @router.get("/healthz", summary="Service health, loaded layer set and library versions")
 def healthz(catalog: CatalogDep) -> dict[str, Any]:
-    """Report status, layer set id/version/hash, each layer version and library versions."""
+    """Report status, worker pid, layer set id/version/hash, layer versions, library versions."""
     return {
         "status": "ok",
+        "worker_pid": os.getpid(),  # which worker answered (a replaced one has a new pid)
         "layerset": {
             "id": catalog.info.id,
             "version": catalog.info.version,

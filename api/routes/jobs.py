@@ -12,16 +12,18 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, File, Form, Query, Request, UploadFile
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 
 from api.deps import CatalogDep, JobsDep, ReportsDep, RulesDep, SettingsDep
+from api.geometry_pool import json_response, run_in_pool
 from geozone.batch import BatchInput, BatchRow, lookup_rows, read_batch, write_rows
 from geozone.catalog import Catalog
 from geozone.errors import InvalidGeoJSON, JobNotReady, QueryTooLarge
 from geozone.lookup import resolve_activities
 from geozone.query import parse_activities
+from geozone.report_store import ReportStore
 from geozone.rules import RuleTable
-from geozone.settings import QuerySettings
+from geozone.settings import QuerySettings, Settings
 
 router = APIRouter(prefix="/api/v1")  # tags per route: the batch lookup is listed under lookup
 
@@ -74,9 +76,11 @@ def _row_json(row: BatchRow) -> dict[str, Any]:
     "/lookup/batch",
     tags=["lookup"],
     summary="Verdicts for every feature of a FeatureCollection (synchronous, bounded)",
+    response_model=dict[str, Any],
     responses={413: {"description": "More features than `query.max_batch_features`."}},
 )
-def lookup_batch(
+async def lookup_batch(
+    request: Request,
     catalog: CatalogDep,
     rules: RulesDep,
     reports: ReportsDep,
@@ -90,12 +94,32 @@ def lookup_batch(
     tolerance_m: Annotated[float | None, Query(description="Tolerance in metres.")] = None,
     crs: Annotated[str | None, Query(description="CRS of all features; default WGS84.")] = None,
     repair: Annotated[bool, Query(description="Repair invalid polygons.")] = False,
-) -> dict[str, Any]:
+) -> Response:
     """One result per feature with its status and the full lookup answer.
 
     Status is ``ok``, ``edge`` (a zone boundary within tolerance) or ``error`` with its
     message. Larger files go to ``POST /api/v1/jobs``.
     """
+    return await run_in_pool(
+        request, _lookup_batch, catalog, rules, reports, settings, body,
+        activity=activity, as_of=as_of, tolerance_m=tolerance_m, crs=crs, repair=repair,
+    )  # fmt: skip
+
+
+def _lookup_batch(
+    catalog: Catalog,
+    rules: RuleTable,
+    reports: ReportStore,
+    settings: Settings,
+    body: dict[str, Any],
+    *,
+    activity: str | None,
+    as_of: str | None,
+    tolerance_m: float | None,
+    crs: str | None,
+    repair: bool,
+) -> Response:
+    """:func:`lookup_batch`'s work, in a geometry-pool thread (its own lane)."""
     inputs = _inputs(body)
     limit = settings.query.max_batch_features
     if len(inputs) > limit:
@@ -122,12 +146,14 @@ def lookup_batch(
         if row.result is not None:
             reports.save(row.result.to_json(), source="api")
     counts = Counter(r.status for r in rows)
-    return {
-        "count": len(rows),
-        "counts": {k: counts.get(k, 0) for k in ("ok", "edge", "error")},
-        "activities": codes,
-        "results": [_row_json(r) for r in rows],
-    }
+    return json_response(
+        {
+            "count": len(rows),
+            "counts": {k: counts.get(k, 0) for k in ("ok", "edge", "error")},
+            "activities": codes,
+            "results": [_row_json(r) for r in rows],
+        }
+    )
 
 
 def _job_work(

@@ -11,13 +11,14 @@ import inspect
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.types import Receive, Scope, Send
 
 from api.deps import CatalogDep, ReportsDep, RulesDep, SettingsDep
+from api.geometry_pool import run_in_pool
 from api.openapi import DocumentedRoute, query_parameters
 from geozone.catalog import Catalog
 from geozone.errors import InvalidGeoJSON
@@ -279,9 +280,11 @@ point_route = DocumentedRoute(
     response_class=Response,
     responses=ANSWER_RESPONSES,
 )
-# A plain ``def`` (run in the thread pool): a large parcel can take longer than a point,
-# and on the event loop it would stall every other request meanwhile.
-def lookup_geometry(
+# Run in the geometry pool (api.geometry_pool): a large parcel can take longer than a
+# point, and on the event loop it would stall every other request meanwhile; the pool's
+# threads have lanes of their own (geozone.lanes), so no GEOS index is shared.
+async def lookup_geometry(
+    request: Request,
     catalog: CatalogDep,
     rules: RulesDep,
     reports: ReportsDep,
@@ -299,13 +302,17 @@ def lookup_geometry(
         )
     obj = body.geometry if body.geometry is not None else body.feature
     assert obj is not None
-    query = geojson_query(
-        obj,
-        crs=body.crs,
-        activities=body.requested_activities(),
-        as_of=body.as_of,
-        tolerance_m=body.tolerance_m,
-        repair=body.repair,
-        settings=settings.query,
-    )
-    return Response(answer(catalog, rules, reports, query), media_type=JSON)
+
+    def work() -> bytes:
+        query = geojson_query(
+            obj,
+            crs=body.crs,
+            activities=body.requested_activities(),
+            as_of=body.as_of,
+            tolerance_m=body.tolerance_m,
+            repair=body.repair,
+            settings=settings.query,
+        )
+        return answer(catalog, rules, reports, query)
+
+    return Response(await run_in_pool(request, work), media_type=JSON)

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from api.deps import CatalogDep
+from api.geometry_pool import run_in_pool
 from api.ogc_features import (
     CONFORMANCE,
     DEFAULT_LIMIT,
@@ -198,7 +199,7 @@ _ITEMS_EXAMPLE = {
     response_class=GeoJSONResponse,
     responses={200: {"content": {GEOJSON: {"example": _ITEMS_EXAMPLE}}}},
 )
-def items(
+async def items(
     collection_id: str,
     request: Request,
     catalog: CatalogDep,
@@ -245,25 +246,29 @@ def items(
     f: FormatParam = None,
 ) -> GeoJSONResponse:
     """Features as GeoJSON in WGS84, with numberMatched/numberReturned and next/prev links."""
-    _check_format(f)
-    coll: Collection = resolve(catalog, collection_id)
-    box = parse_bbox(bbox)
-    when = parse_datetime(datetime)
-    lv = select_version(catalog, coll, when)
-    limit = min(limit, MAX_LIMIT)
-    tolerance = simplify_degrees(simplify)
-    rows = matching_rows(lv, box) if lv is not None else []
-    page = rows[offset : offset + limit]
-    body = {
-        "type": "FeatureCollection",
-        "features": [feature(lv, r, tolerance) for r in page] if lv is not None else [],
-        "numberMatched": len(rows),
-        "numberReturned": len(page),
-        "timeStamp": now_rfc3339(),
-        "layer_version": lv.version if lv is not None else None,
-        "links": _page_links(request, offset, limit, len(rows)),
-    }
-    return GeoJSONResponse(body)
+
+    def work() -> GeoJSONResponse:  # in a geometry-pool thread: its lane's bbox trees
+        _check_format(f)
+        coll: Collection = resolve(catalog, collection_id)
+        box = parse_bbox(bbox)
+        when = parse_datetime(datetime)
+        lv = select_version(catalog, coll, when)
+        size = min(limit, MAX_LIMIT)
+        tolerance = simplify_degrees(simplify)
+        rows = matching_rows(lv, box) if lv is not None else []
+        page = rows[offset : offset + size]
+        body = {
+            "type": "FeatureCollection",
+            "features": [feature(lv, r, tolerance) for r in page] if lv is not None else [],
+            "numberMatched": len(rows),
+            "numberReturned": len(page),
+            "timeStamp": now_rfc3339(),
+            "layer_version": lv.version if lv is not None else None,
+            "links": _page_links(request, offset, size, len(rows)),
+        }
+        return GeoJSONResponse(body)
+
+    return await run_in_pool(request, work)
 
 
 @router.get(
@@ -272,7 +277,7 @@ def items(
     response_class=GeoJSONResponse,
     responses={200: {"content": {GEOJSON: {"example": _ITEMS_EXAMPLE["features"][0]}}}},  # type: ignore[index]
 )
-def item(
+async def item(
     collection_id: str,
     feature_id: str,
     request: Request,
@@ -283,18 +288,22 @@ def item(
     f: FormatParam = None,
 ) -> GeoJSONResponse:
     """One feature by id from the selected version, in WGS84."""
-    _check_format(f)
-    coll = resolve(catalog, collection_id)
-    lv = select_version(catalog, coll, parse_datetime(datetime))
-    if lv is None:
-        raise FeatureNotFound(
-            f"collection {collection_id!r} has no version in force for that datetime",
-            {"collection_id": collection_id},
-        )
-    body = feature(lv, find_feature(lv, feature_id))
-    url = f"{_base(request)}/collections/{collection_id}"
-    body["links"] = [
-        {"href": str(request.url), "rel": "self", "type": GEOJSON},
-        {"href": url, "rel": "collection", "type": JSON},
-    ]
-    return GeoJSONResponse(body)
+
+    def work() -> GeoJSONResponse:  # in a geometry-pool thread
+        _check_format(f)
+        coll = resolve(catalog, collection_id)
+        lv = select_version(catalog, coll, parse_datetime(datetime))
+        if lv is None:
+            raise FeatureNotFound(
+                f"collection {collection_id!r} has no version in force for that datetime",
+                {"collection_id": collection_id},
+            )
+        body = feature(lv, find_feature(lv, feature_id))
+        url = f"{_base(request)}/collections/{collection_id}"
+        body["links"] = [
+            {"href": str(request.url), "rel": "self", "type": GEOJSON},
+            {"href": url, "rel": "collection", "type": JSON},
+        ]
+        return GeoJSONResponse(body)
+
+    return await run_in_pool(request, work)

@@ -21,7 +21,8 @@ from geozone.versions import library_versions
     type=click.IntRange(min=1),
     default=1,
     show_default=True,
-    help="Worker processes; each loads the layer set (about one per CPU core).",
+    help="Worker processes; each loads the layer set (about one per CPU core). On Linux "
+    "they are supervised, also a single one: a worker that dies is replaced.",
 )
 @click.option("--reload", is_flag=True, help="Reload on code changes (development).")
 def serve(
@@ -37,8 +38,10 @@ def serve(
         os.environ["GEOZONE_LAYERS_DIR"] = str(layers_dir.resolve())
     settings = Settings()
     bind_host, bind_port = host or settings.host, port or settings.port
-    if workers > 1 and not reload and reuse_port_available():
-        # a listening socket per worker, so the kernel spreads connections over them
+    if not reload and reuse_port_available():
+        # supervised for any worker count, one: a worker that dies (a crash in a native
+        # library, an OOM kill) is replaced instead of taking the service down. A listening
+        # socket per worker, so the kernel spreads connections over them.
         config = uvicorn.Config(
             "api.main:create_app",
             factory=True,
