@@ -17,14 +17,14 @@ import shapely
 from fastapi import APIRouter, Body, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import CatalogDep, SettingsDep
+from api.deps import CatalogDep, PrincipalDep, SettingsDep
 from geozone.catalog import Catalog
 from geozone.coverage.catalog import coverage_for_catalog
 from geozone.coverage.io import read_vector
 from geozone.coverage.metric import park_coverage, residential_class_codes
 from geozone.coverage.presets import PRESETS
 from geozone.coverage.result import CoverageResult
-from geozone.errors import InvalidInput, QueryTooLarge
+from geozone.errors import InvalidInput, QueryTooLarge, RestrictedLayer
 from geozone.settings import Settings
 
 router = APIRouter(prefix="/api/v1", tags=["coverage"])
@@ -114,10 +114,39 @@ def _cached(request: Request, key: tuple[Any, ...], run: Any) -> CoverageResult:
     return result
 
 
-def run_coverage(
-    request: Request, catalog: Catalog, settings: Settings, body: CoverageBody
+def _checked(
+    catalog: Catalog, result: CoverageResult, include_geometry: bool, sees_restricted: bool
 ) -> dict[str, Any]:
-    """Run a coverage request (layer-set district, what-if, or ad hoc) and return its JSON."""
+    """The result's JSON; its geometry only if no restricted layer went into it, or a token.
+
+    Blind spots, service areas and unit outlines are drawn from the parks, residential
+    land, admin outlines and control zones used: from a restricted layer they would give
+    its geometry away. The figures (areas, ratios, counts) are answered to everyone.
+    """
+    if include_geometry and not sees_restricted:
+        used = {str(layer["id"]) for layer in result.meta.get("layers", [])}
+        restricted = sorted(used & catalog.restricted_ids())
+        if restricted:
+            raise RestrictedLayer(
+                f"coverage geometry is drawn from restricted layer(s) {', '.join(restricted)}: "
+                "it needs a reader or admin token; without include_geometry the figures "
+                "are answered to everyone",
+                {"restricted_layers": restricted},
+            )
+    return result.to_dict(include_geometry=include_geometry)
+
+
+def run_coverage(
+    request: Request,
+    catalog: Catalog,
+    settings: Settings,
+    body: CoverageBody,
+    sees_restricted: bool = False,
+) -> dict[str, Any]:
+    """Run a coverage request (layer-set district, what-if, or ad hoc) and return its JSON.
+
+    Geometry derived from a restricted layer needs ``sees_restricted`` (a reader token).
+    """
     preset = _preset(body.preset, settings)
     classes = residential_class_codes(
         body.residential_classes or settings.coverage.residential_classes
@@ -152,7 +181,7 @@ def run_coverage(
             catalog, body.district, preset=preset, by=body.by, as_of=body.as_of,
             extent=extent, residential_classes=classes, extra_parks=candidates,
         )  # fmt: skip
-        return result.to_dict(include_geometry=body.include_geometry)
+        return _checked(catalog, result, body.include_geometry, sees_restricted)
     key = (catalog.hash, body.district, preset, body.by, extent, classes,
            body.as_of or date.today())  # fmt: skip
     result = _cached(
@@ -162,7 +191,7 @@ def run_coverage(
             extent=extent, residential_classes=classes,
         ),
     )  # fmt: skip
-    return result.to_dict(include_geometry=body.include_geometry)
+    return _checked(catalog, result, body.include_geometry, sees_restricted)
 
 
 @router.get("/coverage", summary="Park service-radius coverage of a district")
@@ -170,6 +199,7 @@ def get_coverage(
     request: Request,
     catalog: CatalogDep,
     settings: SettingsDep,
+    principal: PrincipalDep,
     district: Annotated[str, Query(description="Adcode or name, e.g. 110112 or 通州区")],
     preset: Annotated[str | None, Query(description=f"One of {sorted(PRESETS)}")] = None,
     by: Annotated[Literal["township", "district", "none"], Query()] = "township",
@@ -184,7 +214,8 @@ def get_coverage(
         residential_classes=residential_classes, include_geometry=include_geometry,
         as_of=as_of,
     )  # fmt: skip
-    return run_coverage(request, catalog, settings, body)
+    sees = principal is not None and principal.sees_restricted
+    return run_coverage(request, catalog, settings, body, sees)
 
 
 @router.post("/coverage", summary="Park service-radius coverage (district, what-if or ad hoc)")
@@ -192,7 +223,9 @@ def post_coverage(
     request: Request,
     catalog: CatalogDep,
     settings: SettingsDep,
+    principal: PrincipalDep,
     body: Annotated[CoverageBody, Body()],
 ) -> dict[str, Any]:
     """Coverage of a district, with candidate parks (what-if), or of posted GeoJSON layers."""
-    return run_coverage(request, catalog, settings, body)
+    sees = principal is not None and principal.sees_restricted
+    return run_coverage(request, catalog, settings, body, sees)
