@@ -14,7 +14,7 @@ from typing import Any
 # An absolute path under a usual server folder (or inside an installed package): what a
 # caller must never see in a message, e.g. a pyogrio error naming the file it could not read.
 _ABS_PATH = re.compile(
-    r"(?<![\w:/.])(?:[A-Za-z]:)?/"
+    r"(?<![\w:/.])(?:/vsi\w+/)?(?:[A-Za-z]:)?/"
     r"(?:(?:work|tmp|home|var|usr|opt|root|srv|mnt|private|Users|data|etc|run|nix|proc)/"
     r"|[^\s'\"<>]*site-packages/)"
     r"(?:[^\s'\"<>:,;()\[\]]*/)*"

@@ -224,6 +224,14 @@ def test_no_route_serves_restricted_geometry_without_token(
             {"district": "D", "by": "district", "extent": "district", "include_geometry": True},
         ),
     ]
+    posts.append(("/api/v1/lookup/batch", {**fc, "activity": ACTIVITY}))
+    # every POST route that is not admin is called here (jobs above, as a file upload)
+    post_routes = {
+        r.path
+        for r in _leaf_routes(client.app.router.routes)  # type: ignore[attr-defined]
+        if "POST" in (getattr(r, "methods", None) or ()) and "/admin/" not in r.path
+    }
+    assert post_routes <= {p for p, _ in posts} | {"/api/v1/jobs"}, post_routes
     for path, body in posts:
         r = client.post(path, json=body)
         key = f"POST {path} {json.dumps(body)[:60]}"
@@ -243,7 +251,7 @@ def test_no_route_serves_restricted_geometry_without_token(
         "/api/v1/coverage?district=D&by=district&extent=district",
     ):
         assert must in ok, (must, statuses.get(must), responses.get(must, "")[:300])
-    assert sum(s == 200 for p, s in statuses.items() if p.startswith("POST")) == 3, statuses
+    assert sum(s == 200 for p, s in statuses.items() if p.startswith("POST")) == 4, statuses
     leaks = {path: _leaks(text, secret_numbers) for path, text in responses.items()}
     assert {p: v for p, v in leaks.items() if v} == {}
 
