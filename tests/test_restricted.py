@@ -335,3 +335,53 @@ def test_coverage_figures_answered_geometry_needs_token(client: TestClient) -> N
     refused = client.get(url + "&include_geometry=true")
     assert refused.status_code == 401
     assert refused.json()["detail"] == {"restricted_layers": ["parks"]}
+
+
+@pytest.mark.server
+@pytest.mark.browser
+@pytest.mark.slow
+def test_web_map_lists_restricted_layer_and_never_fetches_it(
+    layers_dir: Path, tmp_path: Path
+) -> None:
+    """Real uvicorn + Chromium: the layer list says 'token needed', nothing is fetched.
+
+    Also the pages under the CSP (map, report, server-rendered report, Swagger UI) load
+    without a console error (a CSP violation is one).
+    """
+    from e2e_browser import ConsoleLog, launch_chromium, open_map, wait_result
+    from live_server import run_server
+    from playwright.sync_api import sync_playwright
+
+    with run_server(layers_dir, tmp_path) as server, sync_playwright() as p:
+        browser = launch_chromium(p)
+        try:
+            context = browser.new_context(viewport={"width": 1200, "height": 800}, locale="en")
+            page = context.new_page()
+            log = ConsoleLog()
+            log.attach(page)
+            requested: list[str] = []
+            page.on("request", lambda req: requested.append(req.url))
+            open_map(page, server.url + "/")
+            row = page.locator("#layer-switcher label.gz-restricted", has_text="redline")
+            assert row.count() == 1
+            assert "token" in row.inner_text() or "令牌" in row.inner_text()
+            assert row.locator("input").is_disabled()
+            # a lookup inside the restricted red line: verdict shown, outline not fetched
+            lon, lat = _point_inside()["coordinates"]
+            page.evaluate("([lon, lat]) => window.geozone.lookupPoint(lon, lat)", [lon, lat])
+            result = wait_result(page)
+            assert any(h["layer_id"] == "redline" for h in result["hits"])
+            report = result["report_id"]
+            # the report page (snapshot without the restricted zone) and the printable page
+            page.goto(f"{server.url}/static/report.html?id={report}")
+            page.wait_for_selector("#report[data-ready='true']", timeout=30_000)
+            page.goto(f"{server.url}/api/v1/reports/{report}/html")
+            page.wait_for_load_state("load")
+            page.goto(server.url + "/docs")
+            page.wait_for_selector("#swagger-ui .information-container", timeout=30_000)
+            leaked = [u for u in requested if "/collections/redline/" in u or "/parks/" in u]
+            assert leaked == []
+            assert log.errors == [], "\n".join(log.errors)
+            context.close()
+        finally:
+            browser.close()
