@@ -154,12 +154,12 @@ def load_manifest(path: Path | str) -> Manifest:
     path = Path(path)
     if path.is_dir():
         path = path / MANIFEST_NAME
-    # errors name the file relative to the layer folder (manifest.toml), never a server path
-    name = path.name
+    # the path as given (the CLI's user wants it); the HTTP service loads manifests at
+    # start-up only, and its error handler cuts any absolute path to the file name
     if not path.is_file():
-        raise ManifestError(f"{name}: manifest not found", {"file": name})
+        raise ManifestError(f"{path}: manifest not found", {"file": str(path)})
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise ManifestError(f"{name}: not valid TOML: {exc}", {"file": name}) from None
-    return parse_manifest(data, name)
+        raise ManifestError(f"{path}: not valid TOML: {exc}", {"file": str(path)}) from None
+    return parse_manifest(data, str(path))
