@@ -126,7 +126,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     # outermost: every response, a 413 included, carries the security headers
-    app.add_middleware(SecurityHeaders, csp=policy(_html_pages(), settings.basemap_url))
+    app.add_middleware(
+        SecurityHeaders,
+        csp=policy(_html_pages(), settings.basemap_url),
+        public_url=settings.public_url,
+    )
     # first, so the busiest request matches without trying every other route
     app.router.routes.insert(0, lookup.point_route)
     for module in (health, config, meta, layers, lookup, jobs, reports, coverage, ogc, admin):

@@ -13,8 +13,12 @@ template's print styles) are allowed by their SHA-256 hashes, computed at start-
 the pages themselves (:func:`inline_hashes`), so editing a page cannot silently break it
 and no other inline script can run.
 
-The hot path (``GET /api/v1/lookup``) pays one list extend of three prebuilt header tuples
-and a scan of its two headers for the content type.
+With ``public_url`` set (``GEOZONE_PUBLIC_URL``), a redirect the framework builds from
+the request's Host header (Starlette's trailing-slash redirects, ``/ogc/`` -> ``/ogc``)
+is rewritten to start with the public URL, like every link the service writes.
+
+The hot path (``GET /api/v1/lookup``) pays a copy of its two headers, one extend with
+three prebuilt header tuples and a scan for the content type (about 1.5 µs).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import base64
 import hashlib
 import re
 from collections.abc import Iterable
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -105,9 +109,10 @@ def policy(pages: Iterable[str] = (), basemap_url: str | None = None) -> str:
 class SecurityHeaders:
     """ASGI middleware adding :data:`COMMON_HEADERS`, and ``csp`` on HTML responses."""
 
-    def __init__(self, app: ASGIApp, csp: str) -> None:
+    def __init__(self, app: ASGIApp, csp: str, public_url: str | None = None) -> None:
         self.app = app
         self.csp = (b"content-security-policy", csp.encode("ascii"))
+        self.public_url = public_url.rstrip("/") if public_url else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Pass the request on; add the headers to the response's start message."""
@@ -125,7 +130,28 @@ class SecurityHeaders:
                         if value.startswith(b"text/html"):
                             headers.append(self.csp)
                         break
+                if self.public_url and 300 <= message["status"] < 400:
+                    headers = [self._public_location(scope, h) for h in headers]
                 message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+    def _public_location(self, scope: Scope, header: tuple[bytes, bytes]) -> tuple[bytes, bytes]:
+        """A ``Location`` on the request's own host, moved onto the public URL."""
+        name, value = header
+        if name.lower() != b"location" or self.public_url is None:
+            return header
+        parts = urlsplit(value.decode("latin-1"))
+        host = dict(scope.get("headers", [])).get(b"host", b"").decode("latin-1")
+        if not parts.netloc or parts.netloc != host:
+            return header
+        path = parts.path
+        root = scope.get("root_path", "")
+        if root and path.startswith(root):
+            path = path[len(root) :]
+        public = urlsplit(self.public_url)
+        moved = urlunsplit(
+            (public.scheme, public.netloc, public.path + path, parts.query, parts.fragment)
+        )
+        return name, moved.encode("latin-1")

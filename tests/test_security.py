@@ -177,6 +177,16 @@ def test_links_use_public_url_not_host_header(client: TestClient, report_id: str
     assert "evil.example" not in html
 
 
+def test_slash_redirects_use_public_url(client: TestClient) -> None:
+    for path, target in [
+        ("/ogc/collections/", "/ogc/collections"),
+        ("/api/v1/layers/?as_of=2024-01-01", "/api/v1/layers?as_of=2024-01-01"),
+    ]:
+        r = client.get(path, headers=EVIL, follow_redirects=False)
+        assert r.status_code in (307, 308), r.text
+        assert r.headers["location"] == PUBLIC + target
+
+
 def test_links_follow_the_request_without_public_url(layers_dir: Path, tmp_path: Path) -> None:
     with api_client(layers_dir, tmp_path) as c:
         doc = c.get("/ogc", headers=EVIL).json()

@@ -194,7 +194,16 @@ def run_coverage(
     return _checked(catalog, result, body.include_geometry, sees_restricted)
 
 
-@router.get("/coverage", summary="Park service-radius coverage of a district")
+_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {
+        "description": "include_geometry on a run that used a restricted layer, without a "
+        "reader or admin token (`restricted_layer`)."
+    },
+    403: {"description": "Unknown token (`forbidden`)."},
+}
+
+
+@router.get("/coverage", summary="Park service-radius coverage of a district", responses=_RESPONSES)
 def get_coverage(
     request: Request,
     catalog: CatalogDep,
@@ -218,7 +227,11 @@ def get_coverage(
     return run_coverage(request, catalog, settings, body, sees)
 
 
-@router.post("/coverage", summary="Park service-radius coverage (district, what-if or ad hoc)")
+@router.post(
+    "/coverage",
+    summary="Park service-radius coverage (district, what-if or ad hoc)",
+    responses=_RESPONSES,
+)
 def post_coverage(
     request: Request,
     catalog: CatalogDep,
