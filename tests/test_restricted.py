@@ -372,6 +372,16 @@ def test_web_map_lists_restricted_layer_and_never_fetches_it(
             result = wait_result(page)
             assert any(h["layer_id"] == "redline" for h in result["hits"])
             report = result["report_id"]
+            # coverage from restricted parks: the figures, without asking for geometry
+            page.click("[data-tab='coverage']")
+            page.wait_for_function(
+                "() => document.querySelectorAll('#coverage-district option').length >= 1"
+            )
+            page.select_option("#coverage-district", "D")
+            page.click("#coverage-run")
+            page.wait_for_selector("#coverage-figure", timeout=60_000)
+            coverage = [u for u in requested if "/api/v1/coverage" in u]
+            assert coverage and all("include_geometry=false" in u for u in coverage), coverage
             # the report page (snapshot without the restricted zone) and the printable page
             page.goto(f"{server.url}/static/report.html?id={report}")
             page.wait_for_selector("#report[data-ready='true']", timeout=30_000)
