@@ -301,6 +301,8 @@ def test_reader_and_admin_tokens_see_restricted_geometry(
         coll = client.get("/ogc/collections/redline", headers=auth)
         assert coll.json()["access"] == "restricted" and "spatial" in coll.json()["extent"]
         assert _leaks(coll.text, secret_numbers)  # the bbox is caught by the leak check
+        assert coll.headers["cache-control"] == "private, no-store"
+        assert "private" in client.get("/ogc/collections", headers=auth).headers["cache-control"]
         cov = client.get(
             "/api/v1/coverage?district=D&by=district&extent=district&include_geometry=true",
             headers=auth,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from api.deps import CatalogDep, PrincipalDep, public_base, public_request_url
@@ -150,7 +150,11 @@ def conformance(f: FormatParam = None) -> dict[str, Any]:
 
 @router.get("/collections", summary="All feature collections (every layer and layer version)")
 def collections(
-    request: Request, catalog: CatalogDep, principal: PrincipalDep, f: FormatParam = None
+    request: Request,
+    response: Response,
+    catalog: CatalogDep,
+    principal: PrincipalDep,
+    f: FormatParam = None,
 ) -> dict[str, Any]:
     """Every layer in force today (id = layer id) and every version (``<id>__<version>``).
 
@@ -160,6 +164,8 @@ def collections(
     _check_format(f)
     base = _base(request)
     sees = _sees_restricted(principal)
+    if sees and catalog.restricted_ids():
+        response.headers.update(_PRIVATE)  # extents of restricted layers: not for caches
     docs = [
         collection_doc(catalog, resolve(catalog, cid), base, sees_restricted=sees)
         for cid in collection_ids(catalog)
@@ -174,6 +180,7 @@ def collections(
 def collection(
     collection_id: str,
     request: Request,
+    response: Response,
     catalog: CatalogDep,
     principal: PrincipalDep,
     f: FormatParam = None,
@@ -184,9 +191,10 @@ def collection(
     """
     _check_format(f)
     coll = resolve(catalog, collection_id)
-    return collection_doc(
-        catalog, coll, _base(request), sees_restricted=_sees_restricted(principal)
-    )
+    sees = _sees_restricted(principal)
+    if sees and catalog.restricted(coll.layer_id):
+        response.headers.update(_PRIVATE)
+    return collection_doc(catalog, coll, _base(request), sees_restricted=sees)
 
 
 def _page_links(request: Request, offset: int, limit: int, matched: int) -> list[dict[str, Any]]:
