@@ -11,6 +11,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.datastructures import URL
 
 from api.jobs import JobRunner
 from geozone.catalog import Catalog
@@ -25,6 +26,28 @@ async def get_settings(request: Request) -> Settings:
     """The settings the app was built with."""
     settings: Settings = request.app.state.settings
     return settings
+
+
+def public_base(request: Request) -> str:
+    """The service's base URL for absolute links, without a trailing slash.
+
+    ``GEOZONE_PUBLIC_URL`` when set; otherwise the URL the request came in on (Host
+    header), which a client controls: set the public URL behind a proxy or in production.
+    """
+    settings: Settings = request.app.state.settings
+    if settings.public_url:
+        return settings.public_url.rstrip("/")
+    return str(request.base_url).rstrip("/")
+
+
+def public_request_url(request: Request) -> URL:
+    """The request's own URL (path and query) on :func:`public_base`."""
+    path = request.url.path
+    root = request.scope.get("root_path", "")
+    if root and path.startswith(root):
+        path = path[len(root) :]
+    query = request.url.query
+    return URL(public_base(request) + path + (f"?{query}" if query else ""))
 
 
 async def get_catalog(request: Request) -> Catalog:

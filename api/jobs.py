@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from geozone.errors import GeozoneError, JobNotFound
+from geozone.errors import GeozoneError, JobNotFound, without_paths
 from geozone.lanes import register_current_thread
 
 log = logging.getLogger("api.jobs")
@@ -106,7 +106,7 @@ class JobRunner:
         try:
             summary = work(upload, self.job_dir(job.job_id))
         except GeozoneError as exc:
-            status, message, summary = "failed", f"{exc.code}: {exc.message}", {}
+            status, message, summary = "failed", f"{exc.code}: {without_paths(exc.message)}", {}
         except Exception:
             log.exception("job %s failed", job.job_id)
             status, message, summary = "failed", "internal error while running the job", {}

@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from api.docs import install_docs
+from api.docs import install_docs, swagger_ui
 from api.errors import add_exception_handlers
 from api.geometry_pool import start_pool
 from api.jobs import JobRunner
@@ -32,6 +32,7 @@ from api.routes import (
     reports,
     web,
 )
+from api.security import SecurityHeaders, policy
 from geozone import __version__
 from geozone.catalog import load_catalog
 from geozone.lanes import register_current_thread
@@ -55,6 +56,19 @@ TAGS = [
     {"name": "health", "description": "Service health and versions."},
     {"name": "config", "description": "Settings the web map reads (basemap, class names)."},
 ]
+
+
+def _html_pages() -> list[str]:
+    """The HTML pages the service serves, whose inline scripts/styles the CSP allows."""
+    pages = [bytes(swagger_ui().body).decode("utf-8")]
+    for path in (
+        web.STATIC_DIR / "index.html",
+        web.STATIC_DIR / "report.html",
+        reports.TEMPLATES / "report.html",
+    ):
+        if path.is_file():
+            pages.append(path.read_text(encoding="utf-8"))
+    return pages
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -118,6 +132,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["*"],
         )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    # outermost: every response, a 413 included, carries the security headers
+    app.add_middleware(
+        SecurityHeaders,
+        csp=policy(_html_pages(), settings.basemap_url),
+        public_url=settings.public_url,
+    )
     # first, so the busiest request matches without trying every other route
     app.router.routes.insert(0, lookup.point_route)
     for module in (health, config, meta, layers, lookup, jobs, reports, coverage, ogc, admin):

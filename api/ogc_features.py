@@ -32,7 +32,13 @@ import shapely
 from shapely.geometry import mapping
 
 from geozone.catalog import Catalog, LayerVersion
-from geozone.errors import FeatureNotFound, InvalidDate, InvalidInput, LayerNotFound
+from geozone.errors import (
+    FeatureNotFound,
+    InvalidDate,
+    InvalidInput,
+    LayerNotFound,
+    RestrictedLayer,
+)
 from geozone.lanes import current_lane
 from geozone.vocab import get_class
 
@@ -229,11 +235,18 @@ def _bbox_of(versions: list[LayerVersion]) -> list[float]:
 
 
 def collection_doc(
-    catalog: Catalog, collection: Collection, base: str, today: date | None = None
+    catalog: Catalog,
+    collection: Collection,
+    base: str,
+    today: date | None = None,
+    sees_restricted: bool = False,
 ) -> dict[str, Any]:
     """The ``/collections/{id}`` document: title, extent, CRS, links.
 
-    ``base`` is the absolute URL of the OGC root (e.g. ``http://host/ogc``).
+    ``base`` is the absolute URL of the OGC root (e.g. ``http://host/ogc``). A restricted
+    layer's collection says ``"access": "restricted"``; unless ``sees_restricted``, its
+    extent has no ``spatial`` member (a bounding box of a restricted layer is itself a
+    little of its geometry) and its items answer 401.
     """
     versions = collection.versions(catalog)
     first = versions[0].entry
@@ -250,6 +263,14 @@ def collection_doc(
     ends = [v.entry.valid_to for v in versions]
     end = None if any(e is None for e in ends) else max(e for e in ends if e is not None)
     url = f"{base}/collections/{collection.id}"
+    restricted = catalog.restricted(collection.layer_id)
+    extent: dict[str, Any] = {
+        "spatial": {"bbox": [_bbox_of(versions)], "crs": CRS84},
+        "temporal": {"interval": [[_rfc3339(min(starts)), _rfc3339(end)]], "trs": GREGORIAN},
+    }
+    if restricted and not sees_restricted:
+        del extent["spatial"]
+    items_title = "features (reader token needed)" if restricted else "features"
     return {
         "id": collection.id,
         "title": f"{first.title_en} / {first.title_zh}, {label}{tag}",
@@ -264,20 +285,36 @@ def collection_doc(
         "itemType": "feature",
         "crs": [CRS84],
         "storageCrs": CRS84,
-        "extent": {
-            "spatial": {"bbox": [_bbox_of(versions)], "crs": CRS84},
-            "temporal": {"interval": [[_rfc3339(min(starts)), _rfc3339(end)]], "trs": GREGORIAN},
-        },
+        "extent": extent,
         "layer_id": collection.layer_id,
         "layer_kind": first.kind.value,
         "version": collection.fixed.version if collection.fixed else None,
         "version_in_force_today": current.version if current else None,
         "synthetic": synthetic,
+        "access": "restricted" if restricted else "public",
         "links": [
             {"href": url, "rel": "self", "type": JSON, "title": "this collection"},
-            {"href": f"{url}/items", "rel": "items", "type": GEOJSON, "title": "features"},
+            {"href": f"{url}/items", "rel": "items", "type": GEOJSON, "title": items_title},
         ],
     }
+
+
+def check_access(
+    catalog: Catalog, collection: Collection, sees_restricted: bool, collection_id: str
+) -> None:
+    """Refuse a restricted collection's features to a caller without a reader token.
+
+    Raises
+    ------
+    RestrictedLayer
+        401, naming the collection and how to authenticate.
+    """
+    if not sees_restricted and catalog.restricted(collection.layer_id):
+        raise RestrictedLayer(
+            f"collection {collection_id!r} is restricted: its features need a reader or "
+            "admin token ('Authorization: Bearer <token>')",
+            {"collection_id": collection_id, "access": "restricted"},
+        )
 
 
 def _plain(value: Any) -> Any:

@@ -35,7 +35,7 @@ from shapely.geometry.base import BaseGeometry
 from geozone import ANALYSIS_CRS
 from geozone.catalog import Catalog
 from geozone.crs import offset_to_wgs84, parse_crs, transformer
-from geozone.errors import GeozoneError, InvalidInput
+from geozone.errors import GeozoneError, InvalidInput, without_paths
 from geozone.lookup import LookupResult, lookup, selection
 from geozone.query import geojson_query, parse_as_of
 from geozone.rules import RuleTable
@@ -272,7 +272,9 @@ def _read_geojson(path: Path) -> Iterator[BatchInput]:
     try:
         data = json.loads(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InvalidInput(f"{path.name}: not readable JSON: {exc}", {"file": path.name}) from None
+        raise InvalidInput(
+            f"{path.name}: not readable JSON: {without_paths(str(exc))}", {"file": path.name}
+        ) from None
     crs_member = data.get("crs") if isinstance(data, dict) else None
     crs = None
     if isinstance(crs_member, dict) and isinstance(crs_member.get("properties"), dict):
@@ -301,7 +303,9 @@ def _read_vector(path: Path) -> Iterator[BatchInput]:
     try:
         frame = gpd.read_file(path, engine="pyogrio")
     except Exception as exc:  # pyogrio raises DataSourceError and friends
-        raise InvalidInput(f"{path.name}: cannot read: {exc}", {"file": path.name}) from None
+        raise InvalidInput(
+            f"{path.name}: cannot read: {without_paths(str(exc))}", {"file": path.name}
+        ) from None
     crs = None
     if frame.crs is not None:
         epsg = frame.crs.to_epsg()
@@ -320,7 +324,9 @@ def _read_csv(path: Path) -> Iterator[BatchInput]:
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"{path.name}: not a readable CSV: {exc}", {"file": path.name}) from None
+        raise InvalidInput(
+            f"{path.name}: not a readable CSV: {without_paths(str(exc))}", {"file": path.name}
+        ) from None
     lon_col, lat_col = _first(frame.columns, LON_NAMES), _first(frame.columns, LAT_NAMES)
     wkt_col = _first(frame.columns, WKT_NAMES)
     id_col = _first(frame.columns, ID_NAMES)

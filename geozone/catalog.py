@@ -29,7 +29,7 @@ from pyproj import CRS
 
 from geozone import ANALYSIS_CRS, OUTPUT_CRS
 from geozone.crs import diagnose_shift, geometries_to, parse_crs
-from geozone.errors import LayerLoadError, LayerNotFound, UnknownClass
+from geozone.errors import LayerLoadError, LayerNotFound, UnknownClass, without_paths
 from geozone.manifest import LayerEntry, LayersetInfo, Manifest, load_manifest
 from geozone.vocab import LayerKind, normalize_class
 
@@ -132,6 +132,7 @@ class LayerVersion:
             "source": e.source,
             "licence": e.licence,
             "synthetic": e.synthetic,
+            "access": e.access,
             "sha256": self.sha256,
             "warnings": list(self.warnings),
         }
@@ -171,6 +172,18 @@ class Catalog:
     def all_versions(self) -> list[LayerVersion]:
         """Every loaded version of every layer."""
         return [v for vs in self.versions.values() for v in vs]
+
+    def restricted(self, layer_id: str) -> bool:
+        """True when any version of the layer is ``access = "restricted"``.
+
+        Access is decided per layer, not per version: one restricted version withholds
+        the geometry of every version of that layer from callers without a reader token.
+        """
+        return any(v.entry.restricted for v in self.versions_of(layer_id))
+
+    def restricted_ids(self) -> frozenset[str]:
+        """Ids of the restricted layers."""
+        return frozenset(i for i in self.versions if self.restricted(i))
 
     def versions_of(self, layer_id: str) -> list[LayerVersion]:
         """All versions of a layer, oldest ``valid_from`` first.
@@ -236,14 +249,22 @@ class Catalog:
         }
 
 
-def read_layer_file(path: Path, layer: str | None = None) -> gpd.GeoDataFrame:
-    """Read a vector file with pyogrio, naming the file in any error."""
+def read_layer_file(
+    path: Path, layer: str | None = None, name: str | None = None
+) -> gpd.GeoDataFrame:
+    """Read a vector file with pyogrio, naming the file in any error.
+
+    Errors name the file as ``name`` (its path relative to the layer folder, as the
+    manifest writes it) or else its file name: never an absolute server path.
+    """
+    shown = name or path.name
     if not path.is_file():
-        raise LayerLoadError(f"{path}: file not found", {"file": str(path)})
+        raise LayerLoadError(f"{shown}: file not found", {"file": shown})
     try:
         return pyogrio.read_dataframe(path, layer=layer, use_arrow=False)
     except Exception as exc:  # pyogrio raises several DataSourceError/DataLayerError types
-        raise LayerLoadError(f"{path}: cannot read: {exc}", {"file": str(path)}) from None
+        reason = without_paths(str(exc).replace(str(path), shown))
+        raise LayerLoadError(f"{shown}: cannot read: {reason}", {"file": shown}) from None
 
 
 def _normalise(frame: gpd.GeoDataFrame, entry: LayerEntry, where: str) -> pd.DataFrame:
@@ -298,7 +319,7 @@ def load_layer(entry: LayerEntry, root: Path, analysis_crs: str = ANALYSIS_CRS) 
     """
     path = (root / entry.file).resolve()
     where = f"{entry.file}" + (f" (layer {entry.layer})" if entry.layer else "")
-    raw = read_layer_file(path, entry.layer)
+    raw = read_layer_file(path, entry.layer, entry.file)
     declared = parse_crs(entry.source_crs)
     file_crs: CRS | None = raw.crs
     file_crs_name = None

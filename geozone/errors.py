@@ -8,7 +8,37 @@ never a stack trace or a server path.
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+# An absolute path under a usual server folder (or inside an installed package): what a
+# caller must never see in a message, e.g. a pyogrio error naming the file it could not read.
+_ABS_PATH = re.compile(
+    r"(?<![\w:/.])(?:/vsi\w+/)?(?:[A-Za-z]:)?/"
+    r"(?:(?:work|tmp|home|var|usr|opt|root|srv|mnt|private|Users|data|etc|run|nix|proc)/"
+    r"|[^\s'\"<>]*site-packages/)"
+    r"(?:[^\s'\"<>:,;()\[\]]*/)*"
+)
+
+
+def without_paths(text: str) -> str:
+    """``text`` with every absolute server path cut to its last part (the file name).
+
+    >>> without_paths("/work/x/layers/data/a.gpkg: cannot read: '/tmp/u/b.zip' is bad")
+    "a.gpkg: cannot read: 'b.zip' is bad"
+    """
+    return _ABS_PATH.sub("", text)
+
+
+def scrub_paths(value: Any) -> Any:
+    """:func:`without_paths` applied to every string inside a JSON-like value."""
+    if isinstance(value, str):
+        return without_paths(value)
+    if isinstance(value, dict):
+        return {k: scrub_paths(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [scrub_paths(v) for v in value]
+    return value
 
 
 class GeozoneError(Exception):
@@ -130,6 +160,12 @@ class Unauthorized(GeozoneError):
 
     status = 401
     code = "unauthorized"
+
+
+class RestrictedLayer(Unauthorized):
+    """A restricted layer's geometry was asked for without a reader or admin token."""
+
+    code = "restricted_layer"
 
 
 class Forbidden(GeozoneError):

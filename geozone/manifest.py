@@ -13,7 +13,7 @@ from __future__ import annotations
 import tomllib
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -45,6 +45,11 @@ class LayerEntry(BaseModel):
     source: str = Field(min_length=1)
     licence: str = Field(min_length=1)
     synthetic: bool = False
+    access: Literal["public", "restricted"] = Field(
+        "public",
+        description="'restricted': the geometry (coordinates, bboxes) is served only to "
+        "reader and admin tokens; lookups still answer with verdicts and citations.",
+    )
     description: str | None = None
 
     @field_validator("source_crs")
@@ -70,6 +75,11 @@ class LayerEntry(BaseModel):
     def key(self) -> str:
         """``"<id>@<version>"``, the versioned id used in URLs and reports."""
         return f"{self.id}@{self.version}"
+
+    @property
+    def restricted(self) -> bool:
+        """True for ``access = "restricted"``: geometry only for reader/admin tokens."""
+        return self.access == "restricted"
 
 
 class LayersetInfo(BaseModel):
@@ -144,6 +154,8 @@ def load_manifest(path: Path | str) -> Manifest:
     path = Path(path)
     if path.is_dir():
         path = path / MANIFEST_NAME
+    # the path as given (the CLI's user wants it); the HTTP service loads manifests at
+    # start-up only, and its error handler cuts any absolute path to the file name
     if not path.is_file():
         raise ManifestError(f"{path}: manifest not found", {"file": str(path)})
     try:

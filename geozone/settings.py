@@ -84,8 +84,21 @@ class Settings(BaseSettings):
     basemap_url: str | None = Field(
         None, description="Optional XYZ tile URL for the web map; the map works without it."
     )
+    public_url: str | None = Field(
+        None,
+        description="The service's public base URL (e.g. https://geozone.example.org); when "
+        "set, every absolute link (OGC, jobs, report permalinks, paging) starts with it "
+        "instead of being built from the request's Host header.",
+    )
     query: QuerySettings = QuerySettings()
     coverage: CoverageSettings = CoverageSettings()
+
+    @model_validator(mode="after")
+    def _check_public_url(self) -> Settings:
+        url = self.public_url
+        if url is not None and not url.startswith(("http://", "https://")):
+            raise ValueError(f"public_url must start with http:// or https:// (got {url!r})")
+        return self
 
     @property
     def report_store_path(self) -> Path:

@@ -39,6 +39,8 @@ def config(settings: SettingsDep, catalog: CatalogDep) -> dict[str, Any]:
                 "title_zh": versions[-1].entry.title_zh,
                 "title_en": versions[-1].entry.title_en,
                 "feature_count": max(v.feature_count for v in versions),
+                # restricted: the map lists the layer as "token needed" and never loads it
+                "access": "restricted" if catalog.restricted(layer_id) else "public",
                 "versions": [
                     {
                         "version": v.version,

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import CatalogDep, SettingsDep
+from api.deps import CatalogDep, PrincipalDep, SettingsDep
 from api.geometry_pool import json_response, run_in_pool
 from geozone.catalog import Catalog
 from geozone.coverage.catalog import coverage_for_catalog
@@ -26,7 +26,7 @@ from geozone.coverage.io import read_vector
 from geozone.coverage.metric import park_coverage, residential_class_codes
 from geozone.coverage.presets import PRESETS
 from geozone.coverage.result import CoverageResult
-from geozone.errors import InvalidInput, QueryTooLarge
+from geozone.errors import InvalidInput, QueryTooLarge, RestrictedLayer
 from geozone.settings import Settings
 
 router = APIRouter(prefix="/api/v1", tags=["coverage"])
@@ -116,10 +116,39 @@ def _cached(request: Request, key: tuple[Any, ...], run: Any) -> CoverageResult:
     return result
 
 
-def run_coverage(
-    request: Request, catalog: Catalog, settings: Settings, body: CoverageBody
+def _checked(
+    catalog: Catalog, result: CoverageResult, include_geometry: bool, sees_restricted: bool
 ) -> dict[str, Any]:
-    """Run a coverage request (layer-set district, what-if, or ad hoc) and return its JSON."""
+    """The result's JSON; its geometry only if no restricted layer went into it, or a token.
+
+    Blind spots, service areas and unit outlines are drawn from the parks, residential
+    land, admin outlines and control zones used: from a restricted layer they would give
+    its geometry away. The figures (areas, ratios, counts) are answered to everyone.
+    """
+    if include_geometry and not sees_restricted:
+        used = {str(layer["id"]) for layer in result.meta.get("layers", [])}
+        restricted = sorted(used & catalog.restricted_ids())
+        if restricted:
+            raise RestrictedLayer(
+                f"coverage geometry is drawn from restricted layer(s) {', '.join(restricted)}: "
+                "it needs a reader or admin token; without include_geometry the figures "
+                "are answered to everyone",
+                {"restricted_layers": restricted},
+            )
+    return result.to_dict(include_geometry=include_geometry)
+
+
+def run_coverage(
+    request: Request,
+    catalog: Catalog,
+    settings: Settings,
+    body: CoverageBody,
+    sees_restricted: bool = False,
+) -> dict[str, Any]:
+    """Run a coverage request (layer-set district, what-if, or ad hoc) and return its JSON.
+
+    Geometry derived from a restricted layer needs ``sees_restricted`` (a reader token).
+    """
     preset = _preset(body.preset, settings)
     classes = residential_class_codes(
         body.residential_classes or settings.coverage.residential_classes
@@ -154,7 +183,7 @@ def run_coverage(
             catalog, body.district, preset=preset, by=body.by, as_of=body.as_of,
             extent=extent, residential_classes=classes, extra_parks=candidates,
         )  # fmt: skip
-        return result.to_dict(include_geometry=body.include_geometry)
+        return _checked(catalog, result, body.include_geometry, sees_restricted)
     key = (catalog.hash, body.district, preset, body.by, extent, classes,
            body.as_of or date.today())  # fmt: skip
     result = _cached(
@@ -164,25 +193,40 @@ def run_coverage(
             extent=extent, residential_classes=classes,
         ),
     )  # fmt: skip
-    return result.to_dict(include_geometry=body.include_geometry)
+    return _checked(catalog, result, body.include_geometry, sees_restricted)
 
 
 def _respond(
-    request: Request, catalog: Catalog, settings: Settings, body: CoverageBody
+    request: Request,
+    catalog: Catalog,
+    settings: Settings,
+    body: CoverageBody,
+    sees_restricted: bool,
 ) -> Response:
     """:func:`run_coverage` as a JSON response, in a geometry-pool thread (its own lane)."""
-    return json_response(run_coverage(request, catalog, settings, body))
+    return json_response(run_coverage(request, catalog, settings, body, sees_restricted))
+
+
+_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {
+        "description": "include_geometry on a run that used a restricted layer, without a "
+        "reader or admin token (`restricted_layer`)."
+    },
+    403: {"description": "Unknown token (`forbidden`)."},
+}
 
 
 @router.get(
     "/coverage",
     summary="Park service-radius coverage of a district",
     response_model=dict[str, Any],
+    responses=_RESPONSES,
 )
 async def get_coverage(
     request: Request,
     catalog: CatalogDep,
     settings: SettingsDep,
+    principal: PrincipalDep,
     district: Annotated[str, Query(description="Adcode or name, e.g. 110112 or 通州区")],
     preset: Annotated[str | None, Query(description=f"One of {sorted(PRESETS)}")] = None,
     by: Annotated[Literal["township", "district", "none"], Query()] = "township",
@@ -197,19 +241,23 @@ async def get_coverage(
         residential_classes=residential_classes, include_geometry=include_geometry,
         as_of=as_of,
     )  # fmt: skip
-    return await run_in_pool(request, _respond, request, catalog, settings, body)
+    sees = principal is not None and principal.sees_restricted
+    return await run_in_pool(request, _respond, request, catalog, settings, body, sees)
 
 
 @router.post(
     "/coverage",
     summary="Park service-radius coverage (district, what-if or ad hoc)",
     response_model=dict[str, Any],
+    responses=_RESPONSES,
 )
 async def post_coverage(
     request: Request,
     catalog: CatalogDep,
     settings: SettingsDep,
+    principal: PrincipalDep,
     body: Annotated[CoverageBody, Body()],
 ) -> Response:
     """Coverage of a district, with candidate parks (what-if), or of posted GeoJSON layers."""
-    return await run_in_pool(request, _respond, request, catalog, settings, body)
+    sees = principal is not None and principal.sees_restricted
+    return await run_in_pool(request, _respond, request, catalog, settings, body, sees)

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse, Response
 
-from api.deps import CatalogDep, JobsDep, ReportsDep, RulesDep, SettingsDep
+from api.deps import CatalogDep, JobsDep, ReportsDep, RulesDep, SettingsDep, public_base
 from api.geometry_pool import json_response, run_in_pool
 from geozone.batch import BatchInput, BatchRow, lookup_rows, read_batch, write_rows
 from geozone.catalog import Catalog
@@ -185,7 +185,7 @@ def _job_work(
 
 
 def _job_links(request: Request, job_id: str) -> dict[str, str]:
-    base = str(request.base_url).rstrip("/") + f"/api/v1/jobs/{job_id}"
+    base = public_base(request) + f"/api/v1/jobs/{job_id}"
     return {
         "status": base,
         "geojson": f"{base}/result?format=geojson",

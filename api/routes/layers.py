@@ -27,6 +27,7 @@ _LAYER_EXAMPLE = {
     "title_zh": "生态保护红线",
     "title_en": "Ecological protection red line",
     "synthetic": True,
+    "access": "public",
     "in_force": "2021",
     "versions": [
         {
@@ -52,6 +53,8 @@ def _layer(catalog: Catalog, layer_id: str, on: date) -> dict[str, Any]:
         "title_zh": last.title_zh,
         "title_en": last.title_en,
         "synthetic": any(v.entry.synthetic for v in versions),
+        # restricted: OGC items need a reader token; this listing never holds geometry
+        "access": "restricted" if catalog.restricted(layer_id) else "public",
         "in_force": current.version if current else None,
         "versions": [
             {

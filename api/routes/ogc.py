@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from api.deps import CatalogDep
+from api.deps import CatalogDep, PrincipalDep, public_base, public_request_url
 from api.geometry_pool import run_in_pool
 from api.ogc_features import (
     CONFORMANCE,
@@ -22,6 +22,7 @@ from api.ogc_features import (
     MAX_LIMIT,
     MAX_SIMPLIFY_M,
     Collection,
+    check_access,
     collection_doc,
     collection_ids,
     feature,
@@ -35,6 +36,7 @@ from api.ogc_features import (
     simplify_degrees,
 )
 from geozone.errors import FeatureNotFound, InvalidInput
+from geozone.tokens import Principal
 
 router = APIRouter(prefix="/ogc", tags=["OGC API Features"])
 
@@ -65,11 +67,25 @@ def _check_format(f: str | None) -> None:
 
 
 def _base(request: Request) -> str:
-    return str(request.base_url).rstrip("/") + "/ogc"
+    return public_base(request) + "/ogc"
 
 
 def _root(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    return public_base(request)
+
+
+def _sees_restricted(principal: Principal | None) -> bool:
+    return principal is not None and principal.sees_restricted
+
+
+_RESTRICTED_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {
+        "description": "The collection is a restricted layer: its features need a reader "
+        "or admin token (`restricted_layer`)."
+    },
+    403: {"description": "Unknown token (`forbidden`)."},
+}
+_PRIVATE = {"Cache-Control": "private, no-store", "Vary": "Authorization"}
 
 
 _LANDING_EXAMPLE = {
@@ -134,14 +150,27 @@ def conformance(f: FormatParam = None) -> dict[str, Any]:
 
 
 @router.get("/collections", summary="All feature collections (every layer and layer version)")
-def collections(request: Request, catalog: CatalogDep, f: FormatParam = None) -> dict[str, Any]:
+def collections(
+    request: Request,
+    response: Response,
+    catalog: CatalogDep,
+    principal: PrincipalDep,
+    f: FormatParam = None,
+) -> dict[str, Any]:
     """Every layer in force today (id = layer id) and every version (``<id>__<version>``).
 
-    Each has its spatial (CRS84) and temporal extent.
+    Each has its spatial (CRS84) and temporal extent. A restricted layer is listed with
+    ``"access": "restricted"`` and, without a reader token, no spatial extent.
     """
     _check_format(f)
     base = _base(request)
-    docs = [collection_doc(catalog, resolve(catalog, cid), base) for cid in collection_ids(catalog)]
+    sees = _sees_restricted(principal)
+    if sees and catalog.restricted_ids():
+        response.headers.update(_PRIVATE)  # extents of restricted layers: not for caches
+    docs = [
+        collection_doc(catalog, resolve(catalog, cid), base, sees_restricted=sees)
+        for cid in collection_ids(catalog)
+    ]
     return {
         "links": [{"href": f"{base}/collections", "rel": "self", "type": JSON}],
         "collections": docs,
@@ -150,22 +179,35 @@ def collections(request: Request, catalog: CatalogDep, f: FormatParam = None) ->
 
 @router.get("/collections/{collection_id}", summary="One feature collection")
 def collection(
-    collection_id: str, request: Request, catalog: CatalogDep, f: FormatParam = None
+    collection_id: str,
+    request: Request,
+    response: Response,
+    catalog: CatalogDep,
+    principal: PrincipalDep,
+    f: FormatParam = None,
 ) -> dict[str, Any]:
-    """A collection's title, extent (bbox in CRS84, validity interval), CRS and links."""
+    """A collection's title, extent (bbox in CRS84, validity interval), CRS and links.
+
+    A restricted layer's collection has no spatial extent without a reader token.
+    """
     _check_format(f)
-    return collection_doc(catalog, resolve(catalog, collection_id), _base(request))
+    coll = resolve(catalog, collection_id)
+    sees = _sees_restricted(principal)
+    if sees and catalog.restricted(coll.layer_id):
+        response.headers.update(_PRIVATE)
+    return collection_doc(catalog, coll, _base(request), sees_restricted=sees)
 
 
 def _page_links(request: Request, offset: int, limit: int, matched: int) -> list[dict[str, Any]]:
+    url = public_request_url(request)
     links: list[dict[str, Any]] = [
-        {"href": str(request.url), "rel": "self", "type": GEOJSON, "title": "this page"}
+        {"href": str(url), "rel": "self", "type": GEOJSON, "title": "this page"}
     ]
     if offset + limit < matched:
-        nxt = request.url.include_query_params(offset=offset + limit, limit=limit)
+        nxt = url.include_query_params(offset=offset + limit, limit=limit)
         links.append({"href": str(nxt), "rel": "next", "type": GEOJSON, "title": "next page"})
     if offset > 0:
-        prev = request.url.include_query_params(offset=max(0, offset - limit), limit=limit)
+        prev = url.include_query_params(offset=max(0, offset - limit), limit=limit)
         links.append({"href": str(prev), "rel": "prev", "type": GEOJSON, "title": "previous page"})
     return links
 
@@ -197,12 +239,13 @@ _ITEMS_EXAMPLE = {
     "/collections/{collection_id}/items",
     summary="Features of a collection (GeoJSON, paged)",
     response_class=GeoJSONResponse,
-    responses={200: {"content": {GEOJSON: {"example": _ITEMS_EXAMPLE}}}},
+    responses={200: {"content": {GEOJSON: {"example": _ITEMS_EXAMPLE}}}, **_RESTRICTED_RESPONSES},
 )
 async def items(
     collection_id: str,
     request: Request,
     catalog: CatalogDep,
+    principal: PrincipalDep,
     bbox: Annotated[
         str | None,
         Query(
@@ -245,11 +288,16 @@ async def items(
     ] = None,
     f: FormatParam = None,
 ) -> GeoJSONResponse:
-    """Features as GeoJSON in WGS84, with numberMatched/numberReturned and next/prev links."""
+    """Features as GeoJSON in WGS84, with numberMatched/numberReturned and next/prev links.
+
+    A restricted layer's features need a reader or admin token: without one, 401.
+    """
+    _check_format(f)
+    coll: Collection = resolve(catalog, collection_id)
+    check_access(catalog, coll, _sees_restricted(principal), collection_id)
+    private = catalog.restricted(coll.layer_id)
 
     def work() -> GeoJSONResponse:  # in a geometry-pool thread: its lane's bbox trees
-        _check_format(f)
-        coll: Collection = resolve(catalog, collection_id)
         box = parse_bbox(bbox)
         when = parse_datetime(datetime)
         lv = select_version(catalog, coll, when)
@@ -266,7 +314,7 @@ async def items(
             "layer_version": lv.version if lv is not None else None,
             "links": _page_links(request, offset, size, len(rows)),
         }
-        return GeoJSONResponse(body)
+        return GeoJSONResponse(body, headers=_PRIVATE if private else None)
 
     return await run_in_pool(request, work)
 
@@ -275,23 +323,30 @@ async def items(
     "/collections/{collection_id}/items/{feature_id}",
     summary="One feature (GeoJSON)",
     response_class=GeoJSONResponse,
-    responses={200: {"content": {GEOJSON: {"example": _ITEMS_EXAMPLE["features"][0]}}}},  # type: ignore[index]
+    responses={
+        200: {"content": {GEOJSON: {"example": _ITEMS_EXAMPLE["features"][0]}}},  # type: ignore[index]
+        404: {"description": "No such collection or feature."},
+        **_RESTRICTED_RESPONSES,
+    },
 )
 async def item(
     collection_id: str,
     feature_id: str,
     request: Request,
     catalog: CatalogDep,
+    principal: PrincipalDep,
     datetime: Annotated[
         str | None, Query(description="Selects the layer version, as for `items`.")
     ] = None,
     f: FormatParam = None,
 ) -> GeoJSONResponse:
-    """One feature by id from the selected version, in WGS84."""
+    """One feature by id from the selected version, in WGS84 (restricted layers: token)."""
+    _check_format(f)
+    coll = resolve(catalog, collection_id)
+    check_access(catalog, coll, _sees_restricted(principal), collection_id)
+    private = catalog.restricted(coll.layer_id)
 
     def work() -> GeoJSONResponse:  # in a geometry-pool thread
-        _check_format(f)
-        coll = resolve(catalog, collection_id)
         lv = select_version(catalog, coll, parse_datetime(datetime))
         if lv is None:
             raise FeatureNotFound(
@@ -301,9 +356,9 @@ async def item(
         body = feature(lv, find_feature(lv, feature_id))
         url = f"{_base(request)}/collections/{collection_id}"
         body["links"] = [
-            {"href": str(request.url), "rel": "self", "type": GEOJSON},
+            {"href": str(public_request_url(request)), "rel": "self", "type": GEOJSON},
             {"href": url, "rel": "collection", "type": JSON},
         ]
-        return GeoJSONResponse(body)
+        return GeoJSONResponse(body, headers=_PRIVATE if private else None)
 
     return await run_in_pool(request, work)

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from api.deps import ReportsDep
+from api.deps import ReportsDep, public_base
 from geozone.report_store import StoredReport
 
 router = APIRouter(prefix="/api/v1", tags=["reports"])
@@ -60,7 +60,7 @@ def render_html(report: StoredReport, permalink: str, json_url: str) -> str:
 
 
 def _html(request: Request, report: StoredReport) -> HTMLResponse:
-    base = str(request.base_url).rstrip("/")
+    base = public_base(request)
     json_url = f"{base}/api/v1/reports/{report.report_id}"
     return HTMLResponse(render_html(report, f"{json_url}?format=html", json_url))
 

@@ -22,7 +22,13 @@ from shapely.geometry.base import BaseGeometry
 
 from geozone import ANALYSIS_CRS
 from geozone.crs import geometries_to, parse_crs
-from geozone.errors import InvalidGeoJSON, InvalidInput, LayerLoadError, UnknownClass
+from geozone.errors import (
+    InvalidGeoJSON,
+    InvalidInput,
+    LayerLoadError,
+    UnknownClass,
+    without_paths,
+)
 from geozone.vocab import LayerKind, normalize_class
 
 VectorInput: TypeAlias = gpd.GeoDataFrame | str | Path | dict[str, Any]
@@ -32,13 +38,14 @@ CODE_FIELDS = ("feature_id", "code", "adcode", "id")
 
 def _read_path(path: Path) -> gpd.GeoDataFrame:
     if not path.is_file():
-        raise LayerLoadError(f"{path.name}: file not found", {"file": str(path)})
+        raise LayerLoadError(f"{path.name}: file not found", {"file": path.name})
     try:
         if path.suffix.lower() in {".parquet", ".geoparquet"}:
             return gpd.read_parquet(path)
         return pyogrio.read_dataframe(path, use_arrow=False)
     except Exception as exc:  # pyogrio/pyarrow raise many error types
-        raise LayerLoadError(f"{path.name}: cannot read: {exc}", {"file": str(path)}) from None
+        reason = without_paths(str(exc))
+        raise LayerLoadError(f"{path.name}: cannot read: {reason}", {"file": path.name}) from None
 
 
 def _from_geojson(obj: dict[str, Any]) -> gpd.GeoDataFrame:

@@ -72,7 +72,18 @@ export class CoverageView {
     if (!district) return;
     renderLoading(this.output);
     try {
-      const result = await api.coverage({ district, preset: this.presetSelect.value, by: "township" });
+      // coverage is drawn from these kinds: when one of them is restricted the server keeps the
+      // geometry for token holders, so the map asks for the figures only
+      const kinds = new Set(["admin", "park", "residential", "control_zone"]);
+      const restricted = (this.layers.config.layers || []).some(
+        (l) => l.access === "restricted" && kinds.has(l.kind),
+      );
+      const result = await api.coverage({
+        district,
+        preset: this.presetSelect.value,
+        by: "township",
+        includeGeometry: !restricted,
+      });
       this.result = result;
       this.serviceAreas.clearLayers();
       this.blindSpots.clearLayers();

@@ -8,9 +8,20 @@ import { HIT_STYLE, OVERLAP_STYLE, QUERY_STYLE, styleFor, KIND_ORDER } from "./s
 
 const L = window.L;
 
-/** Fetch the features of the hits that are zones (admin outlines are left out). */
-export async function fetchHitFeatures(result) {
-  const hits = (result.hits || []).filter((h) => h.layer_kind !== "admin");
+/** Ids of the restricted layers in a /api/v1/config answer (their geometry needs a token). */
+export function restrictedLayerIds(config) {
+  return new Set((config?.layers || []).filter((l) => l.access === "restricted").map((l) => l.id));
+}
+
+/**
+ * Fetch the features of the hits that are zones (admin outlines are left out). Hits of
+ * restricted layers are not fetched: the server serves their geometry to token holders only,
+ * and the map has no token; their verdicts and citations are in the answer itself.
+ */
+export async function fetchHitFeatures(result, restricted = new Set()) {
+  const hits = (result.hits || []).filter(
+    (h) => h.layer_kind !== "admin" && !restricted.has(h.layer_id),
+  );
   const jobs = hits.map(async (h) => {
     try {
       const f = await api.item(h.layer_id, h.feature_id, { datetime: result.as_of });
@@ -42,8 +53,9 @@ export function overlapPart(parcelGeometry, feature) {
 }
 
 export class Highlighter {
-  constructor(map) {
+  constructor(map, restricted = new Set()) {
     this.map = map;
+    this.restricted = restricted;
     this.hits = L.featureGroup([], { pane: "hits" }).addTo(map);
     this.overlaps = L.featureGroup([], { pane: "overlap" }).addTo(map);
     this.query = L.featureGroup([], { pane: "query" }).addTo(map);
@@ -80,7 +92,7 @@ export class Highlighter {
     this.hits.clearLayers();
     this.overlaps.clearLayers();
     this.overlapCount = 0;
-    const fetched = await fetchHitFeatures(result);
+    const fetched = await fetchHitFeatures(result, this.restricted);
     if (token !== this.token) return fetched;
     const parcel = result.query?.type === "parcel" ? result.query.geometry : null;
     // broad zones first, strict ones (red line) last so that they stay on top

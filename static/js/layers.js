@@ -95,6 +95,13 @@ export class LayerManager {
     entry.token += 1;
     const token = entry.token;
     const version = versionInForce(meta, this.asOf);
+    if (meta.access === "restricted") {
+      // its geometry is served to reader/admin tokens only; the map has none
+      group.clearLayers();
+      entry.features = [];
+      entry.version = version;
+      return;
+    }
     if (!version) {
       group.clearLayers();
       entry.features = [];
@@ -190,12 +197,14 @@ export class LayerManager {
     if (!el) return;
     el.innerHTML = "";
     el.appendChild(this.collapsibleTitle(el, t("layers")));
-    const addRow = (id, label, checked, note) => {
+    const addRow = (id, label, checked, note, disabled = false) => {
       const row = document.createElement("label");
       row.className = "gz-switch-row";
+      if (disabled) row.classList.add("gz-restricted");
       const box = document.createElement("input");
       box.type = "checkbox";
       box.checked = checked;
+      box.disabled = disabled;
       box.dataset.layer = id;
       box.addEventListener("change", () => this.setVisible(id, box.checked));
       row.appendChild(box);
@@ -213,6 +222,10 @@ export class LayerManager {
       const v = this.asOf ? versionInForce(e.meta, this.asOf) : null;
       const named = v && v.title_zh ? v : e.meta; // the title of the version in force
       const title = lang() === "zh" ? named.title_zh : named.title_en;
+      if (e.meta.access === "restricted") {
+        addRow(id, title || id, false, t("restricted_layer"), true);
+        return;
+      }
       const note = v ? v.version + (e.tooFar ? ` · ${t("zoom_in")}` : "") : this.asOf ? "–" : "";
       addRow(id, title || id, e.visible, note);
     });

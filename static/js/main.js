@@ -10,7 +10,7 @@ import { renderResult, renderError, renderLoading } from "./lookup-panel.js";
 import { setupDraw } from "./draw.js";
 import { readParcelFile, parseCorners } from "./upload.js";
 import { setupSearch } from "./search.js";
-import { Highlighter } from "./highlight.js";
+import { Highlighter, restrictedLayerIds } from "./highlight.js";
 import { reportUrl } from "./report.js";
 import { CoverageView } from "./coverage.js";
 
@@ -68,7 +68,7 @@ async function start() {
 
   const map = createMap("map", config.basemap_url);
   const layers = new LayerManager(map, config);
-  const highlighter = new Highlighter(map);
+  const highlighter = new Highlighter(map, restrictedLayerIds(config));
   window.geozone.map = map;
   window.geozone.layers = layers;
 

@@ -5,7 +5,7 @@
 import { api } from "./api.js";
 import { t, pick, lang, setLang, applyTo, formatArea, formatShare, onLangChange } from "./i18n.js";
 import { el, citationNode, verdictBadge, syntheticNode, sortedHits } from "./lookup-panel.js";
-import { fetchHitFeatures } from "./highlight.js";
+import { fetchHitFeatures, restrictedLayerIds } from "./highlight.js";
 import { snapshotSvg } from "./svg-snapshot.js";
 
 /** URL of the printable report for a report id. */
@@ -164,8 +164,9 @@ export async function startReport() {
   }
   document.getElementById("back").href = `/?report=${encodeURIComponent(id)}`;
   try {
-    const result = await api.report(id);
-    const fetched = await fetchHitFeatures(result);
+    const [result, config] = await Promise.all([api.report(id), api.config()]);
+    // restricted layers' zones are left out of the snapshot (their geometry needs a token)
+    const fetched = await fetchHitFeatures(result, restrictedLayerIds(config));
     document.title = `${t("report_title")} ${result.report_id}`;
     renderReport(root, result, fetched);
     onLangChange(() => renderReport(root, result, fetched));
