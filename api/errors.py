@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -14,12 +15,30 @@ from geozone.errors import GeozoneError
 log = logging.getLogger("api")
 
 
-def error_response(status: int, code: str, message: str, detail: object = None) -> JSONResponse:
+def _json_safe(value: object) -> object:
+    """``value`` with non-finite floats as strings (``"nan"``): strict JSON has no NaN."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    return value
+
+
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    detail: object = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
     """A JSON error response in the service's one error shape (401s name the Bearer scheme)."""
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if status == 401:
+        headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
     return JSONResponse(
         status_code=status,
-        content={"code": code, "message": message, "detail": detail},
+        content={"code": code, "message": message, "detail": _json_safe(detail)},
         headers=headers,
     )
 
@@ -29,7 +48,7 @@ async def _geozone_error(request: Request, exc: Exception) -> JSONResponse:
     if exc.status >= 500:
         log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
         return error_response(exc.status, exc.code, "internal error")
-    return error_response(exc.status, exc.code, exc.message, exc.detail)
+    return error_response(exc.status, exc.code, exc.message, exc.detail, exc.headers)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:

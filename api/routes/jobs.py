@@ -19,7 +19,8 @@ from geozone.batch import BatchInput, BatchRow, lookup_rows, read_batch, write_r
 from geozone.catalog import Catalog
 from geozone.errors import InvalidGeoJSON, JobNotReady, QueryTooLarge
 from geozone.lookup import resolve_activities
-from geozone.query import parse_activities
+from geozone.crs import parse_crs
+from geozone.query import parse_activities, parse_as_of, parse_tolerance
 from geozone.rules import RuleTable
 from geozone.settings import QuerySettings
 
@@ -56,6 +57,15 @@ def _inputs(fc: dict[str, Any]) -> list[BatchInput]:
     return rows
 
 
+def _check_options(
+    crs: str | None, as_of: str | None, tolerance_m: float | None, query: QuerySettings
+) -> None:
+    """Refuse bad request-wide options (422 naming them) before any row is looked up."""
+    parse_crs(crs)
+    parse_as_of(as_of)
+    parse_tolerance(tolerance_m, query)
+
+
 def _row_json(row: BatchRow) -> dict[str, Any]:
     return {
         "row": row.row,
@@ -87,7 +97,9 @@ def lookup_batch(
     ],
     activity: Annotated[str | None, Query(description="Activity codes, comma-separated.")] = None,
     as_of: Annotated[str | None, Query(description="Date (YYYY-MM-DD); default today.")] = None,
-    tolerance_m: Annotated[float | None, Query(description="Tolerance in metres.")] = None,
+    tolerance_m: Annotated[
+        float | None, Query(allow_inf_nan=False, description="Tolerance in metres.")
+    ] = None,
     crs: Annotated[str | None, Query(description="CRS of all features; default WGS84.")] = None,
     repair: Annotated[bool, Query(description="Repair invalid polygons.")] = False,
 ) -> dict[str, Any]:
@@ -96,6 +108,7 @@ def lookup_batch(
     Status is ``ok``, ``edge`` (a zone boundary within tolerance) or ``error`` with its
     message. Larger files go to ``POST /api/v1/jobs``.
     """
+    _check_options(crs, as_of, tolerance_m, settings.query)
     inputs = _inputs(body)
     limit = settings.query.max_batch_features
     if len(inputs) > limit:
@@ -190,11 +203,14 @@ async def create_job(
     ],
     activity: Annotated[str | None, Form(description="Activity codes, comma-separated.")] = None,
     as_of: Annotated[str | None, Form(description="Date (YYYY-MM-DD); default today.")] = None,
-    tolerance_m: Annotated[float | None, Form(description="Tolerance in metres.")] = None,
+    tolerance_m: Annotated[
+        float | None, Form(allow_inf_nan=False, description="Tolerance in metres.")
+    ] = None,
     crs: Annotated[str | None, Form(description="CRS overriding the file's.")] = None,
     repair: Annotated[bool, Form(description="Repair invalid polygons.")] = False,
 ) -> JSONResponse:
     """Queue the file; poll ``GET /api/v1/jobs/{job_id}``, then fetch the result."""
+    _check_options(crs, as_of, tolerance_m, settings.query)
     codes = [a.code for a in resolve_activities(rules, parse_activities(activity))]
     filename = Path(file.filename or "upload.geojson").name
     read_batch(Path(filename))  # refuses an unsupported file type before queueing
