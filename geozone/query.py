@@ -233,9 +233,7 @@ def parse_tolerance(value: float | str | None, settings: QuerySettings) -> float
     except OverflowError:  # an integer beyond float range
         tol = math.inf
     except (TypeError, ValueError):
-        raise InvalidInput(
-            f"tolerance_m {shown} is not a number", {"tolerance_m": shown}
-        ) from None
+        raise InvalidInput(f"tolerance_m {shown} is not a number", {"tolerance_m": shown}) from None
     if not math.isfinite(tol) or tol < 0 or tol > settings.max_tolerance_m:
         raise InvalidInput(
             f"tolerance_m must be a finite number between 0 and "

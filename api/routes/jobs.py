@@ -17,9 +17,9 @@ from fastapi.responses import FileResponse, JSONResponse
 from api.deps import CatalogDep, JobsDep, ReportsDep, RulesDep, SettingsDep
 from geozone.batch import BatchInput, BatchRow, lookup_rows, read_batch, write_rows
 from geozone.catalog import Catalog
+from geozone.crs import parse_crs
 from geozone.errors import InvalidGeoJSON, JobNotReady, QueryTooLarge
 from geozone.lookup import resolve_activities
-from geozone.crs import parse_crs
 from geozone.query import parse_activities, parse_as_of, parse_tolerance
 from geozone.rules import RuleTable
 from geozone.settings import QuerySettings
