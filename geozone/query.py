@@ -80,6 +80,9 @@ class Query:
     shapes : (BaseGeometry, BaseGeometry) or None
         A parcel's geometry in EPSG:4548 and in WGS84 (a point's are built from
         ``coords`` when asked for: most point lookups never need them).
+    max_parcel_work : int or None
+        The work budget of a parcel (``QuerySettings.max_parcel_work``; ``None`` = the
+        default), checked by :func:`geozone.budget.check_parcel_budget`.
     """
 
     kind: str
@@ -90,6 +93,7 @@ class Query:
     warnings: tuple[str, ...] = ()
     coords: tuple[float, float, float, float] | None = None
     shapes: tuple[BaseGeometry, BaseGeometry] | None = field(default=None, repr=False)
+    max_parcel_work: int | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def geometry(self) -> BaseGeometry:
@@ -752,4 +756,5 @@ def geojson_query(
         as_of=parse_as_of(as_of),
         tolerance_m=parse_tolerance(tolerance_m, cfg),
         warnings=tuple(warnings),
+        max_parcel_work=cfg.max_parcel_work,
     )

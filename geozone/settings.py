@@ -13,6 +13,8 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from geozone.budget import DEFAULT_MAX_PARCEL_WORK
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_LAYERS_DIR = REPO_ROOT / "layers"
 
@@ -29,7 +31,16 @@ class QuerySettings(BaseModel):
     max_vertices: int = Field(10_000, description="Most vertices accepted in one query geometry.")
     max_batch_features: int = Field(1_000, description="Most features in one synchronous batch.")
     default_tolerance_m: float = Field(5.0, ge=0, description="Boundary tolerance in metres.")
-    max_tolerance_m: float = Field(500.0, ge=0, description="Largest tolerance a caller may ask.")
+    max_tolerance_m: float = Field(
+        500.0, ge=0, allow_inf_nan=False, description="Largest tolerance a caller may ask."
+    )
+    max_parcel_work: int = Field(
+        DEFAULT_MAX_PARCEL_WORK,
+        ge=1,
+        description="Most work one parcel lookup may take: parcel vertices × zone features "
+        "within its extent grown by the tolerance (geozone/budget.py; 2e7 is about 2 s of "
+        "CPU). Over it: 413 query_too_large.",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> QuerySettings:
