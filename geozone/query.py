@@ -441,17 +441,26 @@ def check_measurable(wgs84: BaseGeometry) -> None:
         Naming the parcel's extent, the usable window and what to do.
     """
     west, south, east, north = (float(v) for v in wgs84.bounds)
+    check_measurable_extent(west, south, east, north)
+
+
+def check_measurable_extent(
+    west: float, south: float, east: float, north: float, what: str = "the parcel"
+) -> None:
+    """:func:`check_measurable` for a WGS84 extent; ``what`` names the input in the message."""
     w, s, e, n = analysis_window()
     span = max(east - west, north - south)
     if west >= w and east <= e and south >= s and north <= n and span <= MAX_PARCEL_SPAN_DEG:
         return
     extent = [round(v, 4) for v in (west, south, east, north)]
     raise OutsideAnalysisCRS(
-        f"the parcel (lon {extent[0]:g}..{extent[2]:g}, lat {extent[1]:g}..{extent[3]:g}) "
-        f"cannot be measured in {ANALYSIS_CRS}: parcels must lie within lon {w:g}..{e:g}, "
-        f"lat {s:g}..{n:g} and span at most {MAX_PARCEL_SPAN_DEG:g}°; split the parcel, "
-        "or check its coordinates and CRS (one crossing the antimeridian is not accepted)",
+        f"{what} (lon {extent[0]:g}..{extent[2]:g}, lat {extent[1]:g}..{extent[3]:g}) "
+        f"cannot be measured in {ANALYSIS_CRS}: polygons must lie within lon {w:g}..{e:g}, "
+        f"lat {s:g}..{n:g} and span at most {MAX_PARCEL_SPAN_DEG:g}°; split it, "
+        "or check its coordinates and CRS (a polygon crossing the antimeridian is not accepted)",
+        # (a polygon drawn from -170° to 170° spans 340° and would be measured wrongly)
         {
+            "input": what,
             "bbox": extent,
             "window": [w, s, e, n],
             "max_span_deg": MAX_PARCEL_SPAN_DEG,

@@ -56,6 +56,12 @@ class CoverageSettings(BaseModel):
 
     default_preset: str = "gbt50563"
     residential_classes: Annotated[list[str], BeforeValidator(_comma_list)] = ["0701"]
+    max_candidates: int = Field(
+        500,
+        ge=1,
+        description="Most candidate parks in one what-if (POST /api/v1/coverage with a "
+        "district and parks); over it: 422 naming 'parks'.",
+    )
 
 
 class Settings(BaseSettings):
