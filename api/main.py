@@ -71,7 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.rules = load_rules(catalog.rules_dir)
         app.state.catalog = catalog
         app.state.reports = ReportStore(settings.report_store_path)
-        app.state.jobs = JobRunner(settings.jobs_path)
+        app.state.jobs = JobRunner(settings.jobs_path, settings.jobs)
         prepare(catalog)  # today's lookup index, before the first request
         log.info(
             "loaded layer set %s %s (%d layer versions) in %.2f s",

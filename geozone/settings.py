@@ -1,8 +1,9 @@
 """Settings, split by concern, read from ``GEOZONE_*`` environment variables.
 
-``LayerSettings`` (where the layer set lives), ``QuerySettings`` (limits on queries),
-``ApiSettings`` (HTTP service) and ``CoverageSettings`` (coverage defaults). Nested
-values use ``__``, e.g. ``GEOZONE_QUERY__MAX_VERTICES=5000``.
+``QuerySettings`` (limits on queries, incl. the parcel work budget), ``CoverageSettings``
+(coverage defaults and the what-if candidate cap), ``JobSettings`` (batch-job quotas,
+sizes and retention) and the HTTP service's top-level values. Nested values use ``__``,
+e.g. ``GEOZONE_QUERY__MAX_VERTICES=5000``, ``GEOZONE_JOBS__RETENTION_HOURS=48``.
 """
 
 from __future__ import annotations
@@ -64,6 +65,48 @@ class CoverageSettings(BaseModel):
     )
 
 
+class JobSettings(BaseModel):
+    """Limits on background batch jobs (``POST /api/v1/jobs``; ``GEOZONE_JOBS__*``).
+
+    Anonymous clients are told apart by IP address, token holders by token name; quotas
+    are counted per worker process.
+    """
+
+    max_active_anonymous: int = Field(
+        2, ge=0, description="Queued or running jobs one anonymous client (by IP) may have."
+    )
+    max_per_hour_anonymous: int = Field(
+        10, ge=0, description="Jobs one anonymous client (by IP) may start per hour."
+    )
+    max_active_token: int = Field(
+        10, ge=0, description="Queued or running jobs one token holder may have."
+    )
+    max_per_hour_token: int = Field(
+        200, ge=0, description="Jobs one token holder may start per hour."
+    )
+    max_rows: int = Field(
+        20_000, ge=1, description="Most input rows (features) in one job; over it: 413."
+    )
+    max_result_bytes: int = Field(
+        100_000_000, ge=1_000, description="Largest result (GeoJSON + CSV) of one job."
+    )
+    max_total_bytes: int = Field(
+        2_000_000_000,
+        ge=10_000,
+        description="Most bytes the jobs folder may hold; expired results are pruned first, "
+        "then a new job is refused with 507 jobs_storage_full.",
+    )
+    retention_hours: float = Field(
+        24.0,
+        gt=0,
+        allow_inf_nan=False,
+        description="Hours a finished job's files are kept; then 410 job_expired.",
+    )
+    sweep_interval_s: float = Field(
+        300.0, gt=0, allow_inf_nan=False, description="Seconds between expiry sweeps."
+    )
+
+
 class Settings(BaseSettings):
     """All geozone settings; ``GEOZONE_`` prefix, ``__`` for nested values."""
 
@@ -95,6 +138,7 @@ class Settings(BaseSettings):
     )
     query: QuerySettings = QuerySettings()
     coverage: CoverageSettings = CoverageSettings()
+    jobs: JobSettings = JobSettings()
 
     @property
     def report_store_path(self) -> Path:
