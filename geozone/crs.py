@@ -137,8 +137,8 @@ def _check_horizontal_on_earth(crs: CRS, text: str) -> None:
     detail = {"crs": text, "type": kind, "accepted": "2-D geographic or projected CRS on Earth"}
     if not (crs.is_geographic or crs.is_projected) or crs.is_compound or crs.is_geocentric:
         raise UnsupportedCRS(
-            f"CRS {text!r} is a {kind}; give a 2-D geographic or projected CRS "
-            "(e.g. EPSG:4326, EPSG:4490, EPSG:4548)",
+            f"CRS {text!r} ({kind}) is not a 2-D geographic or projected CRS; give one "
+            "such as EPSG:4326, EPSG:4490 or EPSG:4548",
             detail,
         )
     if len(crs.axis_info) != 2:
