@@ -33,10 +33,11 @@ from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from geozone import ANALYSIS_CRS
+from geozone.budget import parcel_work
 from geozone.catalog import Catalog
 from geozone.crs import offset_to_wgs84, parse_crs, transformer
-from geozone.errors import GeozoneError, InvalidInput
-from geozone.lookup import LookupResult, lookup, selection_index
+from geozone.errors import GeozoneError, InvalidInput, QueryTooLarge
+from geozone.lookup import LookupResult, lookup, selection, selection_index
 from geozone.query import geojson_query, parse_as_of
 from geozone.rules import RuleTable
 from geozone.settings import QuerySettings
@@ -412,11 +413,17 @@ def lookup_rows(
     tolerance_m: float | None = None,
     repair: bool = False,
     settings: QuerySettings | None = None,
+    max_total_work: int | None = None,
 ) -> Iterator[BatchRow]:
     """Run :func:`~geozone.lookup.lookup` on each row; a bad row yields an ``error`` row.
 
     ``crs`` overrides the CRS a file declares; otherwise each row's own CRS (or WGS84).
+    ``max_total_work`` bounds the summed parcel work estimates
+    (:func:`geozone.budget.parcel_work`) of all rows, each row also staying within its
+    own budget; the row that would pass it raises :class:`~geozone.errors.QueryTooLarge`
+    before it is measured.
     """
+    total_work = 0
     for item in rows:
         if item.error is not None or item.geometry is None:
             yield BatchRow(item.row, item.source_id, "error", item.error or "no geometry")
@@ -431,7 +438,22 @@ def lookup_rows(
                 repair=repair,
                 settings=settings,
             )
+            if max_total_work is not None and query.kind == "parcel":
+                tree = selection(catalog, query.as_of).index.tree
+                total_work += parcel_work(tree, query)["work"]
+                if total_work > max_total_work:
+                    raise QueryTooLarge(
+                        f"the batch's parcels add up to more than {max_total_work:,} units of "
+                        f"work (query.max_batch_work) by row {item.row}; send fewer or "
+                        "smaller parcels per request, or upload the file to POST /api/v1/jobs",
+                        {"row": item.row, "max_batch_work": max_total_work},
+                    )
             result = lookup(catalog, rules, query)
+        except QueryTooLarge as exc:
+            if "max_batch_work" in (exc.detail or {}):
+                raise
+            yield BatchRow(item.row, item.source_id, "error", exc.message)
+            continue
         except GeozoneError as exc:
             yield BatchRow(item.row, item.source_id, "error", exc.message)
             continue

@@ -42,6 +42,12 @@ class QuerySettings(BaseModel):
         "within its extent grown by the tolerance (geozone/budget.py; 2e7 is about 2 s of "
         "CPU). Over it: 413 query_too_large.",
     )
+    max_batch_work: int = Field(
+        100_000_000,
+        ge=1,
+        description="Most summed parcel work of one synchronous batch "
+        "(POST /api/v1/lookup/batch; about 10 s of CPU). Over it: 413; use a job.",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> QuerySettings:

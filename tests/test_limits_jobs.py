@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from api_client import api_client
 from fastapi.testclient import TestClient
-from test_api_lookup import lonlat
+from test_api_lookup import lonlat, square
 from test_ogc import build_tiny
 
 from api.jobs import JobRunner
 from geozone.errors import JobExpired, JobNotFound, QueryTooLarge, QuotaExceeded, StorageFull
-from geozone.settings import JobSettings
+from geozone.settings import JobSettings, QuerySettings
 
 TOKEN = "jobs-token-0123456789abcdef"
 
@@ -190,3 +190,17 @@ def test_row_cap_in_the_runner(tmp_path: Path) -> None:
         assert not list(tmp_path.iterdir())
     finally:
         runner.shutdown()
+
+
+def test_sync_batch_total_work_budget(tiny_root: Path, tmp_path: Path) -> None:
+    """A synchronous batch is bounded in total, not only per parcel (413, use a job)."""
+    parcel = {"type": "Feature", "properties": {}, "geometry": square(600, 400, 200)}
+    body = {"type": "FeatureCollection", "features": [parcel] * 4}
+    with api_client(tiny_root, tmp_path, query=QuerySettings(max_batch_work=1)) as c:
+        r = c.post("/api/v1/lookup/batch", json=body)
+        assert r.status_code == 413, r.text
+        assert r.json()["code"] == "query_too_large"
+        assert "query.max_batch_work" in r.json()["message"]
+        assert "POST /api/v1/jobs" in r.json()["message"]
+    with api_client(tiny_root, tmp_path / "ok") as c:
+        assert c.post("/api/v1/lookup/batch", json=body).status_code == 200

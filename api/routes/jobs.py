@@ -130,6 +130,7 @@ def lookup_batch(
             tolerance_m=tolerance_m,
             repair=repair,
             settings=settings.query,
+            max_total_work=settings.query.max_batch_work,
         )
     )
     for row in rows:
