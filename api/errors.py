@@ -8,6 +8,7 @@ into a message reaches the caller as its file name only. A 405 keeps its ``Allow
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Mapping
 
 from fastapi import FastAPI, Request
@@ -19,6 +20,17 @@ from starlette.routing import Match, Mount
 from geozone.errors import GeozoneError, scrub_paths, without_paths
 
 log = logging.getLogger("api")
+
+
+def _json_safe(value: object) -> object:
+    """``value`` with non-finite floats as strings (``"nan"``): strict JSON has no NaN."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    return value
 
 
 def error_response(
@@ -34,7 +46,11 @@ def error_response(
         headers.setdefault("WWW-Authenticate", "Bearer")
     return JSONResponse(
         status_code=status,
-        content={"code": code, "message": without_paths(message), "detail": scrub_paths(detail)},
+        content={
+            "code": code,
+            "message": without_paths(message),
+            "detail": _json_safe(scrub_paths(detail)),
+        },
         headers=headers or None,
     )
 
@@ -44,7 +60,7 @@ async def _geozone_error(request: Request, exc: Exception) -> JSONResponse:
     if exc.status >= 500:
         log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
         return error_response(exc.status, exc.code, "internal error")
-    return error_response(exc.status, exc.code, exc.message, exc.detail)
+    return error_response(exc.status, exc.code, exc.message, exc.detail, exc.headers)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:

@@ -21,12 +21,14 @@ This module does not import FastAPI.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
 import tempfile
 import tomllib
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -36,7 +38,13 @@ import tomli_w
 from pydantic import ValidationError
 
 from geozone.catalog import Catalog, load_catalog, load_layer, read_layer_file
-from geozone.errors import InvalidInput, LayerLoadError, LayerNotFound, ValidationFailed
+from geozone.errors import (
+    InvalidInput,
+    LayerLoadError,
+    LayerNotFound,
+    QueryTooLarge,
+    ValidationFailed,
+)
 from geozone.manifest import MANIFEST_NAME, LayerEntry, Manifest, parse_manifest
 from geozone.validate import validate_layer_version
 
@@ -69,8 +77,69 @@ def _detect_kind(data: bytes, filename: str) -> str:
     )
 
 
-def _unpack(data: bytes, filename: str, folder: Path) -> Path:
-    """Write the upload into ``folder``; return the path GDAL should open."""
+MAX_ZIP_ENTRIES = 64
+"""Most entries (files and folders) in an uploaded zip; a shapefile needs 3-8."""
+MAX_UNZIPPED_BYTES = 100_000_000
+"""Most bytes an uploaded zip may expand to (20x the default 5 MB body limit)."""
+MAX_ZIP_RATIO = 200
+"""Highest compression ratio of one entry; vector data rarely passes 20, zeros reach 1000."""
+_COPY_CHUNK = 1 << 20
+
+
+def _check_zip(zf: zipfile.ZipFile, filename: str, max_bytes: int) -> list[zipfile.ZipInfo]:
+    """The entries to extract, after checking the archive's directory (nothing written yet).
+
+    Refuses too many entries, a declared total over ``max_bytes``, an entry compressed
+    more than :data:`MAX_ZIP_RATIO` times (a zip bomb) and two entries that flatten to
+    one name (paths are dropped on extraction).
+
+    Raises
+    ------
+    QueryTooLarge
+        413 naming the entry or byte limit.
+    InvalidInput
+        422 for a suspicious compression ratio or clashing names.
+    """
+    infos = zf.infolist()
+    if len(infos) > MAX_ZIP_ENTRIES:
+        raise QueryTooLarge(
+            f"zip {filename!r} holds {len(infos)} entries; the limit is {MAX_ZIP_ENTRIES}",
+            {"entries": len(infos), "max_entries": MAX_ZIP_ENTRIES},
+        )
+    total = sum(i.file_size for i in infos)
+    if total > max_bytes:
+        raise QueryTooLarge(
+            f"zip {filename!r} expands to {total:,} bytes; the limit is {max_bytes:,}",
+            {"uncompressed_bytes": total, "max_uncompressed_bytes": max_bytes},
+        )
+    chosen: dict[str, zipfile.ZipInfo] = {}
+    for info in infos:
+        name = Path(info.filename).name  # flatten: no paths from the archive
+        if info.is_dir() or not name or name.startswith("."):
+            continue
+        if info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1) and info.file_size > 1 << 20:
+            raise InvalidInput(
+                f"zip {filename!r}: entry {name!r} is compressed "
+                f"{info.file_size // max(info.compress_size, 1)} times (limit {MAX_ZIP_RATIO}); "
+                "refused as a likely zip bomb",
+                {"entry": name, "max_ratio": MAX_ZIP_RATIO},
+            )
+        if name in chosen:
+            raise InvalidInput(
+                f"zip {filename!r} holds two files named {name!r} in different folders",
+                {"entry": name},
+            )
+        chosen[name] = info
+    return list(chosen.values())
+
+
+def _unpack(data: bytes, filename: str, folder: Path, max_bytes: int = MAX_UNZIPPED_BYTES) -> Path:
+    """Write the upload into ``folder``; return the path GDAL should open.
+
+    A zip is checked before anything is extracted (:func:`_check_zip`), and the bytes
+    actually written are counted while extracting, so an entry whose header lies about
+    its size stops at the limit too.
+    """
     kind = _detect_kind(data, filename)
     if kind == "gpkg":
         path = folder / "upload.gpkg"
@@ -80,19 +149,30 @@ def _unpack(data: bytes, filename: str, folder: Path) -> Path:
         path = folder / "upload.geojson"
         path.write_bytes(data)
         return path
-    archive = folder / "upload.zip"
-    archive.write_bytes(data)
     target = folder / "unzipped"
     target.mkdir()
+    written = 0
     try:
-        with zipfile.ZipFile(archive) as zf:
-            for info in zf.infolist():
-                name = Path(info.filename).name  # flatten: no paths from the archive
-                if info.is_dir() or not name or name.startswith("."):
-                    continue
-                with zf.open(info) as src, (target / name).open("wb") as dst:
-                    shutil.copyfileobj(src, dst)
-    except zipfile.BadZipFile:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            for info in _check_zip(zf, filename, max_bytes):
+                with zf.open(info) as src, (target / Path(info.filename).name).open("wb") as dst:
+                    while chunk := src.read(_COPY_CHUNK):
+                        written += len(chunk)
+                        if written > max_bytes:
+                            raise QueryTooLarge(
+                                f"zip {filename!r} expands to more than {max_bytes:,} bytes "
+                                "(its directory understates the sizes)",
+                                {"max_uncompressed_bytes": max_bytes},
+                            )
+                        dst.write(chunk)
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        EOFError,
+        zlib.error,
+        RuntimeError,
+    ):
         raise InvalidInput(f"upload {filename!r} is not a readable zip file") from None
     shps = sorted(target.glob("*.shp"))
     if len(shps) != 1:

@@ -87,7 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.rules = load_rules(catalog.rules_dir)
         app.state.catalog = catalog
         app.state.reports = ReportStore(settings.report_store_path)
-        app.state.jobs = JobRunner(settings.jobs_path)
+        app.state.jobs = JobRunner(settings.jobs_path, settings.jobs)
         # the event loop's lane (point lookups) and one per geometry-pool thread
         # (everything else that touches GEOS indexes): see README "Architecture: concurrency"
         register_current_thread()

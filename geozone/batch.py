@@ -33,9 +33,10 @@ from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from geozone import ANALYSIS_CRS
+from geozone.budget import parcel_work
 from geozone.catalog import Catalog
 from geozone.crs import offset_to_wgs84, parse_crs, transformer
-from geozone.errors import GeozoneError, InvalidInput, without_paths
+from geozone.errors import GeozoneError, InvalidInput, QueryTooLarge, without_paths
 from geozone.lookup import LookupResult, lookup, selection
 from geozone.query import geojson_query, parse_as_of
 from geozone.rules import RuleTable
@@ -375,6 +376,31 @@ def read_batch(path: Path | str) -> Iterator[BatchInput]:
     )
 
 
+def count_rows(path: Path | str) -> int:
+    """How many rows :func:`read_batch` would yield from a file, without looking any up.
+
+    Cheap enough to run on an upload before queueing it: CSV lines are counted (a quoted
+    newline counts twice, erring towards refusing), GeoJSON features are counted, vector
+    files report their feature count. An unreadable file counts 0 rows: reading it in
+    the job reports the problem.
+    """
+    p = Path(path)
+    suffix = p.suffix.lower()
+    try:
+        if suffix == ".csv":
+            data = p.read_bytes()
+            lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
+            return max(lines - 1, 0)  # the header
+        if suffix in (".geojson", ".json"):
+            obj = json.loads(p.read_text("utf-8"))
+            features = obj.get("features") if isinstance(obj, dict) else None
+            return len(features) if isinstance(features, list) else 1
+        info = pyogrio.read_info(p)
+        return int(info.get("features") or 0)
+    except Exception:  # unreadable here is unreadable in the job, which says why
+        return 0
+
+
 def _compact(result: LookupResult) -> tuple[str, ...]:
     """``layer:class:feature`` for inside hits, ``~``-prefixed for edge-only hits."""
     return tuple(
@@ -393,11 +419,17 @@ def lookup_rows(
     tolerance_m: float | None = None,
     repair: bool = False,
     settings: QuerySettings | None = None,
+    max_total_work: int | None = None,
 ) -> Iterator[BatchRow]:
     """Run :func:`~geozone.lookup.lookup` on each row; a bad row yields an ``error`` row.
 
     ``crs`` overrides the CRS a file declares; otherwise each row's own CRS (or WGS84).
+    ``max_total_work`` bounds the summed parcel work estimates
+    (:func:`geozone.budget.parcel_work`) of all rows, each row also staying within its
+    own budget; the row that would pass it raises :class:`~geozone.errors.QueryTooLarge`
+    before it is measured.
     """
+    total_work = 0
     for item in rows:
         if item.error is not None or item.geometry is None:
             yield BatchRow(item.row, item.source_id, "error", item.error or "no geometry")
@@ -412,7 +444,22 @@ def lookup_rows(
                 repair=repair,
                 settings=settings,
             )
+            if max_total_work is not None and query.kind == "parcel":
+                tree = selection(catalog, query.as_of).index.tree
+                total_work += parcel_work(tree, query)["work"]
+                if total_work > max_total_work:
+                    raise QueryTooLarge(
+                        f"the batch's parcels add up to more than {max_total_work:,} units of "
+                        f"work (query.max_batch_work) by row {item.row}; send fewer or "
+                        "smaller parcels per request, or upload the file to POST /api/v1/jobs",
+                        {"row": item.row, "max_batch_work": max_total_work},
+                    )
             result = lookup(catalog, rules, query)
+        except QueryTooLarge as exc:
+            if "max_batch_work" in (exc.detail or {}):
+                raise
+            yield BatchRow(item.row, item.source_id, "error", exc.message)
+            continue
         except GeozoneError as exc:
             yield BatchRow(item.row, item.source_id, "error", exc.message)
             continue

@@ -27,7 +27,7 @@ import shapely
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
-from geozone.errors import UnknownCRS
+from geozone.errors import UnknownCRS, UnsupportedCRS
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -85,6 +85,9 @@ def parse_crs(value: str | int | None) -> DeclaredCRS:
     ------
     UnknownCRS
         If the value names no CRS pyproj knows and no offset system.
+    UnsupportedCRS
+        If it names a CRS that is not 2-D horizontal on Earth (geocentric, 3-D,
+        vertical, engineering, another celestial body).
 
     Examples
     --------
@@ -104,12 +107,55 @@ def parse_crs(value: str | int | None) -> DeclaredCRS:
         key = f"EPSG:{key}"
     if "/EPSG/" in key:  # http://www.opengis.net/def/crs/EPSG/0/4548
         key = "EPSG:" + key.rstrip("/").rsplit("/", 1)[-1]
+    shown = text if len(text) <= 80 else text[:77] + "..."  # echoed in messages
     try:
         crs = CRS.from_user_input(key)
-    except CRSError as exc:
-        raise UnknownCRS(f"unknown CRS {text!r}", {"crs": text}) from exc
+    except (CRSError, ValueError, TypeError) as exc:
+        raise UnknownCRS(f"unknown CRS {shown!r}", {"crs": shown}) from exc
+    _check_horizontal_on_earth(crs, shown)
     epsg = crs.to_epsg()
     return DeclaredCRS(f"EPSG:{epsg}" if epsg else crs.to_string(), crs)
+
+
+EARTH_SEMI_MAJOR_M = (6_350_000.0, 6_400_000.0)
+"""Semi-major axes of every Earth ellipsoid (Everest 1830 6,377,276 m … Helmert 6,378,200 m)."""
+
+
+def _check_horizontal_on_earth(crs: CRS, text: str) -> None:
+    """Refuse CRSs geozone cannot take (lon, lat) / (easting, northing) pairs in.
+
+    Accepted: a 2-D geographic or projected CRS whose ellipsoid is Earth's. Refused:
+    geocentric (EPSG:4978), 3-D (EPSG:4979), vertical (EPSG:5773), compound and
+    engineering CRSs, and CRSs of other bodies (``IAU_2015:30100``, the Moon).
+
+    Raises
+    ------
+    UnsupportedCRS
+        Naming what the CRS is and what is accepted instead.
+    """
+    kind = crs.type_name
+    detail = {"crs": text, "type": kind, "accepted": "2-D geographic or projected CRS on Earth"}
+    if not (crs.is_geographic or crs.is_projected) or crs.is_compound or crs.is_geocentric:
+        raise UnsupportedCRS(
+            f"CRS {text!r} ({kind}) is not a 2-D geographic or projected CRS; give one "
+            "such as EPSG:4326, EPSG:4490 or EPSG:4548",
+            detail,
+        )
+    if len(crs.axis_info) != 2:
+        raise UnsupportedCRS(
+            f"CRS {text!r} has {len(crs.axis_info)} axes; give a 2-D CRS "
+            "(e.g. EPSG:4326 rather than EPSG:4979)",
+            detail,
+        )
+    ellipsoid = crs.ellipsoid
+    semi_major = ellipsoid.semi_major_metre if ellipsoid is not None else math.nan
+    low, high = EARTH_SEMI_MAJOR_M
+    if not low <= semi_major <= high:
+        body = crs.datum.name if crs.datum is not None else "unknown body"
+        raise UnsupportedCRS(
+            f"CRS {text!r} is not on Earth ({body}); give a CRS of Earth coordinates",
+            {**detail, "datum": body},
+        )
 
 
 @lru_cache(maxsize=64)

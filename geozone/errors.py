@@ -46,6 +46,8 @@ class GeozoneError(Exception):
 
     status: int = 500
     code: str = "internal"
+    headers: dict[str, str] | None = None
+    """Extra HTTP headers for the response (e.g. ``Retry-After``)."""
 
     def __init__(self, message: str, detail: Any = None) -> None:
         super().__init__(message)
@@ -123,6 +125,22 @@ class UnknownCRS(InvalidInput):
     code = "unknown_crs"
 
 
+class UnsupportedCRS(InvalidInput):
+    """A CRS pyproj knows but geozone cannot take coordinates in.
+
+    Only 2-D horizontal CRSs on Earth (geographic or projected) are accepted: not
+    geocentric, 3-D, vertical, engineering CRSs, nor those of other celestial bodies.
+    """
+
+    code = "unsupported_crs"
+
+
+class OutsideAnalysisCRS(InvalidInput):
+    """A parcel cannot be measured in the analysis CRS (EPSG:4548): it lies beyond its area."""
+
+    code = "outside_analysis_crs"
+
+
 class UnknownActivity(InvalidInput):
     """An activity code is not in the activity vocabulary."""
 
@@ -146,6 +164,29 @@ class QueryTooLarge(GeozoneError):
 
     status = 413
     code = "query_too_large"
+
+
+class QuotaExceeded(GeozoneError):
+    """A client has used up its quota; ``retry_after`` seconds until it may try again."""
+
+    status = 429
+    code = "quota_exceeded"
+
+    def __init__(self, message: str, detail: Any = None, retry_after: int = 60) -> None:
+        super().__init__(message, detail)
+        self.retry_after = max(1, int(retry_after))
+        self.headers = {"Retry-After": str(self.retry_after)}
+
+
+class StorageFull(GeozoneError):
+    """A configured storage cap is reached even after pruning expired data."""
+
+    status = 507
+    code = "jobs_storage_full"
+
+    def __init__(self, message: str, detail: Any = None) -> None:
+        super().__init__(message, detail)
+        self.headers = {"Retry-After": "3600"}
 
 
 class ValidationFailed(GeozoneError):
@@ -180,6 +221,13 @@ class JobNotFound(GeozoneError):
 
     status = 404
     code = "job_not_found"
+
+
+class JobExpired(GeozoneError):
+    """A batch job existed but its result was deleted after the retention period."""
+
+    status = 410
+    code = "job_expired"
 
 
 class JobNotReady(GeozoneError):

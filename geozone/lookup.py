@@ -58,6 +58,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geozone import ANALYSIS_CRS, OUTPUT_CRS, __version__
+from geozone.budget import check_parcel_budget
 from geozone.catalog import Catalog, LayerVersion
 from geozone.crs import geometries_to, parse_crs, transformer, wgs84_to_gcj02, wgs84_to_gcj02_xy
 from geozone.errors import GeozoneError
@@ -752,6 +753,7 @@ def measure_point(sel: SelectionIndex, q: Query) -> list[Measured]:
 
 def _measure_parcel(sel: SelectionIndex, q: Query) -> list[Measured]:
     """Find and measure hits of a parcel query (areas in m²)."""
+    check_parcel_budget(sel.tree, q)  # 413 before any exact geometry work
     parcel = q.geometry
     area = float(parcel.area)
     pos, touch = sel.parcel_hits(parcel, q.tolerance_m)

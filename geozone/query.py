@@ -9,6 +9,9 @@ geometry in the analysis CRS (EPSG:4548, metres) and in WGS84 for output.
 Bad input raises a typed :class:`~geozone.errors.GeozoneError` that names the problem:
 :class:`~geozone.errors.InvalidGeoJSON` (structure, coordinates, unclosed or short rings),
 :class:`~geozone.errors.InvalidGeometry` (self-intersection, with its lon/lat),
+:class:`~geozone.errors.OutsideAnalysisCRS` (a parcel beyond EPSG:4548's area of use, or
+across the antimeridian; a point anywhere on Earth is a valid query answered ``outside``),
+:class:`~geozone.errors.UnsupportedCRS` (not a 2-D horizontal CRS on Earth),
 :class:`~geozone.errors.SwappedCoordinates`, :class:`~geozone.errors.UnknownCRS`,
 :class:`~geozone.errors.QueryTooLarge` (too many vertices), :class:`~geozone.errors.InvalidDate`
 and :class:`~geozone.errors.InvalidInput` (tolerance out of range, non-numeric values).
@@ -26,11 +29,12 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
 import shapely
+from pyproj import CRS
 from shapely.geometry import MultiPolygon, Point, Polygon, mapping
 from shapely.geometry.base import BaseGeometry
 
@@ -41,6 +45,7 @@ from geozone.errors import (
     InvalidGeoJSON,
     InvalidGeometry,
     InvalidInput,
+    OutsideAnalysisCRS,
     QueryTooLarge,
     SwappedCoordinates,
 )
@@ -75,6 +80,9 @@ class Query:
     shapes : (BaseGeometry, BaseGeometry) or None
         A parcel's geometry in EPSG:4548 and in WGS84 (a point's are built from
         ``coords`` when asked for: most point lookups never need them).
+    max_parcel_work : int or None
+        The work budget of a parcel (``QuerySettings.max_parcel_work``; ``None`` = the
+        default), checked by :func:`geozone.budget.check_parcel_budget`.
     """
 
     kind: str
@@ -85,6 +93,7 @@ class Query:
     warnings: tuple[str, ...] = ()
     coords: tuple[float, float, float, float] | None = None
     shapes: tuple[BaseGeometry, BaseGeometry] | None = field(default=None, repr=False)
+    max_parcel_work: int | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def geometry(self) -> BaseGeometry:
@@ -222,18 +231,26 @@ def parse_tolerance(value: float | str | None, settings: QuerySettings) -> float
     """
     if value is None or value == "":
         return float(settings.default_tolerance_m)
+    shown = _shown(value)
     try:
         tol = float(value)
+    except OverflowError:  # an integer beyond float range
+        tol = math.inf
     except (TypeError, ValueError):
-        raise InvalidInput(
-            f"tolerance_m {value!r} is not a number", {"tolerance_m": str(value)}
-        ) from None
+        raise InvalidInput(f"tolerance_m {shown} is not a number", {"tolerance_m": shown}) from None
     if not math.isfinite(tol) or tol < 0 or tol > settings.max_tolerance_m:
         raise InvalidInput(
-            f"tolerance_m must be between 0 and {settings.max_tolerance_m:g} m (got {value})",
-            {"tolerance_m": tol, "max_tolerance_m": settings.max_tolerance_m},
+            f"tolerance_m must be a finite number between 0 and "
+            f"{settings.max_tolerance_m:g} m (got {shown})",
+            {"tolerance_m": shown, "max_tolerance_m": settings.max_tolerance_m},
         )
     return tol
+
+
+def _shown(value: Any, limit: int = 40) -> str:
+    """``repr(value)`` cut to ``limit`` characters, for messages (a 400-digit number is cut)."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."
 
 
 def parse_activities(value: str | Iterable[str] | None) -> tuple[str, ...]:
@@ -260,10 +277,13 @@ def parse_activities(value: str | Iterable[str] | None) -> tuple[str, ...]:
 def _number(value: Any, what: str) -> float:
     """Return ``value`` as a finite float or raise InvalidGeoJSON naming ``what``."""
     if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
-        raise InvalidGeoJSON(f"{what}: {value!r} is not a number", {"where": what})
-    out = float(value)
+        raise InvalidGeoJSON(f"{what}: {_shown(value)} is not a number", {"where": what})
+    try:
+        out = float(value)
+    except OverflowError:  # an integer beyond float range (JSON allows 400 digits)
+        out = math.inf
     if not math.isfinite(out):
-        raise InvalidGeoJSON(f"{what}: {value!r} is not a finite number", {"where": what})
+        raise InvalidGeoJSON(f"{what}: {_shown(value)} is not a finite number", {"where": what})
     return out
 
 
@@ -382,6 +402,73 @@ def _project(geom: BaseGeometry, declared: DeclaredCRS) -> tuple[BaseGeometry, B
     return analysis, wgs84
 
 
+ANALYSIS_MARGIN_DEG = 1.0
+"""How far beyond the analysis CRS's area of use a parcel may reach, in degrees.
+
+EPSG:4548's area of use is 115.5°E-118.5°E (its 3° Gauss-Krüger zone); Beijing reaches
+115.42°E. At 1° beyond the zone edge (2.5° from the central meridian, latitude 40°) the
+scale error is 0.06 %, so areas and distances are still sound to a few parts in 10,000.
+"""
+
+MAX_PARCEL_SPAN_DEG = 3.0
+"""Widest parcel accepted, in degrees of longitude or latitude (Beijing spans 2.1° × 1.6°)."""
+
+
+@lru_cache(maxsize=1)
+def analysis_window() -> tuple[float, float, float, float]:
+    """``(west, south, east, north)`` in WGS84 degrees where parcels can be measured.
+
+    The area of use of :data:`geozone.ANALYSIS_CRS` (per pyproj), grown by
+    :data:`ANALYSIS_MARGIN_DEG`.
+    """
+    area = CRS.from_user_input(ANALYSIS_CRS).area_of_use
+    west, south, east, north = area.bounds if area is not None else (-180.0, -90.0, 180.0, 90.0)
+    m = ANALYSIS_MARGIN_DEG
+    return west - m, south - m, east + m, north + m
+
+
+def check_measurable(wgs84: BaseGeometry) -> None:
+    """Refuse a parcel that cannot be measured in the analysis CRS (EPSG:4548).
+
+    A parcel must lie inside :func:`analysis_window` and span at most
+    :data:`MAX_PARCEL_SPAN_DEG`. A parcel crossing the antimeridian (drawn from -170° to
+    170°) spans 340° and is refused here rather than answered with a wrong area. Points
+    are never refused: a point anywhere on Earth is a valid query answered ``outside``.
+
+    Raises
+    ------
+    OutsideAnalysisCRS
+        Naming the parcel's extent, the usable window and what to do.
+    """
+    west, south, east, north = (float(v) for v in wgs84.bounds)
+    check_measurable_extent(west, south, east, north)
+
+
+def check_measurable_extent(
+    west: float, south: float, east: float, north: float, what: str = "the parcel"
+) -> None:
+    """:func:`check_measurable` for a WGS84 extent; ``what`` names the input in the message."""
+    w, s, e, n = analysis_window()
+    span = max(east - west, north - south)
+    if west >= w and east <= e and south >= s and north <= n and span <= MAX_PARCEL_SPAN_DEG:
+        return
+    extent = [round(v, 4) for v in (west, south, east, north)]
+    raise OutsideAnalysisCRS(
+        f"{what} (lon {extent[0]:g}..{extent[2]:g}, lat {extent[1]:g}..{extent[3]:g}) "
+        f"cannot be measured in {ANALYSIS_CRS}: polygons must lie within lon {w:g}..{e:g}, "
+        f"lat {s:g}..{n:g} and span at most {MAX_PARCEL_SPAN_DEG:g}°; split it, "
+        "or check its coordinates and CRS (a polygon crossing the antimeridian is not accepted)",
+        # (a polygon drawn from -170° to 170° spans 340° and would be measured wrongly)
+        {
+            "input": what,
+            "bbox": extent,
+            "window": [w, s, e, n],
+            "max_span_deg": MAX_PARCEL_SPAN_DEG,
+            "analysis_crs": ANALYSIS_CRS,
+        },
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Public constructors
 
@@ -432,15 +519,8 @@ def point_query(
     """
     cfg = settings or QuerySettings()
     declared = parse_crs(crs)
-    try:
-        x = float(lon)
-        y = float(lat)
-    except (TypeError, ValueError):
-        raise InvalidInput(
-            f"lon/lat must be numbers (got {lon!r}, {lat!r})", {"lon": str(lon), "lat": str(lat)}
-        ) from None
-    if not (math.isfinite(x) and math.isfinite(y)):
-        raise InvalidInput("lon/lat must be finite numbers", {"lon": str(lon), "lat": str(lat)})
+    x = _coordinate(lon, "lon")
+    y = _coordinate(lat, "lat")
     _check_point_axis_order(x, y, declared)
     ax, ay = _convert_xy(x, y, declared, ANALYSIS_CRS)
     wx, wy = _convert_xy(x, y, declared, OUTPUT_CRS)
@@ -457,6 +537,23 @@ def point_query(
         tolerance_m=parse_tolerance(tolerance_m, cfg),
         coords=(ax, ay, wx, wy),
     )
+
+
+def _coordinate(value: float | str, name: str) -> float:
+    """A point coordinate as a finite float, or InvalidInput naming ``name`` (lon or lat)."""
+    try:
+        out = float(value)
+    except OverflowError:  # an integer beyond float range
+        out = math.inf
+    except (TypeError, ValueError):
+        raise InvalidInput(
+            f"{name} must be a number (got {_shown(value)})", {name: _shown(value)}
+        ) from None
+    if not math.isfinite(out):
+        raise InvalidInput(
+            f"{name} must be a finite number (got {_shown(value)})", {name: _shown(value)}
+        )
+    return out
 
 
 def _unwrap(obj: Any) -> tuple[dict[str, Any], Any]:
@@ -653,6 +750,8 @@ def geojson_query(
     if geom.geom_type != "Point" and geom.area <= 0:
         raise InvalidGeometry("the polygon has no area", {"type": geom.geom_type})
     analysis, wgs84 = _project(geom, declared)
+    if geom.geom_type != "Point":
+        check_measurable(wgs84)
     if not analysis.is_valid:  # reprojection can fold a nearly degenerate polygon
         analysis = _polygonal(shapely.make_valid(analysis))
         warnings.append("the polygon became invalid when reprojected; repaired with make_valid")
@@ -666,4 +765,5 @@ def geojson_query(
         as_of=parse_as_of(as_of),
         tolerance_m=parse_tolerance(tolerance_m, cfg),
         warnings=tuple(warnings),
+        max_parcel_work=cfg.max_parcel_work,
     )

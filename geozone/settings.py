@@ -1,8 +1,9 @@
 """Settings, split by concern, read from ``GEOZONE_*`` environment variables.
 
-``LayerSettings`` (where the layer set lives), ``QuerySettings`` (limits on queries),
-``ApiSettings`` (HTTP service) and ``CoverageSettings`` (coverage defaults). Nested
-values use ``__``, e.g. ``GEOZONE_QUERY__MAX_VERTICES=5000``.
+``QuerySettings`` (limits on queries, incl. the parcel work budget), ``CoverageSettings``
+(coverage defaults and the what-if candidate cap), ``JobSettings`` (batch-job quotas,
+sizes and retention) and the HTTP service's top-level values. Nested values use ``__``,
+e.g. ``GEOZONE_QUERY__MAX_VERTICES=5000``, ``GEOZONE_JOBS__RETENTION_HOURS=48``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from geozone.budget import DEFAULT_MAX_PARCEL_WORK
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_LAYERS_DIR = REPO_ROOT / "layers"
@@ -29,7 +32,22 @@ class QuerySettings(BaseModel):
     max_vertices: int = Field(10_000, description="Most vertices accepted in one query geometry.")
     max_batch_features: int = Field(1_000, description="Most features in one synchronous batch.")
     default_tolerance_m: float = Field(5.0, ge=0, description="Boundary tolerance in metres.")
-    max_tolerance_m: float = Field(500.0, ge=0, description="Largest tolerance a caller may ask.")
+    max_tolerance_m: float = Field(
+        500.0, ge=0, allow_inf_nan=False, description="Largest tolerance a caller may ask."
+    )
+    max_parcel_work: int = Field(
+        DEFAULT_MAX_PARCEL_WORK,
+        ge=1,
+        description="Most work one parcel lookup may take: parcel vertices × zone features "
+        "within its extent grown by the tolerance (geozone/budget.py; 2e7 is about 2 s of "
+        "CPU). Over it: 413 query_too_large.",
+    )
+    max_batch_work: int = Field(
+        100_000_000,
+        ge=1,
+        description="Most summed parcel work of one synchronous batch "
+        "(POST /api/v1/lookup/batch; about 10 s of CPU). Over it: 413; use a job.",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> QuerySettings:
@@ -45,6 +63,54 @@ class CoverageSettings(BaseModel):
 
     default_preset: str = "gbt50563"
     residential_classes: Annotated[list[str], BeforeValidator(_comma_list)] = ["0701"]
+    max_candidates: int = Field(
+        500,
+        ge=1,
+        description="Most candidate parks in one what-if (POST /api/v1/coverage with a "
+        "district and parks); over it: 422 naming 'parks'.",
+    )
+
+
+class JobSettings(BaseModel):
+    """Limits on background batch jobs (``POST /api/v1/jobs``; ``GEOZONE_JOBS__*``).
+
+    Anonymous clients are told apart by IP address, token holders by token name; quotas
+    are counted per worker process.
+    """
+
+    max_active_anonymous: int = Field(
+        2, ge=0, description="Queued or running jobs one anonymous client (by IP) may have."
+    )
+    max_per_hour_anonymous: int = Field(
+        10, ge=0, description="Jobs one anonymous client (by IP) may start per hour."
+    )
+    max_active_token: int = Field(
+        10, ge=0, description="Queued or running jobs one token holder may have."
+    )
+    max_per_hour_token: int = Field(
+        200, ge=0, description="Jobs one token holder may start per hour."
+    )
+    max_rows: int = Field(
+        20_000, ge=1, description="Most input rows (features) in one job; over it: 413."
+    )
+    max_result_bytes: int = Field(
+        100_000_000, ge=1_000, description="Largest result (GeoJSON + CSV) of one job."
+    )
+    max_total_bytes: int = Field(
+        2_000_000_000,
+        ge=10_000,
+        description="Most bytes the jobs folder may hold; expired results are pruned first, "
+        "then a new job is refused with 507 jobs_storage_full.",
+    )
+    retention_hours: float = Field(
+        24.0,
+        gt=0,
+        allow_inf_nan=False,
+        description="Hours a finished job's files are kept; then 410 job_expired.",
+    )
+    sweep_interval_s: float = Field(
+        300.0, gt=0, allow_inf_nan=False, description="Seconds between expiry sweeps."
+    )
 
 
 class Settings(BaseSettings):
@@ -92,6 +158,7 @@ class Settings(BaseSettings):
     )
     query: QuerySettings = QuerySettings()
     coverage: CoverageSettings = CoverageSettings()
+    jobs: JobSettings = JobSettings()
 
     @model_validator(mode="after")
     def _check_public_url(self) -> Settings:

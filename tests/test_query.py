@@ -97,7 +97,7 @@ def test_point_outside_china_not_swapped_is_accepted() -> None:
 
 
 def test_bad_scalars() -> None:
-    with pytest.raises(InvalidInput, match="numbers"):
+    with pytest.raises(InvalidInput, match="lon must be a number"):
         point_query("abc", 39.9)
     with pytest.raises(InvalidInput, match="finite"):
         point_query(float("nan"), 39.9)

@@ -7,6 +7,7 @@ arguments) on ``app.state``; ad-hoc runs on posted GeoJSON are not cached.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections import OrderedDict
 from datetime import date
@@ -26,7 +27,7 @@ from geozone.coverage.io import read_vector
 from geozone.coverage.metric import park_coverage, residential_class_codes
 from geozone.coverage.presets import PRESETS
 from geozone.coverage.result import CoverageResult
-from geozone.errors import InvalidInput, QueryTooLarge, RestrictedLayer
+from geozone.errors import InvalidGeoJSON, InvalidInput, QueryTooLarge, RestrictedLayer
 from geozone.settings import Settings
 
 router = APIRouter(prefix="/api/v1", tags=["coverage"])
@@ -89,12 +90,41 @@ def _check_size(name: str, obj: dict[str, Any], settings: Settings, budget: list
             stack.append(item.get("coordinates"))
         elif isinstance(item, list) and item and isinstance(item[0], (int, float)):
             vertices += 1
+            _check_position(name, item)
         elif isinstance(item, list):
             stack.extend(item)
     budget[0] -= vertices
     if budget[0] < 0:
         total = settings.query.max_vertices * VERTICES_FACTOR
         raise QueryTooLarge(f"posted geometries exceed {total} vertices in all")
+
+
+def _check_position(name: str, position: list[Any]) -> None:
+    """Refuse a position with a non-finite or out-of-range number (422 naming the input)."""
+    for value in position:
+        try:
+            ok = not isinstance(value, bool) and math.isfinite(float(value))
+        except (TypeError, ValueError, OverflowError):  # a string, or a 400-digit integer
+            ok = False
+        if not ok:
+            text = repr(value)
+            shown = text if len(text) <= 40 else text[:37] + "..."
+            raise InvalidGeoJSON(
+                f"{name}: coordinate {shown} is not a finite number", {"field": name}
+            )
+
+
+def _check_candidates(parks: dict[str, Any], settings: Settings) -> None:
+    """Refuse a what-if with more candidate parks than ``coverage.max_candidates``."""
+    features = parks.get("features") if parks.get("type") == "FeatureCollection" else [parks]
+    count = len(features) if isinstance(features, list) else 0
+    limit = settings.coverage.max_candidates
+    if count > limit:
+        raise InvalidInput(
+            f"parks: {count} candidate parks exceed the what-if limit of {limit} "
+            "(coverage.max_candidates); compare fewer candidates per request",
+            {"field": "parks", "candidates": count, "max_candidates": limit},
+        )
 
 
 def _cached(request: Request, key: tuple[Any, ...], run: Any) -> CoverageResult:
@@ -175,6 +205,7 @@ def run_coverage(
         raise InvalidInput("a GeoJSON extent needs posted parks and residential")
     extent = body.extent or "urban"
     if body.parks is not None:
+        _check_candidates(body.parks, settings)
         candidates = read_vector(body.parks, crs=body.crs, what="parks")
         geoms = np.asarray(candidates.geometry.values, dtype=object)
         if len(geoms) and not shapely.is_valid(geoms).all():

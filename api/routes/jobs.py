@@ -7,6 +7,7 @@ request; ``POST /api/v1/jobs`` → 202 with a job id, then poll and fetch the re
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections import Counter
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -14,13 +15,22 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse, Response
 
-from api.deps import CatalogDep, JobsDep, ReportsDep, RulesDep, SettingsDep, public_base
+from api.deps import (
+    CatalogDep,
+    JobsDep,
+    PrincipalDep,
+    ReportsDep,
+    RulesDep,
+    SettingsDep,
+    public_base,
+)
 from api.geometry_pool import json_response, run_in_pool
-from geozone.batch import BatchInput, BatchRow, lookup_rows, read_batch, write_rows
+from geozone.batch import BatchInput, BatchRow, count_rows, lookup_rows, read_batch, write_rows
 from geozone.catalog import Catalog
+from geozone.crs import parse_crs
 from geozone.errors import InvalidGeoJSON, JobNotReady, QueryTooLarge
 from geozone.lookup import resolve_activities
-from geozone.query import parse_activities
+from geozone.query import parse_activities, parse_as_of, parse_tolerance
 from geozone.report_store import ReportStore
 from geozone.rules import RuleTable
 from geozone.settings import QuerySettings, Settings
@@ -58,6 +68,15 @@ def _inputs(fc: dict[str, Any]) -> list[BatchInput]:
     return rows
 
 
+def _check_options(
+    crs: str | None, as_of: str | None, tolerance_m: float | None, query: QuerySettings
+) -> None:
+    """Refuse bad request-wide options (422 naming them) before any row is looked up."""
+    parse_crs(crs)
+    parse_as_of(as_of)
+    parse_tolerance(tolerance_m, query)
+
+
 def _row_json(row: BatchRow) -> dict[str, Any]:
     return {
         "row": row.row,
@@ -91,7 +110,9 @@ async def lookup_batch(
     ],
     activity: Annotated[str | None, Query(description="Activity codes, comma-separated.")] = None,
     as_of: Annotated[str | None, Query(description="Date (YYYY-MM-DD); default today.")] = None,
-    tolerance_m: Annotated[float | None, Query(description="Tolerance in metres.")] = None,
+    tolerance_m: Annotated[
+        float | None, Query(allow_inf_nan=False, description="Tolerance in metres.")
+    ] = None,
     crs: Annotated[str | None, Query(description="CRS of all features; default WGS84.")] = None,
     repair: Annotated[bool, Query(description="Repair invalid polygons.")] = False,
 ) -> Response:
@@ -100,6 +121,7 @@ async def lookup_batch(
     Status is ``ok``, ``edge`` (a zone boundary within tolerance) or ``error`` with its
     message. Larger files go to ``POST /api/v1/jobs``.
     """
+    _check_options(crs, as_of, tolerance_m, settings.query)
     return await run_in_pool(
         request, _lookup_batch, catalog, rules, reports, settings, body,
         activity=activity, as_of=as_of, tolerance_m=tolerance_m, crs=crs, repair=repair,
@@ -140,6 +162,7 @@ def _lookup_batch(
             tolerance_m=tolerance_m,
             repair=repair,
             settings=settings.query,
+            max_total_work=settings.query.max_batch_work,
         )
     )
     for row in rows:
@@ -162,14 +185,21 @@ def _job_work(
     query: QuerySettings,
     codes: list[str],
     options: dict[str, Any],
+    max_rows: int,
 ) -> Any:
     """The function a job runs on its upload: look up every row, write GeoJSON and CSV."""
 
     def work(upload: Path, folder: Path) -> dict[str, Any]:
+        inputs = list(itertools.islice(read_batch(upload), max_rows + 1))
+        if len(inputs) > max_rows:  # count_rows could not tell at submission
+            raise QueryTooLarge(
+                f"the file holds more than {max_rows} rows (jobs.max_rows); split it",
+                {"max_rows": max_rows},
+            )
         rows = [
             dataclasses.replace(r, result=None)
             for r in lookup_rows(
-                catalog, rules, read_batch(upload), activities=codes, settings=query, **options
+                catalog, rules, inputs, activities=codes, settings=query, **options
             )
         ]
         write_rows(rows, folder / "result.geojson", codes, fmt="geojson")
@@ -201,11 +231,15 @@ def _job_links(request: Request, job_id: str) -> dict[str, str]:
     responses={
         202: {
             "content": {"application/json": {"example": {"job_id": "0" * 32, "status": "queued"}}}
-        }
+        },
+        413: {"description": "More rows than `jobs.max_rows`, or the body is too large."},
+        429: {"description": "Quota of active jobs or jobs per hour used up (Retry-After)."},
+        507: {"description": "The jobs folder is full (`jobs.max_total_bytes`)."},
     },
 )
 async def create_job(
     request: Request,
+    principal: PrincipalDep,
     jobs: JobsDep,
     catalog: CatalogDep,
     rules: RulesDep,
@@ -216,24 +250,49 @@ async def create_job(
     ],
     activity: Annotated[str | None, Form(description="Activity codes, comma-separated.")] = None,
     as_of: Annotated[str | None, Form(description="Date (YYYY-MM-DD); default today.")] = None,
-    tolerance_m: Annotated[float | None, Form(description="Tolerance in metres.")] = None,
+    tolerance_m: Annotated[
+        float | None, Form(allow_inf_nan=False, description="Tolerance in metres.")
+    ] = None,
     crs: Annotated[str | None, Form(description="CRS overriding the file's.")] = None,
     repair: Annotated[bool, Form(description="Repair invalid polygons.")] = False,
 ) -> JSONResponse:
-    """Queue the file; poll ``GET /api/v1/jobs/{job_id}``, then fetch the result."""
+    """Queue the file; poll ``GET /api/v1/jobs/{job_id}``, then fetch the result.
+
+    Anonymous clients (by IP) and token holders (``Authorization: Bearer``, a higher
+    quota) have a quota of active jobs and jobs per hour (429 ``quota_exceeded`` with
+    ``Retry-After``); a file may hold ``jobs.max_rows`` rows (413); results are kept
+    ``jobs.retention_hours`` (then 410 ``job_expired``).
+    """
+    _check_options(crs, as_of, tolerance_m, settings.query)
     codes = [a.code for a in resolve_activities(rules, parse_activities(activity))]
     filename = Path(file.filename or "upload.geojson").name
     read_batch(Path(filename))  # refuses an unsupported file type before queueing
     options = {"as_of": as_of, "tolerance_m": tolerance_m, "crs": crs, "repair": repair}
+    client = f"token:{principal.name}" if principal else f"ip:{_client_ip(request)}"
     job = jobs.submit(
-        filename, await file.read(), _job_work(catalog, rules, settings.query, codes, options)
+        filename,
+        await file.read(),
+        _job_work(catalog, rules, settings.query, codes, options, settings.jobs.max_rows),
+        client=client,
+        privileged=principal is not None,
+        count_rows=count_rows,
     )
     return JSONResponse(
         {**job.to_dict(), "links": _job_links(request, job.job_id)}, status_code=202
     )
 
 
-@router.get("/jobs/{job_id}", tags=["jobs"], summary="State of a batch job")
+def _client_ip(request: Request) -> str:
+    """The client's address (the socket peer; a proxy in front should pass its own)."""
+    return request.client.host if request.client else "unknown"
+
+
+@router.get(
+    "/jobs/{job_id}",
+    tags=["jobs"],
+    summary="State of a batch job",
+    responses={410: {"description": "The job's results were deleted after retention."}},
+)
 def get_job(job_id: str, request: Request, jobs: JobsDep) -> dict[str, Any]:
     """``queued``, ``running``, ``done`` (with row counts) or ``failed`` (with a message)."""
     return {**jobs.get(job_id).to_dict(), "links": _job_links(request, job_id)}
@@ -244,7 +303,10 @@ def get_job(job_id: str, request: Request, jobs: JobsDep) -> dict[str, Any]:
     tags=["jobs"],
     summary="Result of a finished batch job (GeoJSON or CSV)",
     response_class=FileResponse,
-    responses={409: {"description": "The job has not finished (or failed)."}},
+    responses={
+        409: {"description": "The job has not finished (or failed)."},
+        410: {"description": "The job's results were deleted after the retention period."},
+    },
 )
 def job_result(
     job_id: str,

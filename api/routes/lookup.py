@@ -143,7 +143,9 @@ class LookupRequest(BaseModel):
         None, description="CRS of the coordinates: EPSG code, CGCS2000, GCJ02, BD09; default WGS84."
     )
     tolerance_m: float | None = Field(
-        None, description="Boundary tolerance in metres (EPSG:4548); default from settings."
+        None,
+        allow_inf_nan=False,
+        description="Boundary tolerance in metres (EPSG:4548); default from settings.",
     )
     repair: bool = Field(
         False, description="Repair an invalid polygon (e.g. a bow-tie) instead of refusing it."
@@ -187,10 +189,14 @@ class PointParams(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     lon: float = Field(
-        description="Longitude (or easting when `crs` is projected).", examples=[116.95]
+        allow_inf_nan=False,
+        description="Longitude (or easting when `crs` is projected).",
+        examples=[116.95],
     )
     lat: float = Field(
-        description="Latitude (or northing when `crs` is projected).", examples=[40.45]
+        allow_inf_nan=False,
+        description="Latitude (or northing when `crs` is projected).",
+        examples=[40.45],
     )
     activity: str | None = Field(
         None,
@@ -203,7 +209,10 @@ class PointParams(BaseModel):
         examples=["2026-11-25"],
     )
     tolerance_m: float | None = Field(
-        None, description="Boundary tolerance in metres; default from settings.", examples=[5]
+        None,
+        allow_inf_nan=False,
+        description="Boundary tolerance in metres; default from settings.",
+        examples=[5],
     )
     crs: str | None = Field(
         None,

@@ -15,20 +15,23 @@ from typing import Any, TypeAlias
 
 import geopandas as gpd
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pyogrio
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geozone import ANALYSIS_CRS
-from geozone.crs import geometries_to, parse_crs
+from geozone import ANALYSIS_CRS, OUTPUT_CRS
+from geozone.crs import DeclaredCRS, coordinate_converter, geometries_to, parse_crs
 from geozone.errors import (
     InvalidGeoJSON,
     InvalidInput,
     LayerLoadError,
+    OutsideAnalysisCRS,
     UnknownClass,
     without_paths,
 )
+from geozone.query import check_measurable_extent
 from geozone.vocab import LayerKind, normalize_class
 
 VectorInput: TypeAlias = gpd.GeoDataFrame | str | Path | dict[str, Any]
@@ -72,6 +75,33 @@ def _polygonal(geom: BaseGeometry) -> BaseGeometry:
     parts = shapely.get_parts(geom)
     polys = parts[np.isin(shapely.get_type_id(parts), (3, 6))]
     return shapely.union_all(polys) if len(polys) else shapely.Polygon()
+
+
+def _check_coordinates(geoms: npt.NDArray[np.object_], declared: DeclaredCRS, what: str) -> None:
+    """Refuse non-finite coordinates, and inputs EPSG:4548 cannot measure (422 naming ``what``).
+
+    The same extent rule as a parcel lookup (:func:`geozone.query.check_measurable_extent`):
+    a layer crossing the antimeridian or far from Beijing would get meaningless areas.
+    """
+    xy = shapely.get_coordinates(geoms)
+    if len(xy) == 0:
+        return
+    if not np.isfinite(xy).all():
+        raise InvalidGeoJSON(
+            f"{what}: coordinates must be finite numbers (found NaN or infinity)", {"input": what}
+        )
+    func = coordinate_converter(declared, OUTPUT_CRS)
+    lon, lat = (xy[:, 0], xy[:, 1]) if func is None else func(xy[:, 0], xy[:, 1])
+    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    if not (np.isfinite(lon).all() and np.isfinite(lat).all()):
+        raise OutsideAnalysisCRS(
+            f"{what}: coordinates cannot be transformed from {declared.name}: "
+            "outside its area of use",
+            {"input": what, "crs": declared.name},
+        )
+    check_measurable_extent(
+        float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max()), what
+    )
 
 
 def read_vector(
@@ -120,6 +150,7 @@ def read_vector(
     types = shapely.get_type_id(geoms[keep])
     if np.any((types != 3) & (types != 6)):
         raise InvalidInput(f"{what}: only Polygon/MultiPolygon features are accepted")
+    _check_coordinates(geoms[keep], declared, what)
     geoms = geometries_to(geoms[keep], declared, ANALYSIS_CRS)
     bad = ~shapely.is_valid(geoms)
     for i in np.flatnonzero(bad):
