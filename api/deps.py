@@ -15,6 +15,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from api.jobs import JobRunner
 from geozone.catalog import Catalog
 from geozone.errors import Forbidden, Unauthorized
+from geozone.layer_follower import LayerState
 from geozone.report_store import ReportStore
 from geozone.rules import RuleTable
 from geozone.settings import Settings
@@ -27,16 +28,27 @@ async def get_settings(request: Request) -> Settings:
     return settings
 
 
-async def get_catalog(request: Request) -> Catalog:
-    """The layer catalog currently in force (swapped atomically on admin uploads)."""
-    catalog: Catalog = request.app.state.catalog
-    return catalog
+async def get_layers(request: Request) -> LayerState:
+    """The catalog, rules and generation in force, read once per request.
+
+    FastAPI caches a dependency within a request, so a route that takes both the catalog
+    and the rules gets the pair of one generation even while a new one is published.
+    """
+    layers: LayerState = request.app.state.layers
+    return layers
 
 
-async def get_rules(request: Request) -> RuleTable:
-    """The rule table of the loaded layer set."""
-    rules: RuleTable = request.app.state.rules
-    return rules
+LayersDep = Annotated[LayerState, Depends(get_layers)]
+
+
+async def get_catalog(layers: LayersDep) -> Catalog:
+    """The layer catalog currently in force (swapped whole when a new generation loads)."""
+    return layers.catalog
+
+
+async def get_rules(layers: LayersDep) -> RuleTable:
+    """The rule table of the loaded layer set (of the same generation as the catalog)."""
+    return layers.rules
 
 
 async def get_reports(request: Request) -> ReportStore:

@@ -32,10 +32,10 @@ from api.routes import (
     web,
 )
 from geozone import __version__
-from geozone.catalog import load_catalog
-from geozone.lookup import prepare
+from geozone.audit import AuditLog
+from geozone.layer_changes import LayerChanges
+from geozone.layer_follower import LayerFollower, LayerState
 from geozone.report_store import ReportStore
-from geozone.rules import load_rules
 from geozone.settings import Settings
 from geozone.tokens import TokenRegistry
 
@@ -67,22 +67,33 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        catalog = load_catalog(settings.layers_dir)
-        app.state.rules = load_rules(catalog.rules_dir)
-        app.state.catalog = catalog
+        def publish(state: LayerState) -> None:
+            # one object first (what deps read), then the two names older code reads
+            app.state.layers = state
+            app.state.catalog = state.catalog
+            app.state.rules = state.rules
+
+        follower = LayerFollower(settings.layers_dir, publish)
+        state = follower.load_initial()  # prepare()s today's lookup index, before requests
+        app.state.follower = follower
+        app.state.changes = LayerChanges(follower.root, AuditLog(settings.audit_path))
         app.state.reports = ReportStore(settings.report_store_path)
         app.state.jobs = JobRunner(settings.jobs_path)
-        prepare(catalog)  # today's lookup index, before the first request
+        catalog = state.catalog
         log.info(
-            "loaded layer set %s %s (%d layer versions) in %.2f s",
+            "loaded layer set %s %s (%d layer versions, generation %d %s) in %.2f s",
             catalog.info.id,
             catalog.info.version,
             len(catalog.all_versions()),
+            state.generation.counter,
+            state.generation.id,
             catalog.load_seconds,
         )
+        follower.start()
         try:
             yield
         finally:
+            follower.stop()
             app.state.jobs.shutdown()
             app.state.reports.close()
 
