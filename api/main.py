@@ -73,7 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.catalog = state.catalog
             app.state.rules = state.rules
 
-        follower = LayerFollower(settings.layers_dir, publish)
+        follower = LayerFollower(settings.layers_dir, publish, settings.layer_poll_s)
         state = follower.load_initial()  # prepare()s today's lookup index, before requests
         app.state.follower = follower
         app.state.changes = LayerChanges(follower.root, AuditLog(settings.audit_path))

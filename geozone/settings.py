@@ -65,6 +65,12 @@ class Settings(BaseSettings):
         description="TOML file of named, hashed admin/reader tokens (geozone/tokens.py); "
         "default var/tokens.toml beside the report store.",
     )
+    layer_poll_s: float = Field(
+        0.5,
+        gt=0,
+        le=60,
+        description="Seconds between a worker's looks at the layer folder for a new generation.",
+    )
     audit_log: Path | None = Field(
         None,
         description="Append-only JSON-lines log of admin layer changes; "

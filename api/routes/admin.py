@@ -15,6 +15,7 @@ makes a change conditional: 409 ``generation_conflict`` when the layer set moved
 from __future__ import annotations
 
 import asyncio
+import os
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, File, Form, Header, Query, Request, UploadFile
@@ -56,6 +57,7 @@ def _answer(result: ChangeResult) -> dict[str, Any]:
         "generation": result.generation.brief(),
         "generation_before": result.before.brief(),
         "validation": result.report,
+        "worker_pid": os.getpid(),
     }
 
 
