@@ -180,6 +180,7 @@ class LayerFollower:
                 and not rules_changed
             ):
                 self._seen = stamp
+                self.reload_error = None  # the folder is (again) what this process serves
                 return False
             state = self._load(generation)
         except Exception as exc:

@@ -506,3 +506,25 @@ def test_worker_follows_a_change_made_by_another_process(
         time.sleep(0.05)
     layer = client.get("/api/v1/layers/redline").json()
     assert [v["valid_to"] for v in layer["versions"]] == ["2026-12-31"]
+
+
+def test_a_folder_broken_by_hand_keeps_the_old_generation(
+    client: TestClient, layers_dir: Path
+) -> None:
+    gen = client.get("/healthz").json()["generation"]
+    manifest = layers_dir / "manifest.toml"
+    good = manifest.read_bytes()
+    manifest.write_text("[layerset]\nid = 'broken'\n", encoding="utf-8")
+    deadline = time.monotonic() + 2.0
+    while (health := client.get("/healthz").json())["layers"]["reload_error"] is None:
+        assert time.monotonic() < deadline, "reload error not reported within 2 s"
+        time.sleep(0.05)
+    assert health["status"] == "ok"
+    assert health["generation"] == gen
+    assert health["layers"]["reload_error"]["error"] == "ManifestError"
+    assert client.get("/api/v1/layers/redline").status_code == 200
+    manifest.write_bytes(good)  # repaired: the error clears
+    deadline = time.monotonic() + 2.0
+    while client.get("/healthz").json()["layers"]["reload_error"] is not None:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
