@@ -131,10 +131,13 @@ class LayerFollower:
                 return state
         raise RuntimeError(f"{self.root} kept changing while it was loaded")
 
-    def _publish(self, state: LayerState, based_on: int | None) -> bool:
+    def _publish(self, state: LayerState, based_on: int | None, not_older: bool = False) -> bool:
         with self._lock:
             if based_on is not None and based_on != self._seq:
                 return False  # a newer state was published while this one loaded
+            current = self._current
+            if not_older and current and current.generation.counter > state.generation.counter:
+                return False
             self._seq += 1
             self._current = state
             self._publish_cb(state)
@@ -149,8 +152,10 @@ class LayerFollower:
             rules = self.current.rules
         prepare(catalog)
         state = LayerState(catalog, rules, replace_loaded(generation))
-        self._publish(state, None)
-        return state
+        # the watcher may already serve a later change of another process: keep that
+        self._publish(state, None, not_older=True)
+        self._seen = None  # the watcher looks again: the folder may have moved on since
+        return self.current
 
     # -- watching
 
