@@ -751,7 +751,7 @@ class LayerChanges:
             write_atomic(path, old)
 
     def _reload(
-        self, old_manifest: bytes, new_file: Path | None
+        self, old_manifest: bytes, new_file: Path | None, previous: Catalog
     ) -> tuple[Catalog, Callable[[], None]]:
         """Load the changed folder; on failure put the old manifest back, drop the new file."""
 
@@ -762,7 +762,7 @@ class LayerChanges:
                 fsync_dir(new_file.parent)
 
         try:
-            return load_catalog(self.root), undo
+            return load_catalog(self.root, previous=previous), undo
         except Exception:
             undo()
             raise
@@ -816,7 +816,7 @@ class LayerChanges:
         except Exception:
             target.unlink(missing_ok=True)
             raise
-        fresh, undo = self._reload(old, target)
+        fresh, undo = self._reload(old, target, catalog)
         return _Applied(fresh, report.to_dict(), undo)
 
     def _retire(self, catalog: Catalog, layer_id: str, version: str, valid_to: date) -> _Applied:
@@ -836,7 +836,7 @@ class LayerChanges:
             MANIFEST_NAME,
         )
         old = _write_manifest(self.root, manifest)
-        fresh, undo = self._reload(old, None)
+        fresh, undo = self._reload(old, None, catalog)
         return _Applied(fresh, report.to_dict(), undo)
 
 

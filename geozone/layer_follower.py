@@ -94,6 +94,7 @@ class LayerFollower:
         self._seq = 0
         self._current: LayerState | None = None
         self._seen: Stamp | None = None
+        self._rules_seen: Stamp | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.reload_error: dict[str, Any] | None = None
@@ -108,12 +109,24 @@ class LayerFollower:
 
     # -- loading and publishing
 
-    def _load(self, expected: Generation) -> LayerState | None:
-        """Load catalog and rules; None when the folder moved on meanwhile."""
-        catalog = load_catalog(self.root)
+    def _load(self, expected: Generation, rules_changed: bool = True) -> LayerState | None:
+        """Load catalog and rules; None when the folder moved on meanwhile.
+
+        Versions whose files did not change are taken from the catalog in force, and so
+        are the rules when no rule file changed.
+        """
+        current = self._current
+        catalog = load_catalog(self.root, previous=current.catalog if current else None)
         if catalog.hash != expected.id:
             return None
-        rules = load_rules(catalog.rules_dir)
+        if (
+            current is not None
+            and not rules_changed
+            and catalog.rules_dir == current.catalog.rules_dir
+        ):
+            rules = current.rules
+        else:
+            rules = load_rules(catalog.rules_dir)
         prepare(catalog)
         return LayerState(catalog, rules, replace_loaded(expected))
 
@@ -128,6 +141,7 @@ class LayerFollower:
             if state is not None:
                 self._publish(state, None)
                 self._seen = stamp if stamp == self._stamp() else None
+                self._rules_seen = stamp[2:]
                 return state
         raise RuntimeError(f"{self.root} kept changing while it was loaded")
 
@@ -144,12 +158,16 @@ class LayerFollower:
             return True
 
     def publish_change(self, catalog: Catalog, generation: Generation) -> LayerState:
-        """Publish the catalog a change of this process just wrote (rules re-read)."""
-        try:
+        """Publish the catalog a change of this process just wrote.
+
+        A change never touches the rules: those in force are kept (the watcher reloads
+        them when a rule file changes).
+        """
+        current = self.current
+        if catalog.rules_dir == current.catalog.rules_dir:
+            rules = current.rules
+        else:
             rules = load_rules(catalog.rules_dir)
-        except Exception:
-            log.exception("rules of %s do not load; keeping the rules in force", self.root)
-            rules = self.current.rules
         prepare(catalog)
         state = LayerState(catalog, rules, replace_loaded(generation))
         # the watcher may already serve a later change of another process: keep that
@@ -177,7 +195,7 @@ class LayerFollower:
                     return False  # a change is being written: look again next time
                 stamp = self._stamp()
                 generation = disk_generation(self.root)
-            rules_changed = self._seen is None or stamp[2:] != self._seen[2:]
+            rules_changed = stamp[2:] != self._rules_seen
             if (
                 current is not None
                 and generation.id == current.generation.id
@@ -187,7 +205,7 @@ class LayerFollower:
                 self._seen = stamp
                 self.reload_error = None  # the folder is (again) what this process serves
                 return False
-            state = self._load(generation)
+            state = self._load(generation, rules_changed)
         except Exception as exc:
             self._seen = stamp  # retried when the folder changes again
             self.reload_error = {
@@ -200,6 +218,7 @@ class LayerFollower:
         if state is None or not self._publish(state, seq):
             return False  # moved on meanwhile: look again next time
         self._seen = stamp
+        self._rules_seen = stamp[2:]
         self.reload_error = None
         log.info(
             "pid %d now serves generation %d (%s)",

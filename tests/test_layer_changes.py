@@ -230,3 +230,20 @@ def test_follower_loads_new_generations_and_survives_a_broken_folder(root: Path)
             time.sleep(0.05)
     finally:
         follower.stop()
+
+
+def test_reload_reusing_unchanged_versions_equals_a_fresh_load(root: Path) -> None:
+    from conftest import LAYERS
+
+    demo = load_catalog(LAYERS)
+    again = load_catalog(LAYERS, previous=demo)
+    assert again.summary() == demo.summary()  # warnings (GCJ-02 look-alikes) included
+    assert all(
+        a.frame is b.frame for a, b in zip(again.all_versions(), demo.all_versions(), strict=True)
+    )
+    before = load_catalog(root)
+    done = changes_for(root).retire(before, "alice", "redline", "v1", "2026-12-31")
+    assert done.catalog.summary() == load_catalog(root).summary()
+    assert done.catalog.get("redline", "v1").frame is before.get("redline", "v1").frame
+    assert str(done.catalog.get("redline", "v1").entry.valid_to) == "2026-12-31"
+    assert before.get("redline", "v1").entry.valid_to is None  # the old catalog unchanged
