@@ -63,7 +63,7 @@ async def get_jobs(request: Request) -> JobRunner:
     return jobs
 
 
-_bearer = HTTPBearer(
+bearer = HTTPBearer(
     auto_error=False,
     description="A named admin or reader token (geozone token new; GEOZONE_TOKENS_FILE).",
 )
@@ -71,7 +71,7 @@ _bearer = HTTPBearer(
 
 async def get_principal(
     request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal | None:
     """Who is asking: ``None`` without a bearer token; an unknown token is 403.
 
@@ -92,7 +92,7 @@ PrincipalDep = Annotated[Principal | None, Depends(get_principal)]
 
 async def require_admin(
     request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
     """An admin token: none configured -> 403, missing -> 401, reader or unknown -> 403."""
     tokens: TokenRegistry = request.app.state.tokens

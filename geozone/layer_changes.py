@@ -619,7 +619,7 @@ class LayerChanges:
                     raise unknown_layer(layer_id, current)
                 staged = stage_upload(layer_id, new, data, filename, Path(tmp))
             except GeozoneError as exc:
-                self._refused(record, exc)
+                self.refused(record, exc)
                 raise
             return self._run(
                 record, current, expected, 201, lambda cat: self._add(cat, layer_id, new, staged)
@@ -656,7 +656,7 @@ class LayerChanges:
             if end is None:
                 raise InvalidDate("valid_to: a date is required", {"field": "valid_to"})
         except GeozoneError as exc:
-            self._refused(record, exc)
+            self.refused(record, exc)
             raise
         return self._run(
             record, current, expected, 200, lambda cat: self._retire(cat, layer_id, version, end)
@@ -670,8 +670,12 @@ class LayerChanges:
         except GeozoneError:
             return []
 
-    def _refused(self, record: dict[str, Any], exc: GeozoneError) -> None:
-        """Record a change refused before it reached the folder (under the lock)."""
+    def refused(self, record: dict[str, Any], exc: GeozoneError) -> None:
+        """Record a change refused before it reached the folder (under the lock).
+
+        ``record`` holds ``action``, ``who``, ``layer_id``, ``version`` and whatever else
+        is known; the outcome is ``exc``'s status and code.
+        """
         with change_lock(self.root, self.lock_timeout_s):
             self._append(record, exc, None)
 

@@ -114,6 +114,11 @@ def test_missing_token_is_401_and_wrong_token_403(client: TestClient, layers_dir
     assert r.status_code == 403
     assert r.json()["code"] == "forbidden"
     assert tree_hash(layers_dir) == before
+    lines = (layers_dir.parent / "audit.jsonl").read_text().splitlines()
+    assert [(e["who"], e["outcome"]["status"]) for e in map(json.loads, lines)] == [
+        (None, 401),
+        (None, 403),
+    ]
 
 
 # --- uploads ---------------------------------------------------------------------------
@@ -363,15 +368,18 @@ def test_named_admins_are_audited_and_a_reader_is_refused(
         ("zhang.min", "upload", 201),
         ("zhang.min", "upload", 422),
         ("li.wei", "retire", 200),
+        ("portal", "upload", 403),  # refused attempts of a reader token are audited too
+        ("portal", "retire", 403),
     ]
-    ok, bad, retired = entries
+    ok, bad, retired = entries[:3]
+    assert entries[4]["version"] == "v1" and entries[4]["outcome"]["code"] == "forbidden"
     assert ok["file"] == "good.geojson" and ok["sha256"] == hashlib.sha256(data).hexdigest()
     assert bad["sha256"] == hashlib.sha256(refused).hexdigest()
     assert bad["validation"]["ok"] is False and bad["outcome"]["code"] == "validation_failed"
     assert ok["generation_before"]["counter"] == 1 and ok["generation_after"]["counter"] == 2
     assert retired["generation_before"] == {"id": gen0["id"], "counter": 0}
     assert retired["time"].endswith("Z")
-    assert (layers_dir.parent / "audit.jsonl").read_text().count("\n") == 3
+    assert (layers_dir.parent / "audit.jsonl").read_text().count("\n") == 5
     # limit and since
     one = client.get("/api/v1/admin/audit?limit=1", headers=heads["li.wei"]).json()
     assert [e["outcome"]["status"] for e in one["entries"]] == [201]

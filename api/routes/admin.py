@@ -18,14 +18,16 @@ import asyncio
 import os
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, File, Form, Header, Query, Request, UploadFile
+from fastapi import APIRouter, Body, Depends, File, Form, Header, Query, Request, UploadFile
+from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field
 
-from api.deps import AdminDep
+from api.deps import AdminDep, bearer, require_admin
 from geozone.audit import AuditLog
-from geozone.errors import InvalidInput
+from geozone.errors import Forbidden, InvalidInput, Unauthorized
 from geozone.layer_changes import ChangeResult, LayerChanges
 from geozone.layer_follower import LayerFollower
+from geozone.tokens import Principal
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
 
@@ -43,6 +45,31 @@ _IF_MATCH = Header(
     alias="If-Match",
     description="Generation id or counter the change is based on (from /healthz).",
 )
+
+
+async def change_admin(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
+    """:func:`api.deps.require_admin` for change routes: a refusal is audited too."""
+    try:
+        return await require_admin(request, credentials)
+    except (Unauthorized, Forbidden) as exc:
+        principal = None
+        if credentials is not None:
+            principal = request.app.state.tokens.identify(credentials.credentials)
+        record = {
+            "action": "retire" if request.url.path.endswith("/retire") else "upload",
+            "who": principal.name if principal else None,
+            "layer_id": request.path_params.get("layer_id"),
+            "version": str(request.path_params.get("version", ""))[:80] or None,
+        }
+        changes: LayerChanges = request.app.state.changes
+        await asyncio.to_thread(changes.refused, record, exc)
+        raise
+
+
+ChangeAdminDep = Annotated[Principal, Depends(change_admin)]
 
 
 def _publish(request: Request, result: ChangeResult) -> None:
@@ -70,7 +97,7 @@ def _answer(result: ChangeResult) -> dict[str, Any]:
 async def upload_version(
     layer_id: str,
     request: Request,
-    admin: AdminDep,
+    admin: ChangeAdminDep,
     file: Annotated[
         UploadFile, File(description="GeoJSON, GeoPackage or zipped shapefile of the layer.")
     ],
@@ -156,7 +183,7 @@ def retire(
     layer_id: str,
     version: str,
     request: Request,
-    admin: AdminDep,
+    admin: ChangeAdminDep,
     body: Annotated[RetireRequest, Body()],
     if_match: Annotated[str | None, _IF_MATCH] = None,
 ) -> dict[str, Any]:
