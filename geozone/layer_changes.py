@@ -719,7 +719,11 @@ class LayerChanges:
                         catalog = load_catalog(self.root)
                     applied = apply(catalog)
                     after = Generation(applied.catalog.hash, before.counter + 1, utc_now())
-                    old_generation = self._write_generation(after)
+                    try:
+                        old_generation = self._write_generation(after)
+                    except BaseException:
+                        applied.undo()
+                        raise
                 except GeozoneError as exc:
                     self._append(record, exc, fd)
                     raise

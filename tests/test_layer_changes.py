@@ -247,3 +247,21 @@ def test_reload_reusing_unchanged_versions_equals_a_fresh_load(root: Path) -> No
     assert done.catalog.get("redline", "v1").frame is before.get("redline", "v1").frame
     assert str(done.catalog.get("redline", "v1").entry.valid_to) == "2026-12-31"
     assert before.get("redline", "v1").entry.valid_to is None  # the old catalog unchanged
+
+
+def test_a_failing_generation_write_undoes_the_change(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalog = load_catalog(root)
+    changes = changes_for(root)
+    before = tree_hash(root)
+
+    def broken(self: LayerChanges, generation: object) -> bytes | None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(LayerChanges, "_write_generation", broken)
+    with pytest.raises(OSError):
+        changes.retire(catalog, "alice", "redline", "v1", "2026-12-31")
+    assert tree_hash(root) == before
+    [entry] = changes.audit.entries()
+    assert entry["outcome"] == {"status": 500, "code": "internal"}
