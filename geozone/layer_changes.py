@@ -102,10 +102,10 @@ class Generation:
     loaded_at: str = ""
 
     def matches(self, expected: str) -> bool:
-        """True when ``expected`` (an id, a counter, or an ETag-quoted one) names this."""
+        """True when ``expected`` (an id, a counter, ETag-quoted or not, or ``*``) names this."""
         token = expected.strip()
         token = token.removeprefix("W/").strip('"')
-        return token in (self.id, str(self.counter), f"{self.counter}-{self.id}")
+        return token == "*" or token in (self.id, str(self.counter), f"{self.counter}-{self.id}")
 
     def brief(self) -> dict[str, Any]:
         """``{"id", "counter"}``."""

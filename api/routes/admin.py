@@ -15,6 +15,7 @@ makes a change conditional: 409 ``generation_conflict`` when the layer set moved
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from typing import Annotated, Any
 
@@ -24,10 +25,12 @@ from pydantic import BaseModel, Field
 
 from api.deps import AdminDep, bearer, require_admin
 from geozone.audit import AuditLog
-from geozone.errors import Forbidden, InvalidInput, Unauthorized
+from geozone.errors import Forbidden, GeozoneError, InvalidInput, Unauthorized
 from geozone.layer_changes import ChangeResult, LayerChanges
 from geozone.layer_follower import LayerFollower
 from geozone.tokens import Principal
+
+log = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
 
@@ -65,7 +68,10 @@ async def change_admin(
             "version": str(request.path_params.get("version", ""))[:80] or None,
         }
         changes: LayerChanges = request.app.state.changes
-        await asyncio.to_thread(changes.refused, record, exc)
+        try:
+            await asyncio.to_thread(changes.refused, record, exc)
+        except GeozoneError:  # no change is made either way; the caller learns only 401/403
+            log.exception("refused admin attempt not audited")
         raise
 
 
