@@ -68,7 +68,7 @@ class Settings(BaseSettings):
     layer_poll_s: float = Field(
         0.5,
         gt=0,
-        le=60,
+        le=3600,
         description="Seconds between a worker's looks at the layer folder for a new generation.",
     )
     audit_log: Path | None = Field(
