@@ -16,6 +16,7 @@ from starlette.datastructures import URL
 from api.jobs import JobRunner
 from geozone.catalog import Catalog
 from geozone.errors import Forbidden, Unauthorized
+from geozone.layer_follower import LayerState
 from geozone.report_store import ReportStore
 from geozone.rules import RuleTable
 from geozone.settings import Settings
@@ -50,16 +51,27 @@ def public_request_url(request: Request) -> URL:
     return URL(public_base(request) + path + (f"?{query}" if query else ""))
 
 
-async def get_catalog(request: Request) -> Catalog:
-    """The layer catalog currently in force (swapped atomically on admin uploads)."""
-    catalog: Catalog = request.app.state.catalog
-    return catalog
+async def get_layers(request: Request) -> LayerState:
+    """The catalog, rules and generation in force, read once per request.
+
+    FastAPI caches a dependency within a request, so a route that takes both the catalog
+    and the rules gets the pair of one generation even while a new one is published.
+    """
+    layers: LayerState = request.app.state.layers
+    return layers
 
 
-async def get_rules(request: Request) -> RuleTable:
-    """The rule table of the loaded layer set."""
-    rules: RuleTable = request.app.state.rules
-    return rules
+LayersDep = Annotated[LayerState, Depends(get_layers)]
+
+
+async def get_catalog(layers: LayersDep) -> Catalog:
+    """The layer catalog currently in force (swapped whole when a new generation loads)."""
+    return layers.catalog
+
+
+async def get_rules(layers: LayersDep) -> RuleTable:
+    """The rule table of the loaded layer set (of the same generation as the catalog)."""
+    return layers.rules
 
 
 async def get_reports(request: Request) -> ReportStore:
@@ -74,7 +86,7 @@ async def get_jobs(request: Request) -> JobRunner:
     return jobs
 
 
-_bearer = HTTPBearer(
+bearer = HTTPBearer(
     auto_error=False,
     description="A named admin or reader token (geozone token new; GEOZONE_TOKENS_FILE).",
 )
@@ -82,7 +94,7 @@ _bearer = HTTPBearer(
 
 async def get_principal(
     request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal | None:
     """Who is asking: ``None`` without a bearer token; an unknown token is 403.
 
@@ -103,7 +115,7 @@ PrincipalDep = Annotated[Principal | None, Depends(get_principal)]
 
 async def require_admin(
     request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
     """An admin token: none configured -> 403, missing -> 401, reader or unknown -> 403."""
     tokens: TokenRegistry = request.app.state.tokens

@@ -34,11 +34,11 @@ from api.routes import (
 )
 from api.security import SecurityHeaders, policy
 from geozone import __version__
-from geozone.catalog import load_catalog
+from geozone.audit import AuditLog
 from geozone.lanes import register_current_thread
-from geozone.lookup import prepare
+from geozone.layer_changes import LayerChanges
+from geozone.layer_follower import LayerFollower, LayerState
 from geozone.report_store import ReportStore
-from geozone.rules import load_rules
 from geozone.settings import Settings
 from geozone.tokens import TokenRegistry
 
@@ -83,26 +83,38 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        catalog = load_catalog(settings.layers_dir)
-        app.state.rules = load_rules(catalog.rules_dir)
-        app.state.catalog = catalog
-        app.state.reports = ReportStore(settings.report_store_path)
-        app.state.jobs = JobRunner(settings.jobs_path, settings.jobs)
+        def publish(state: LayerState) -> None:
+            # one object first (what deps read), then the two names older code reads
+            app.state.layers = state
+            app.state.catalog = state.catalog
+            app.state.rules = state.rules
+
         # the event loop's lane (point lookups) and one per geometry-pool thread
-        # (everything else that touches GEOS indexes): see README "Architecture: concurrency"
+        # (everything else that touches GEOS indexes), registered before the first
+        # prepare() so each gets its index: see README "Architecture: concurrency"
         register_current_thread()
         app.state.geometry_pool = start_pool(settings.geometry_threads)
-        prepare(catalog)  # today's lookup index in every lane, before the first request
+        follower = LayerFollower(settings.layers_dir, publish, settings.layer_poll_s)
+        state = follower.load_initial()  # prepare()s today's lookup index in every lane
+        app.state.follower = follower
+        app.state.changes = LayerChanges(follower.root, AuditLog(settings.audit_path))
+        app.state.reports = ReportStore(settings.report_store_path)
+        app.state.jobs = JobRunner(settings.jobs_path, settings.jobs)
+        catalog = state.catalog
         log.info(
-            "loaded layer set %s %s (%d layer versions) in %.2f s",
+            "loaded layer set %s %s (%d layer versions, generation %d %s) in %.2f s",
             catalog.info.id,
             catalog.info.version,
             len(catalog.all_versions()),
+            state.generation.counter,
+            state.generation.id,
             catalog.load_seconds,
         )
+        follower.start()
         try:
             yield
         finally:
+            follower.stop()
             app.state.jobs.shutdown()
             app.state.geometry_pool.shutdown(wait=True, cancel_futures=True)
             app.state.reports.close()

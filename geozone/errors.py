@@ -235,3 +235,24 @@ class JobNotReady(GeozoneError):
 
     status = 409
     code = "job_not_ready"
+
+
+class GenerationConflict(GeozoneError):
+    """A layer change named a generation (``If-Match``) that is no longer current."""
+
+    status = 409
+    code = "generation_conflict"
+
+
+class ChangeBusy(GeozoneError):
+    """Another layer change held the layer folder's change lock for too long."""
+
+    status = 503
+    code = "change_busy"
+
+
+class AuditUnavailable(GeozoneError):
+    """The audit log cannot be written, so the layer change is not made."""
+
+    status = 503
+    code = "audit_unavailable"

@@ -131,6 +131,17 @@ class Settings(BaseSettings):
         description="TOML file of named, hashed admin/reader tokens (geozone/tokens.py); "
         "default var/tokens.toml beside the report store.",
     )
+    layer_poll_s: float = Field(
+        0.5,
+        gt=0,
+        le=3600,
+        description="Seconds between a worker's looks at the layer folder for a new generation.",
+    )
+    audit_log: Path | None = Field(
+        None,
+        description="Append-only JSON-lines log of admin layer changes; "
+        "default var/audit.jsonl beside the report store.",
+    )
     cors_origins: Annotated[list[str], BeforeValidator(_comma_list)] = []
     report_store: Path | None = Field(
         None, description="SQLite file of answered lookups; default var/reports.sqlite"
@@ -176,6 +187,11 @@ class Settings(BaseSettings):
     def tokens_path(self) -> Path:
         """Where the named tokens live (``geozone token new`` writes it)."""
         return self.tokens_file or (self.report_store_path.parent / "tokens.toml")
+
+    @property
+    def audit_path(self) -> Path:
+        """Where the audit log of admin layer changes lives."""
+        return self.audit_log or (self.report_store_path.parent / "audit.jsonl")
 
     @property
     def jobs_path(self) -> Path:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import shutil
+import time
 import tomllib
 import zipfile
 from collections.abc import Iterator
@@ -20,6 +22,7 @@ from layerset_builder import bowtie, clean_layers, rect, write_layerset
 
 from api.main import create_app
 from geozone.settings import Settings
+from geozone.tokens import Role, new_token
 
 TOKEN = "s3cret-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -111,6 +114,11 @@ def test_missing_token_is_401_and_wrong_token_403(client: TestClient, layers_dir
     assert r.status_code == 403
     assert r.json()["code"] == "forbidden"
     assert tree_hash(layers_dir) == before
+    lines = (layers_dir.parent / "audit.jsonl").read_text().splitlines()
+    assert [(e["who"], e["outcome"]["status"]) for e in map(json.loads, lines)] == [
+        (None, 401),
+        (None, 403),
+    ]
 
 
 # --- uploads ---------------------------------------------------------------------------
@@ -287,3 +295,244 @@ def test_retired_version_still_answers_lookups_as_of(client: TestClient) -> None
     assert "redline" in hits_before
     assert "redline" not in hits_after
     assert json.loads(after.text)["as_of"] == "2027-01-01"
+
+
+# --- named admins, generations, validated retires, audit log (#16) ---------------------
+
+
+@pytest.fixture
+def named(layers_dir: Path) -> Iterator[tuple[TestClient, dict[str, dict[str, str]]]]:
+    """A service with two named admin tokens and a reader token (a tokens file)."""
+    tokens_file = layers_dir.parent / "tokens.toml"
+    heads = {
+        name: {"Authorization": f"Bearer {new_token(tokens_file, name, role)}"}
+        for name, role in (
+            ("li.wei", Role.ADMIN),
+            ("zhang.min", Role.ADMIN),
+            ("portal", Role.READER),
+        )
+    }
+    settings = settings_for(layers_dir, token=None).model_copy(update={"tokens_file": tokens_file})
+    with TestClient(create_app(settings)) as c:
+        yield c, heads
+
+
+def test_named_admins_are_audited_and_a_reader_is_refused(
+    named: tuple[TestClient, dict[str, dict[str, str]]], layers_dir: Path
+) -> None:
+    client, heads = named
+    retire_url = "/api/v1/admin/layers/redline/versions/v1/retire"
+    upload_url = "/api/v1/admin/layers/redline/versions"
+    data = redline_geojson([rect(1600, 200, 1800, 800)])
+    before = tree_hash(layers_dir)
+    for path, kwargs in (
+        (retire_url, {"json": {"valid_to": "2026-12-31"}}),
+        (upload_url, {"data": form("v2", "2027-01-01"), "files": {"file": ("r.geojson", data)}}),
+    ):
+        r = client.post(path, headers=heads["portal"], **kwargs)  # type: ignore[arg-type]
+        assert r.status_code == 403, r.text
+        assert "portal" in r.json()["message"]
+    assert client.get("/api/v1/admin/audit", headers=heads["portal"]).status_code == 403
+    assert client.get("/api/v1/admin/audit").status_code == 401
+    assert tree_hash(layers_dir) == before
+
+    gen0 = client.get("/healthz").json()["generation"]
+    assert gen0["counter"] == 0 and gen0["id"] == gen0["hash"]
+    r = client.post(retire_url, json={"valid_to": "2026-12-31"}, headers=heads["li.wei"])
+    assert r.status_code == 200, r.text
+    assert r.json()["generation"]["counter"] == 1
+    assert r.json()["validation"]["ok"] is True
+    refused = redline_geojson([rect(100, 200, 300, 800)])  # not inside eco_control
+    r = client.post(
+        upload_url,
+        headers=heads["zhang.min"],
+        data=form("v2", "2027-01-01"),
+        files={"file": ("bad.geojson", refused, "application/geo+json")},
+    )
+    assert r.status_code == 422
+    r = client.post(
+        upload_url,
+        headers=heads["zhang.min"],
+        data=form("v2", "2027-01-01"),
+        files={"file": ("good.geojson", data, "application/geo+json")},
+    )
+    assert r.status_code == 201, r.text
+    health = client.get("/healthz").json()
+    assert health["generation"]["counter"] == 2
+    assert health["generation"]["id"] == r.json()["generation"]["id"] == health["layerset"]["hash"]
+    assert health["worker_pid"] == os.getpid()
+    assert health["layers"]["reload_error"] is None
+
+    entries = client.get("/api/v1/admin/audit", headers=heads["li.wei"]).json()["entries"]
+    assert [(e["who"], e["action"], e["outcome"]["status"]) for e in entries] == [
+        ("zhang.min", "upload", 201),
+        ("zhang.min", "upload", 422),
+        ("li.wei", "retire", 200),
+        ("portal", "upload", 403),  # refused attempts of a reader token are audited too
+        ("portal", "retire", 403),
+    ]
+    ok, bad, retired = entries[:3]
+    assert entries[4]["version"] == "v1" and entries[4]["outcome"]["code"] == "forbidden"
+    assert ok["file"] == "good.geojson" and ok["sha256"] == hashlib.sha256(data).hexdigest()
+    assert bad["sha256"] == hashlib.sha256(refused).hexdigest()
+    assert bad["validation"]["ok"] is False and bad["outcome"]["code"] == "validation_failed"
+    assert ok["generation_before"]["counter"] == 1 and ok["generation_after"]["counter"] == 2
+    assert retired["generation_before"] == {"id": gen0["id"], "counter": 0}
+    assert retired["time"].endswith("Z")
+    assert (layers_dir.parent / "audit.jsonl").read_text().count("\n") == 5
+    # limit and since
+    one = client.get("/api/v1/admin/audit?limit=1", headers=heads["li.wei"]).json()
+    assert [e["outcome"]["status"] for e in one["entries"]] == [201]
+    since = client.get(
+        "/api/v1/admin/audit", params={"since": bad["time"]}, headers=heads["li.wei"]
+    ).json()
+    assert len(since["entries"]) == 2
+
+
+def test_if_match_names_the_generation(client: TestClient, layers_dir: Path) -> None:
+    url = "/api/v1/admin/layers/redline/versions/v1/retire"
+    gen = client.get("/healthz").json()["generation"]
+    before = tree_hash(layers_dir)
+    r = client.post(url, json={"valid_to": "2026-12-31"}, headers={**AUTH, "If-Match": "deadbeef"})
+    assert r.status_code == 409
+    assert r.json()["code"] == "generation_conflict"
+    assert r.json()["detail"]["current"] == {"id": gen["id"], "counter": 0}
+    r = client.post(url, json={"valid_to": "2026-12-31", "expected_generation": "3"}, headers=AUTH)
+    assert r.status_code == 409
+    assert tree_hash(layers_dir) == before
+    r = client.post(url, json={"valid_to": "2026-12-31"}, headers={**AUTH, "If-Match": gen["id"]})
+    assert r.status_code == 200, r.text
+    r = client.post(
+        "/api/v1/admin/layers/redline/versions",
+        headers={**AUTH, "If-Match": gen["id"]},  # stale now
+        data=form("v2", "2027-01-01"),
+        files={"file": ("r.geojson", redline_geojson([rect(1600, 200, 1800, 800)]))},
+    )
+    assert r.status_code == 409
+    entries = client.get("/api/v1/admin/audit", headers=AUTH).json()["entries"]
+    assert [e["outcome"]["code"] for e in entries] == [
+        "generation_conflict",
+        "ok",
+        "generation_conflict",
+        "generation_conflict",
+    ]
+    assert entries[0]["who"] == "admin"  # the legacy single token is named 'admin'
+
+
+@pytest.mark.parametrize(
+    ("layer", "version", "valid_to", "check"),
+    [
+        ("admin", "v1", "2030-12-31", "in_force"),  # no admin layer in force afterwards
+        ("redline", "v1", "2019-01-01", "version_ranges"),  # before valid_from
+    ],
+)
+def test_retire_is_validated_like_an_upload(
+    client: TestClient, layers_dir: Path, layer: str, version: str, valid_to: str, check: str
+) -> None:
+    before = tree_hash(layers_dir)
+    r = client.post(
+        f"/api/v1/admin/layers/{layer}/versions/{version}/retire",
+        json={"valid_to": valid_to},
+        headers=AUTH,
+    )
+    assert r.status_code == 422, r.text
+    body = r.json()
+    assert body["code"] == "validation_failed"
+    assert body["detail"]["ok"] is False
+    assert check in {i["check"] for i in body["detail"]["issues"] if i["severity"] == "error"}
+    assert tree_hash(layers_dir) == before
+    [entry] = client.get("/api/v1/admin/audit", headers=AUTH).json()["entries"]
+    assert entry["outcome"] == {"status": 422, "code": "validation_failed"}
+    assert entry["validation"]["ok"] is False
+
+
+def test_retire_leaving_a_layer_without_version_warns(client: TestClient) -> None:
+    r = client.post(
+        "/api/v1/admin/layers/parks/versions/v1/retire",
+        json={"valid_to": "2030-12-31"},
+        headers=AUTH,
+    )
+    assert r.status_code == 200, r.text
+    report = r.json()["validation"]
+    assert report["ok"] is True
+    assert [i["check"] for i in report["issues"] if i["severity"] == "warning"] == ["in_force"]
+
+
+@pytest.mark.parametrize("label", ["x" * 300, "v 2", "v2/../x", ""])
+def test_version_label_is_checked(client: TestClient, layers_dir: Path, label: str) -> None:
+    before = tree_hash(layers_dir)
+    r = client.post(
+        "/api/v1/admin/layers/redline/versions",
+        headers=AUTH,
+        data=form(label, "2027-01-01"),
+        files={"file": ("r.geojson", redline_geojson([rect(1600, 200, 1800, 800)]))},
+    )
+    assert r.status_code == 422, r.text
+    assert "version" in r.text
+    if label and "/" not in label:
+        r = client.post(
+            f"/api/v1/admin/layers/redline/versions/{label}/retire",
+            json={"valid_to": "2026-12-31"},
+            headers=AUTH,
+        )
+        assert r.status_code == 422, r.text
+        assert r.json()["detail"]["field"] == "version"
+    assert tree_hash(layers_dir) == before
+
+
+def test_unwritable_audit_log_is_503_and_nothing_changes(layers_dir: Path) -> None:
+    blocked = layers_dir.parent / "audit-folder"
+    blocked.mkdir()
+    settings = settings_for(layers_dir).model_copy(update={"audit_log": blocked})
+    with TestClient(create_app(settings)) as c:
+        before = tree_hash(layers_dir)
+        r = c.post(
+            "/api/v1/admin/layers/redline/versions/v1/retire",
+            json={"valid_to": "2026-12-31"},
+            headers=AUTH,
+        )
+        assert r.status_code == 503
+        assert r.json()["code"] == "audit_unavailable"
+        assert c.get("/healthz").json()["generation"]["counter"] == 0
+        assert tree_hash(layers_dir) == before
+
+
+def test_worker_follows_a_change_made_by_another_process(
+    client: TestClient, layers_dir: Path
+) -> None:
+    # another worker (here: the core protocol directly) changes the folder; this one
+    # serves the new generation within 2 s, without any request triggering it
+    from geozone.audit import AuditLog
+    from geozone.catalog import load_catalog
+    from geozone.layer_changes import LayerChanges
+
+    other = LayerChanges(layers_dir, AuditLog(layers_dir.parent / "audit.jsonl"))
+    done = other.retire(load_catalog(layers_dir), "elsewhere", "redline", "v1", "2026-12-31")
+    deadline = time.monotonic() + 2.0
+    while client.get("/healthz").json()["generation"]["id"] != done.generation.id:
+        assert time.monotonic() < deadline, "not reloaded within 2 s"
+        time.sleep(0.05)
+    layer = client.get("/api/v1/layers/redline").json()
+    assert [v["valid_to"] for v in layer["versions"]] == ["2026-12-31"]
+
+
+def test_a_folder_broken_by_hand_keeps_the_old_generation(
+    client: TestClient, layers_dir: Path
+) -> None:
+    gen = client.get("/healthz").json()["generation"]
+    manifest = layers_dir / "manifest.toml"
+    good = manifest.read_bytes()
+    manifest.write_text("[layerset]\nid = 'broken'\n", encoding="utf-8")
+    deadline = time.monotonic() + 2.0
+    while (health := client.get("/healthz").json())["layers"]["reload_error"] is None:
+        assert time.monotonic() < deadline, "reload error not reported within 2 s"
+        time.sleep(0.05)
+    assert health["status"] == "ok"
+    assert health["generation"] == gen
+    assert health["layers"]["reload_error"]["error"] == "ManifestError"
+    assert client.get("/api/v1/layers/redline").status_code == 200
+    manifest.write_bytes(good)  # repaired: the error clears
+    deadline = time.monotonic() + 2.0
+    while client.get("/healthz").json()["layers"]["reload_error"] is not None:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)

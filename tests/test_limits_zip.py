@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from api import layer_admin
-from api.layer_admin import MAX_ZIP_ENTRIES, _unpack
+from geozone import layer_changes as layer_admin
 from geozone.errors import InvalidInput, QueryTooLarge
+from geozone.layer_changes import MAX_ZIP_ENTRIES, _unpack
 
 
 def _zip(entries: dict[str, bytes]) -> bytes:

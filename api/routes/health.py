@@ -5,20 +5,27 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
-from api.deps import CatalogDep
+from api.deps import LayersDep
 from geozone.versions import library_versions
 
 router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz", summary="Service health, loaded layer set and library versions")
-def healthz(catalog: CatalogDep) -> dict[str, Any]:
-    """Report status, worker pid, layer set id/version/hash, layer versions, library versions."""
+def healthz(request: Request, layers: LayersDep) -> dict[str, Any]:
+    """Report status, layer set id/version/hash, each layer version and library versions.
+
+    ``generation`` is the layer-set generation this worker (``worker_pid``) serves;
+    ``layers.reload_error`` says why a newer one on disk could not be loaded.
+    """
+    catalog = layers.catalog
     return {
         "status": "ok",
-        "worker_pid": os.getpid(),  # which worker answered (a replaced one has a new pid)
+        "worker_pid": os.getpid(),
+        "generation": layers.generation.to_dict(),
+        "layers": request.app.state.follower.health(),
         "layerset": {
             "id": catalog.info.id,
             "version": catalog.info.version,

@@ -250,7 +250,8 @@ class PointLookup:
             tolerance_m=params.tolerance_m,
             settings=state.settings.query,
         )
-        body = answer(state.catalog, state.rules, state.reports, query)
+        layers = state.layers  # one read: catalog and rules of the same generation
+        body = answer(layers.catalog, layers.rules, state.reports, query)
         headers = [(b"content-length", b"%d" % len(body)), (b"content-type", JSON.encode())]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": body})
