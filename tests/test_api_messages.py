@@ -194,6 +194,21 @@ def test_body_shape_errors_show_accepted_shapes(
     assert_error(client.post("/api/v1/lookup", json=body), 422, code, *words)
 
 
+def test_post_options_in_the_query_string_are_refused_not_ignored(client: TestClient) -> None:
+    r = client.post("/api/v1/lookup?activity=commercial", json=square(100, 100, 10))
+    assert_error(r, 422, "invalid_input", "JSON body, not the query string", "activity")
+
+
+def test_bare_geometry_keeps_its_legacy_crs_member(client: TestClient) -> None:
+    ring = [[EAST, NORTH], [EAST + 50, NORTH], [EAST + 50, NORTH + 50], [EAST, NORTH + 50]]
+    polygon = {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
+    member = {"type": "name", "properties": {"name": "EPSG:4548"}}
+    bare = client.post("/api/v1/lookup", json={**polygon, "crs": member})
+    wrapped = client.post("/api/v1/lookup", json={"geometry": polygon, "crs": "EPSG:4548"})
+    assert bare.status_code == wrapped.status_code == 200, bare.text
+    assert bare.content == wrapped.content
+
+
 def test_openapi_describes_bare_bodies(client: TestClient) -> None:
     doc = client.get("/openapi.json").json()
     body = doc["paths"]["/api/v1/lookup"]["post"]["requestBody"]["content"]["application/json"]

@@ -23,7 +23,7 @@ from api.deps import CatalogDep, ReportsDep, RulesDep, SettingsDep
 from api.geometry_pool import run_in_pool
 from api.openapi import DocumentedRoute, query_parameters
 from geozone.catalog import Catalog
-from geozone.errors import InvalidGeoJSON
+from geozone.errors import InvalidGeoJSON, InvalidInput
 from geozone.lookup import answer_bytes, lookup
 from geozone.point_answer import point_answer
 from geozone.query import Query as LookupQuery
@@ -466,8 +466,18 @@ async def lookup_geometry(
 ) -> Response:
     """Zones a parcel overlaps or comes within tolerance of, their rules, verdicts.
 
-    Overlap area and share are in m², measured in EPSG:4548.
+    Overlap area and share are in m², measured in EPSG:4548. Options go in the body
+    (``activities``, ``as_of``, ``crs``, ``tolerance_m``, ``repair``), not the query string.
     """
+    in_query = [k for k in (*_BARE_OPTIONS, "crs") if k in request.query_params]
+    if in_query:  # they would be ignored: say where they go instead
+        raise InvalidInput(
+            f"POST /api/v1/lookup reads its options from the JSON body, not the query string "
+            f"({', '.join(in_query)}); send "
+            '{"geometry" or "feature": <GeoJSON>, "activities": [...], "as_of": ..., '
+            '"crs": ..., "tolerance_m": ..., "repair": ...}',
+            {"query_parameters": in_query},
+        )
     if (body.geometry is None) == (body.feature is None):
         raise InvalidGeoJSON(
             "give exactly one of 'geometry' (a GeoJSON geometry) or 'feature' (a GeoJSON "
