@@ -120,6 +120,8 @@ BODY_SHAPES = (
 """The accepted shapes of a ``POST /api/v1/lookup`` body, for messages."""
 
 _BARE_OPTIONS = ("activity", "activities", "as_of", "tolerance_m", "repair")
+"""Lookup options a bare GeoJSON body may not carry (``crs`` only as a string: an
+object is the legacy GeoJSON member, read as the CRS)."""
 
 
 def _body_error(problem: str) -> PydanticCustomError:
