@@ -63,15 +63,72 @@ async def _geozone_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status, exc.code, exc.message, exc.detail, exc.headers)
 
 
+def json_position(doc: str, pos: int) -> tuple[int, int]:
+    r"""The 1-based ``(line, column)`` of character offset ``pos`` in ``doc``.
+
+    >>> json_position('{\n  "a": 1\n  "b"}', 13)
+    (3, 3)
+    """
+    pos = max(0, min(pos, len(doc)))
+    line = doc.count("\n", 0, pos) + 1
+    return line, pos - (doc.rfind("\n", 0, pos) + 1) + 1
+
+
+def _invalid_json(exc: RequestValidationError, error: Mapping[str, object]) -> JSONResponse:
+    """422 ``invalid_json`` naming the line, column and the parser's complaint."""
+    loc = error.get("loc") or ()
+    pos = loc[1] if isinstance(loc, tuple | list) and len(loc) > 1 else 0
+    doc = exc.body if isinstance(exc.body, str) else ""
+    line, column = json_position(doc, pos if isinstance(pos, int) else 0)
+    ctx = error.get("ctx")
+    reason = str(ctx.get("error", "")) if isinstance(ctx, Mapping) else ""
+    reason = reason or "not valid JSON"
+    return error_response(
+        422,
+        "invalid_json",
+        f"invalid JSON at line {line}, column {column}: {reason}; the body must be one JSON "
+        "document (check quotes, commas and brackets around that place)",
+        {"line": line, "column": column, "position": pos, "error": reason},
+    )
+
+
+def _not_json(request: Request) -> JSONResponse:
+    """422 ``invalid_json`` for a body sent without a JSON content type."""
+    content_type = request.headers.get("content-type")
+    sent = f"as {content_type}" if content_type else "without a Content-Type"
+    return error_response(
+        422,
+        "invalid_json",
+        f"the body was sent {sent}, so it was not read as JSON; send it with "
+        "Content-Type: application/json (curl: -H 'Content-Type: application/json')",
+        {"content_type": content_type},
+    )
+
+
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    errors = list(exc.errors())
+    first_error = errors[0] if errors else {}
+    if first_error.get("type") == "json_invalid":
+        return _invalid_json(exc, first_error)
+    if tuple(first_error.get("loc", ())) == ("body",):
+        if isinstance(first_error.get("input"), bytes):
+            return _not_json(request)
+        if first_error.get("type") == "missing":
+            return error_response(
+                422,
+                "invalid_request",
+                "the request has no body; send a JSON object (Content-Type: application/json)",
+                [{"loc": ["body"], "msg": "Field required"}],
+            )
     problems = [
-        {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))}
-        for e in exc.errors()
+        {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))} for e in errors
     ]
     first = problems[0] if problems else {"loc": [], "msg": "invalid request"}
     where = ".".join(first["loc"])  # type: ignore[arg-type]
-    return error_response(422, "invalid_request", f"{where}: {first['msg']}", problems)
+    # a problem with the body as a whole is a sentence of its own ("the body is ...")
+    message = first["msg"] if where in ("", "body") else f"{where}: {first['msg']}"
+    return error_response(422, "invalid_request", str(message), problems)
 
 
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
@@ -98,6 +155,10 @@ def allowed_methods(request: Request) -> str:
     return ", ".join(allowed)
 
 
+_BODY_PARSE_ERROR = "There was an error parsing the body"
+"""FastAPI's 400 detail when a JSON body cannot be decoded as text (bad UTF-8)."""
+
+
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     code = {404: "not_found", 405: "method_not_allowed", 413: "query_too_large"}.get(
@@ -106,6 +167,13 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     if exc.status_code == 405:
         headers = {**(exc.headers or {}), "Allow": allowed_methods(request)}
         return error_response(405, code, str(exc.detail), headers=headers)
+    if exc.status_code == 400 and exc.detail == _BODY_PARSE_ERROR:  # e.g. not UTF-8
+        return error_response(
+            400,
+            "invalid_json",
+            "the body could not be read as JSON text; send UTF-8 encoded JSON "
+            "(Content-Type: application/json)",
+        )
     # keeps the exception's headers: Allow on a 405, WWW-Authenticate on a 401
     return error_response(exc.status_code, code, str(exc.detail), headers=exc.headers)
 

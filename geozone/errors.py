@@ -119,6 +119,12 @@ class SwappedCoordinates(InvalidInput):
     code = "swapped_lon_lat"
 
 
+class ProjectedCoordinates(InvalidGeoJSON):
+    """Coordinates beyond ±180/±90 degrees that look like projected metres (no ``crs`` given)."""
+
+    code = "coordinates_look_projected"
+
+
 class UnknownCRS(InvalidInput):
     """A declared CRS is not recognised."""
 

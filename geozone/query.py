@@ -30,7 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 import shapely
@@ -46,6 +46,7 @@ from geozone.errors import (
     InvalidGeometry,
     InvalidInput,
     OutsideAnalysisCRS,
+    ProjectedCoordinates,
     QueryTooLarge,
     SwappedCoordinates,
 )
@@ -292,7 +293,11 @@ def _number(value: Any, what: str) -> float:
 
 
 def _check_axis_order(xs: np.ndarray, ys: np.ndarray, declared: DeclaredCRS) -> None:
-    """Raise SwappedCoordinates / InvalidGeoJSON when coordinates look like (lat, lon)."""
+    """Raise SwappedCoordinates / InvalidGeoJSON when coordinates look like (lat, lon).
+
+    Degrees beyond ±180/±90 raise :class:`~geozone.errors.ProjectedCoordinates`,
+    suggesting the ``crs`` to pass.
+    """
     if declared.is_geographic:
         if np.any(np.abs(ys) > 90):
             if np.all(np.abs(xs) <= 90):
@@ -301,13 +306,9 @@ def _check_axis_order(xs: np.ndarray, ys: np.ndarray, declared: DeclaredCRS) -> 
                     "coordinates look like (lat, lon); GeoJSON and this API use (lon, lat)",
                     {"lon": float(xs[0]), "lat": float(ys[0])},
                 )
-            raise InvalidGeoJSON(
-                "latitude beyond ±90 degrees", {"lon": float(xs[0]), "lat": float(ys[0])}
-            )
+            _refuse_out_of_range(float(np.mean(xs)), float(np.mean(ys)), declared)
         if np.any(np.abs(xs) > 180):
-            raise InvalidGeoJSON(
-                "longitude beyond ±180 degrees", {"lon": float(xs[0]), "lat": float(ys[0])}
-            )
+            _refuse_out_of_range(float(np.mean(xs)), float(np.mean(ys)), declared)
     _check_centre(float(np.mean(xs)), float(np.mean(ys)), declared)
 
 
@@ -321,10 +322,65 @@ def _check_point_axis_order(x: float, y: float, declared: DeclaredCRS) -> None:
                     "coordinates look like (lat, lon); GeoJSON and this API use (lon, lat)",
                     {"lon": x, "lat": y},
                 )
-            raise InvalidGeoJSON("latitude beyond ±90 degrees", {"lon": x, "lat": y})
+            _refuse_out_of_range(x, y, declared)
         if abs(x) > 180:
-            raise InvalidGeoJSON("longitude beyond ±180 degrees", {"lon": x, "lat": y})
+            _refuse_out_of_range(x, y, declared)
     _check_centre(x, y, declared)
+
+
+PROJECTED_GUESSES = (
+    ("EPSG:4548", "CGCS2000 / 3-degree Gauss-Kruger CM 117E"),
+    ("EPSG:4527", "CGCS2000 / 3-degree Gauss-Kruger zone 39, eastings with the zone prefix"),
+    ("EPSG:32650", "WGS 84 / UTM zone 50N"),
+    ("EPSG:3857", "Web Mercator, as web maps use"),
+)
+"""Projected CRSs whose metres Beijing data usually come in, in the order suggested."""
+
+
+def projected_guesses(x: float, y: float) -> list[tuple[str, str]]:
+    """The :data:`PROJECTED_GUESSES` in which ``(x, y)`` metres fall inside China.
+
+    Examples
+    --------
+    >>> [code for code, _ in projected_guesses(470069.0, 4416720.0)]
+    ['EPSG:4548', 'EPSG:32650']
+    >>> [code for code, _ in projected_guesses(12_986_000.0, 4_852_000.0)]
+    ['EPSG:3857']
+    """
+    out = []
+    for code, name in PROJECTED_GUESSES:
+        lon, lat = _to_wgs84_xy(x, y, parse_crs(code))
+        if _in_china(lon, lat):
+            out.append((code, name))
+    return out
+
+
+def _refuse_out_of_range(x: float, y: float, declared: DeclaredCRS) -> NoReturn:
+    """Refuse degrees beyond ±180/±90, naming the ``crs`` to pass.
+
+    :class:`~geozone.errors.ProjectedCoordinates` when they look like projected metres
+    (a suggested CRS puts them in China, or both are out of range), else InvalidGeoJSON.
+    """
+    which = "longitude beyond ±180" if abs(x) > 180 else "latitude beyond ±90"
+    where = f"({x:.12g}, {y:.12g}) are not degrees in {declared.name} ({which})"
+    guesses = projected_guesses(x, y)
+    if guesses:
+        code, name = guesses[0]
+        hint = f"pass crs={code} ({name})"
+        if len(guesses) > 1:
+            hint += " or " + ", ".join(f"crs={c} ({n})" for c, n in guesses[1:])
+        hint += ", whichever they are in"
+    else:
+        hint = (
+            "pass crs with their CRS, e.g. crs=EPSG:4548 for CGCS2000 / 3-degree "
+            "Gauss-Kruger CM 117E metres"
+        )
+    detail = {"lon": x, "lat": y, "crs": declared.name, "suggested_crs": [c for c, _ in guesses]}
+    if guesses or (abs(x) > 180 and abs(y) > 90):
+        raise ProjectedCoordinates(f"{where}: they look like projected metres; {hint}", detail)
+    raise InvalidGeoJSON(
+        f"{where}: give (lon, lat) in degrees, or if they are projected metres, {hint}", detail
+    )
 
 
 def _check_centre(cx: float, cy: float, declared: DeclaredCRS) -> None:

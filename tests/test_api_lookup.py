@@ -170,15 +170,34 @@ def test_get_bad_input(client: TestClient, params: dict, code: str) -> None:
     assert "Traceback" not in r.text
 
 
+def _reference_values(text: str) -> dict[str, str]:
+    """``dict(parse_qsl(...))``, except repeated ``activity`` values joined by commas."""
+    out: dict[str, str] = {}
+    for name, value in parse_qsl(text, keep_blank_values=True):
+        out[name] = f"{out[name]},{value}" if name == "activity" and name in out else value
+    return out
+
+
 def test_query_values_read_as_parse_qsl_does() -> None:
-    """The plain-text shortcut gives what ``dict(parse_qsl(...))`` gives, on any text."""
+    """The plain-text shortcut gives what ``dict(parse_qsl(...))`` gives, on any text.
+
+    Repeated ``activity`` values are joined by commas, in order.
+    """
     rng = random.Random(2)
     texts = ["", "&", "=", "a", "a=", "=b", "a=b=c", "a=1&a=2", "&&a=1&&", "a=%41", "a+b=c+d"]
+    texts += ["activity=a&activity=b", "activity=a&xactivity=b", "activity&activity=b"]
+    words = ["activity", "a", "b", "=", "&", "%2C", "+", "x", ","]
     texts += [
         "".join(rng.choice("ab=&%+2F0.-_") for _ in range(rng.randint(0, 14))) for _ in range(5000)
     ]
+    texts += ["".join(rng.choice(words) for _ in range(rng.randint(0, 12))) for _ in range(3000)]
     for text in texts:
-        assert query_values(text) == dict(parse_qsl(text, keep_blank_values=True)), text
+        assert query_values(text) == _reference_values(text), text
+    assert query_values("lon=1&activity=a&lat=2&activity=b") == {
+        "lon": "1",
+        "activity": "a,b",
+        "lat": "2",
+    }
 
 
 def test_get_plain_and_quoted_query_strings_agree(client: TestClient) -> None:
@@ -221,7 +240,7 @@ def test_malformed_json(client: TestClient) -> None:
         "/api/v1/lookup", content=b'{"geometry": ', headers={"content-type": "application/json"}
     )
     assert r.status_code == 422
-    assert r.json()["code"] == "invalid_request"
+    assert r.json()["code"] == "invalid_json"
     assert "JSON" in r.json()["message"]
 
 

@@ -37,6 +37,11 @@ from geozone.settings import QuerySettings, Settings
 
 router = APIRouter(prefix="/api/v1")  # tags per route: the batch lookup is listed under lookup
 
+ACTIVITY_HELP = (
+    "Activity codes: comma-separated, or the parameter repeated (`activity=a&activity=b` "
+    "is `activity=a,b`); default all."
+)
+
 _FC_EXAMPLE = {
     "type": "FeatureCollection",
     "features": [
@@ -108,7 +113,7 @@ async def lookup_batch(
         dict[str, Any],
         Body(description="A GeoJSON FeatureCollection of points/parcels.", examples=[_FC_EXAMPLE]),
     ],
-    activity: Annotated[str | None, Query(description="Activity codes, comma-separated.")] = None,
+    activity: Annotated[list[str] | None, Query(description=ACTIVITY_HELP)] = None,
     as_of: Annotated[str | None, Query(description="Date (YYYY-MM-DD); default today.")] = None,
     tolerance_m: Annotated[
         float | None, Query(allow_inf_nan=False, description="Tolerance in metres.")
@@ -135,7 +140,7 @@ def _lookup_batch(
     settings: Settings,
     body: dict[str, Any],
     *,
-    activity: str | None,
+    activity: list[str] | None,
     as_of: str | None,
     tolerance_m: float | None,
     crs: str | None,
@@ -248,7 +253,7 @@ async def create_job(
         UploadFile,
         File(description="GeoJSON, GeoPackage, zipped shapefile or CSV (lon/lat or WKT columns)."),
     ],
-    activity: Annotated[str | None, Form(description="Activity codes, comma-separated.")] = None,
+    activity: Annotated[list[str] | None, Form(description=ACTIVITY_HELP)] = None,
     as_of: Annotated[str | None, Form(description="Date (YYYY-MM-DD); default today.")] = None,
     tolerance_m: Annotated[
         float | None, Form(allow_inf_nan=False, description="Tolerance in metres.")

@@ -8,20 +8,22 @@ under its ``report_id`` (``GET /api/v1/reports/{report_id}``).
 from __future__ import annotations
 
 import inspect
+from collections.abc import Iterable
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Body, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
 from starlette.types import Receive, Scope, Send
 
 from api.deps import CatalogDep, ReportsDep, RulesDep, SettingsDep
 from api.geometry_pool import run_in_pool
 from api.openapi import DocumentedRoute, query_parameters
 from geozone.catalog import Catalog
-from geozone.errors import InvalidGeoJSON
+from geozone.errors import InvalidGeoJSON, InvalidInput
 from geozone.lookup import answer_bytes, lookup
 from geozone.point_answer import point_answer
 from geozone.query import Query as LookupQuery
@@ -98,32 +100,145 @@ ANSWER_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+GEOJSON_GEOMETRY_TYPES = (
+    "Point",
+    "MultiPoint",
+    "LineString",
+    "MultiLineString",
+    "Polygon",
+    "MultiPolygon",
+    "GeometryCollection",
+)
+"""Every GeoJSON geometry type: a bare body of one is read as ``geometry`` (the query
+then names the accepted ones: Point, Polygon, MultiPolygon)."""
+
+BODY_SHAPES = (
+    '{"geometry": <GeoJSON geometry>, ...options} or {"feature": <GeoJSON Feature>, '
+    "...options} (options: activities, as_of, crs, tolerance_m, repair), or a bare GeoJSON "
+    "Feature, FeatureCollection of one Feature, or geometry (Point, Polygon, MultiPolygon)"
+)
+"""The accepted shapes of a ``POST /api/v1/lookup`` body, for messages."""
+
+_BARE_OPTIONS = ("activity", "activities", "as_of", "tolerance_m", "repair")
+"""Lookup options a bare GeoJSON body may not carry (``crs`` only as a string: an
+object is the legacy GeoJSON member, read as the CRS)."""
+
+
+def _body_error(problem: str) -> PydanticCustomError:
+    """A validation error (``loc`` ``body``) saying what is wrong and the accepted shapes."""
+    return PydanticCustomError(
+        "lookup_body", "{problem}; send {shapes}", {"problem": problem, "shapes": BODY_SHAPES}
+    )
+
+
+def _bare_geojson_field(data: dict[str, Any]) -> str | None:
+    """``"feature"`` or ``"geometry"`` when ``data`` is a bare GeoJSON object, else None."""
+    kind = data.get("type")
+    if kind in ("Feature", "FeatureCollection"):
+        return "feature"
+    if kind in GEOJSON_GEOMETRY_TYPES:
+        return "geometry"
+    return None
+
+
+def _json_kind(value: Any) -> str:
+    """The JSON name of a parsed value's type (array, string, number, ...)."""
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    return "null" if value is None else type(value).__name__
+
+
+def _shown(value: Any, limit: int = 40) -> str:
+    """``repr(value)`` cut to ``limit`` characters, for messages."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."
+
+
+def _geojson_alternatives(schema: dict[str, Any]) -> None:
+    """Describe the body as the wrapped object or a bare Feature / FeatureCollection / geometry."""
+    wrapped = {k: schema.pop(k) for k in ("type", "properties", "additionalProperties")}
+    geometry = {
+        "title": "GeoJSON geometry",
+        "type": "object",
+        "required": ["type", "coordinates"],
+        "properties": {
+            "type": {"type": "string", "enum": ["Point", "Polygon", "MultiPolygon"]},
+            "coordinates": {"type": "array", "items": {}},
+        },
+    }
+    feature = {
+        "title": "GeoJSON Feature",
+        "type": "object",
+        "required": ["type", "geometry"],
+        "properties": {
+            "type": {"type": "string", "enum": ["Feature"]},
+            "geometry": geometry,
+            "properties": {"type": "object", "nullable": True},
+        },
+    }
+    collection = {
+        "title": "GeoJSON FeatureCollection of one Feature",
+        "type": "object",
+        "required": ["type", "features"],
+        "properties": {
+            "type": {"type": "string", "enum": ["FeatureCollection"]},
+            "features": {"type": "array", "items": feature, "minItems": 1, "maxItems": 1},
+        },
+    }
+    schema["anyOf"] = [{"title": "Lookup request", **wrapped}, feature, collection, geometry]
+
+
+_SQUARE = {
+    "type": "Polygon",
+    "coordinates": [
+        [[116.95, 40.45], [116.96, 40.45], [116.96, 40.46], [116.95, 40.46], [116.95, 40.45]]
+    ],
+}
+
+BODY_EXAMPLES: dict[str, Any] = {
+    "geometry": {
+        "summary": "A parcel geometry with options",
+        "value": {
+            "geometry": _SQUARE,
+            "activities": ["general_industry", "urban_housing"],
+            "as_of": "2026-11-25",
+            "tolerance_m": 5,
+        },
+    },
+    "feature": {
+        "summary": "A Feature with options",
+        "value": {
+            "feature": {"type": "Feature", "properties": {"name": "A-1"}, "geometry": _SQUARE},
+            "activities": ["general_industry"],
+        },
+    },
+    "bare_feature": {
+        "summary": "A bare GeoJSON Feature (every activity, today, default tolerance)",
+        "value": {"type": "Feature", "properties": {}, "geometry": _SQUARE},
+    },
+    "bare_geometry": {
+        "summary": "A bare GeoJSON geometry",
+        "value": {"type": "Point", "coordinates": [116.95, 40.45]},
+    },
+}
+
+
 class LookupRequest(BaseModel):
-    """A parcel or point lookup. Give ``geometry`` or ``feature``, not both."""
+    """A parcel or point lookup: ``{"geometry": ...}`` or ``{"feature": ...}`` with options.
+
+    A bare GeoJSON Feature, FeatureCollection of one Feature, or geometry is accepted
+    too, and reads as the same question wrapped (same answer, same report id).
+    """
 
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "geometry": {
-                        "type": "Polygon",
-                        "coordinates": [
-                            [
-                                [116.95, 40.45],
-                                [116.96, 40.45],
-                                [116.96, 40.46],
-                                [116.95, 40.46],
-                                [116.95, 40.45],
-                            ]
-                        ],
-                    },
-                    "activities": ["general_industry", "urban_housing"],
-                    "as_of": "2026-11-25",
-                    "tolerance_m": 5,
-                }
-            ]
-        },
+        json_schema_extra=_geojson_alternatives,
     )
 
     geometry: dict[str, Any] | None = Field(
@@ -151,6 +266,33 @@ class LookupRequest(BaseModel):
         False, description="Repair an invalid polygon (e.g. a bow-tie) instead of refusing it."
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _accept_bare_geojson(cls, data: Any) -> Any:
+        """Wrap a bare GeoJSON body; refuse anything else with the accepted shapes."""
+        if not isinstance(data, dict):
+            raise _body_error(f"the body is a JSON {_json_kind(data)}, not an object")
+        field = _bare_geojson_field(data)
+        if field is not None:
+            options = [k for k in _BARE_OPTIONS if k in data]
+            if isinstance(data.get("crs"), str):  # a legacy GeoJSON crs member is an object
+                options.append("crs")
+            if options:
+                raise _body_error(
+                    f"a bare GeoJSON {data['type']} cannot carry lookup options "
+                    f'({", ".join(options)}): wrap it as {{"{field}": ...}} beside them'
+                )
+            return {field: data}
+        if "type" in data:
+            raise _body_error(
+                f"GeoJSON type {_shown(data['type'])} is not accepted as a lookup body"
+            )
+        unknown = [k for k in data if k not in cls.model_fields]
+        if unknown:
+            names = ", ".join(_shown(k) for k in unknown)
+            raise _body_error(f"unknown field{'s' if len(unknown) > 1 else ''} {names}")
+        return data
+
     def requested_activities(self) -> list[str]:
         """``activity`` and ``activities`` together, in order (comma lists split later)."""
         return [*([self.activity] if self.activity else []), *(self.activities or [])]
@@ -172,15 +314,36 @@ def answer(catalog: Catalog, rules: RuleTable, reports: ReportStore, query: Look
 
 
 def query_values(raw: str) -> dict[str, str]:
-    """What ``dict(request.query_params)`` holds: the last value of a repeated name.
+    """What ``dict(request.query_params)`` holds, with repeated ``activity`` values merged.
+
+    A repeated name keeps its last value, except ``activity``: ``activity=a&activity=b``
+    reads as ``activity=a,b`` (in order; duplicates go in :func:`parse_activities`), so
+    both spellings ask the same question and get the same report id.
 
     Without Starlette's multi-dict, and without ``parse_qsl``'s unquoting when there is
     nothing to unquote (the usual ``lon=116.95&lat=40.45&activity=...``): its per-field
-    calls were ~30 us of a point lookup's ~450 us of CPU per request.
+    calls were ~30 us of a point lookup's ~450 us of CPU per request. A repeat is looked
+    for only when ``activity`` occurs twice in the text (one C-level count).
     """
     if "%" in raw or "+" in raw:
-        return dict(parse_qsl(raw, keep_blank_values=True))
-    return {name: value for name, _, value in (f.partition("=") for f in raw.split("&") if f)}
+        return _merged(parse_qsl(raw, keep_blank_values=True))
+    values = {name: value for name, _, value in (f.partition("=") for f in raw.split("&") if f)}
+    if "activity" in values and raw.count("activity") > 1:
+        return _merged(
+            (name, value) for name, _, value in (f.partition("=") for f in raw.split("&") if f)
+        )
+    return values
+
+
+def _merged(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Name → value, the last of a repeated name, except repeated ``activity`` joined by commas."""
+    out: dict[str, str] = {}
+    for name, value in pairs:
+        if name == "activity" and name in out:
+            out[name] = f"{out[name]},{value}"
+        else:
+            out[name] = value
+    return out
 
 
 class PointParams(BaseModel):
@@ -200,7 +363,10 @@ class PointParams(BaseModel):
     )
     activity: str | None = Field(
         None,
-        description="Activity code or comma-separated codes; default all.",
+        description=(
+            "Activity code, or several: comma-separated or the parameter repeated "
+            "(`activity=a&activity=b` is `activity=a,b`); default all."
+        ),
         examples=["general_industry"],
     )
     as_of: str | None = Field(
@@ -299,15 +465,26 @@ async def lookup_geometry(
     rules: RulesDep,
     reports: ReportsDep,
     settings: SettingsDep,
-    body: Annotated[LookupRequest, Body()],
+    body: Annotated[LookupRequest, Body(openapi_examples=BODY_EXAMPLES)],
 ) -> Response:
     """Zones a parcel overlaps or comes within tolerance of, their rules, verdicts.
 
-    Overlap area and share are in m², measured in EPSG:4548.
+    Overlap area and share are in m², measured in EPSG:4548. Options go in the body
+    (``activities``, ``as_of``, ``crs``, ``tolerance_m``, ``repair``), not the query string.
     """
+    in_query = [k for k in (*_BARE_OPTIONS, "crs") if k in request.query_params]
+    if in_query:  # they would be ignored: say where they go instead
+        raise InvalidInput(
+            f"POST /api/v1/lookup reads its options from the JSON body, not the query string "
+            f"({', '.join(in_query)}); send "
+            '{"geometry" or "feature": <GeoJSON>, "activities": [...], "as_of": ..., '
+            '"crs": ..., "tolerance_m": ..., "repair": ...}',
+            {"query_parameters": in_query},
+        )
     if (body.geometry is None) == (body.feature is None):
         raise InvalidGeoJSON(
-            "give exactly one of 'geometry' (a GeoJSON geometry) or 'feature' (a GeoJSON Feature)",
+            "give exactly one of 'geometry' (a GeoJSON geometry) or 'feature' (a GeoJSON "
+            f"Feature); send {BODY_SHAPES}",
             {"fields": ["geometry", "feature"]},
         )
     obj = body.geometry if body.geometry is not None else body.feature

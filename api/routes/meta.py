@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from api.deps import RulesDep
+from geozone.query import parse_activities
 
 router = APIRouter(prefix="/api/v1", tags=["rules"])
 
@@ -51,10 +52,13 @@ def rules_table(
         ),
     ] = None,
     activity: Annotated[
-        str | None,
+        list[str] | None,
         Query(
-            description="Only rules for this activity code, defaults expanded per class.",
-            openapi_examples={"housing": {"value": "urban_housing"}},
+            description=(
+                "Only rules for these activity codes (comma-separated or the parameter "
+                "repeated), defaults expanded per class."
+            ),
+            openapi_examples={"housing": {"value": ["urban_housing"]}},
         ),
     ] = None,
 ) -> dict[str, Any]:
@@ -64,7 +68,12 @@ def rules_table(
     """
     if kind is None and activity is None:
         return rules.to_dict()
-    resolved = rules.resolved(kind=kind, activity=activity)
+    codes = parse_activities(activity)
+    if len(codes) == 1:
+        resolved = rules.resolved(kind=kind, activity=codes[0])
+    else:  # table order of (kind, class, activity), as for one code
+        wanted = {rules.activity(code).code for code in codes}
+        resolved = [r for r in rules.resolved(kind=kind) if not wanted or r.activity in wanted]
     return {
         "version": rules.version,
         "hash": rules.hash,

@@ -1,8 +1,9 @@
 """``GET /api/v1/reports/{report_id}``: a stored lookup answer, as JSON or a printable page.
 
 JSON returns the answer exactly as it was served (the stored text), so a cited report id
-fetches byte-identical data later. ``?format=html`` (or ``/html``) renders a map-free A4
-page with the verdicts, citations, hits, layer versions, date, id and permalink.
+fetches byte-identical data later. ``?format=html`` (or ``/html``, or a browser's
+``Accept: text/html``) renders a map-free A4 page with the verdicts, citations, hits,
+layer versions, date, id and permalink.
 """
 
 from __future__ import annotations
@@ -65,21 +66,76 @@ def _html(request: Request, report: StoredReport) -> HTMLResponse:
     return HTMLResponse(render_html(report, f"{json_url}?format=html", json_url))
 
 
+def _quality(ranges: list[tuple[str, float]], media: str) -> float:
+    """The ``q`` the most specific matching range of an Accept header gives ``media``."""
+    kind = media.split("/")[0]
+    best, specificity = 0.0, 0
+    for pattern, q in ranges:
+        rank = (
+            3 if pattern == media else 2 if pattern == f"{kind}/*" else 1 if pattern == "*/*" else 0
+        )
+        if rank > specificity:
+            best, specificity = q, rank
+    return best
+
+
+def prefers_html(accept: str | None) -> bool:
+    """True when an Accept header ranks ``text/html`` above ``application/json``.
+
+    A browser's ``text/html,...,*/*;q=0.8`` does; ``application/json``, ``*/*``, no header
+    and a tie keep JSON, the answer as served.
+
+    >>> prefers_html("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+    True
+    >>> prefers_html("*/*"), prefers_html(None), prefers_html("application/json, text/html")
+    (False, False, False)
+    """
+    if not accept:
+        return False
+    ranges = []
+    for part in accept.split(","):
+        pattern, *params = (p.strip() for p in part.split(";"))
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        ranges.append((pattern.lower(), q))
+    return _quality(ranges, "text/html") > _quality(ranges, "application/json")
+
+
 @router.get("/reports/{report_id}", summary="A stored lookup answer", responses=_RESPONSES)
 def get_report(
     report_id: str,
     request: Request,
     reports: ReportsDep,
     format: Annotated[
-        Literal["json", "html"],
-        Query(description="`json` (the answer as served) or `html` (printable A4 page)."),
-    ] = "json",
+        Literal["json", "html"] | None,
+        Query(
+            description=(
+                "`json` (the answer as served) or `html` (printable A4 page); default by the "
+                "Accept header: HTML when it prefers `text/html` (a browser), else JSON."
+            )
+        ),
+    ] = None,
 ) -> Response:
-    """The answer stored under ``report_id`` when the lookup was answered."""
+    """The answer stored under ``report_id`` when the lookup was answered.
+
+    ``?format=`` chooses; without it the Accept header does (``Vary: Accept``).
+    """
     report = reports.get(report_id)
+    if format is None:
+        format = "html" if prefers_html(request.headers.get("accept")) else "json"
+    response: Response
     if format == "html":
-        return _html(request, report)
-    return Response(report.answer_json, media_type="application/json")
+        response = _html(request, report)
+    else:
+        response = Response(report.answer_json, media_type="application/json")
+    response.headers["Vary"] = "Accept"
+    return response
 
 
 @router.get(
