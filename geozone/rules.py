@@ -55,10 +55,11 @@ DIMENSIONS = ("spatial_layout", "emission_control", "risk_prevention", "resource
 
 INTERNAL_REFERENCE = re.compile(
     r"种子"  # "seed text", the project's working copies of the plans
-    r"|(?i:\bseeds?\b)"
+    r"|(?i:\bseed\s+(?:text|notes?|plans?|files?|[A-Z]\s?[:：]))"  # seed notes, seed B:
     r"|\b[A-Z]\s?[:：]\s?L?\d+"  # P:L119, A:405-410, B:1903
     r"|(?<![A-Za-z0-9_])L\d+(?:[-–]L?\d+)?(?![0-9])"  # L119, L538-540
-    r"|(?i:\blines?\s+\d+)"  # line 12
+    r"|(?i:\b(?:see|at|on)\s+lines?\s+\d+)"  # see line 12
+    r"|(?i:\blines?\s+\d+\s*[-–]\s*\d+)"  # lines 12-14
     r"|第\s?\d+\s?行"  # 第12行
 )
 """Internal notes that must not reach a person: references into working files by line."""
