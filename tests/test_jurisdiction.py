@@ -406,6 +406,35 @@ def test_api_rules_show_the_jurisdiction(layer_dir: Path, tmp_path: Path) -> Non
         assert bad.status_code == 422 and "unknown district" in bad.json()["message"]
 
 
+def test_api_parcel_across_districts_and_its_printed_report(
+    layer_dir: Path, tmp_path: Path
+) -> None:
+    ring = [
+        [X0 + 800, Y0 + 400],
+        [X0 + 1300, Y0 + 400],
+        [X0 + 1300, Y0 + 600],
+        [X0 + 800, Y0 + 600],
+    ]
+    body = {
+        "geometry": {"type": "Polygon", "coordinates": [[*ring, ring[0]]]},
+        "crs": CRS,
+        "activity": "polluting_industry",
+        "as_of": "2026-01-01",
+    }
+    with api_client(layer_dir, tmp_path) as client:
+        r = client.post("/api/v1/lookup", json=body)
+        assert r.status_code == 200, r.text
+        v = r.json()["verdicts"][0]
+        assert v["verdict"] == "prohibited" and v["citation"]["jurisdiction"] == PINGGU
+        assert [p["district"]["code"] for p in v["parts"]] == ["110112", "110117"]
+        page = client.get(f"/api/v1/reports/{r.json()['report_id']}/html")
+        assert page.status_code == 200
+        text = page.text
+        assert "适用地域 Jurisdiction: 平谷区 / Pinggu District" in text
+        assert "分区域判定 By district" in text
+        assert "通州区 (110112):" in text and "〔通州区 / Tongzhou District〕" in text
+
+
 # --- no internal references in anything a person reads -------------------------------------
 
 
