@@ -27,6 +27,7 @@ from click.testing import CliRunner
 from conftest import REPO
 from shapely.geometry import box
 
+from geozone.batch import batch_points
 from geozone.catalog import Catalog, load_catalog
 from geozone.cli import cli
 from geozone.coverage.targets import TARGETS
@@ -363,6 +364,16 @@ def test_the_point_fast_path_gives_the_engine_s_bytes_in_both_districts(
     pg, _ = point_answer(catalog, rules, _point(1500, 500, "polluting_industry"))
     assert b'"tz-industry"' in tz and b'"pg-industry"' not in tz
     assert b'"pg-industry"' in pg and b'"tz-industry"' not in pg
+
+
+def test_batch_points_use_each_point_s_district_rules(loaded: tuple[Catalog, RuleTable]) -> None:
+    catalog, rules = loaded
+    xs = [X0 + 500, X0 + 1500, X0 + 1000]  # Tongzhou, Pinggu, on the shared edge
+    frame = batch_points(
+        catalog, rules, xs, [Y0 + 500] * 3, "2026-01-01", ["polluting_industry"], crs=CRS
+    )
+    zone = frame[frame["kind"] == "control_zone"].set_index("point")["verdict_polluting_industry"]
+    assert zone.to_dict() == {0: "conditional", 1: "prohibited", 2: "prohibited"}
 
 
 # --- CLI and API ----------------------------------------------------------------------------
