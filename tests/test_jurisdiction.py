@@ -400,6 +400,23 @@ def test_cli_rules_list_names_each_rule_s_jurisdiction(layer_dir: Path) -> None:
     assert got == {"eco_control": "110000", "restricted": "110000", "concentrated": "110117"}
 
 
+def test_cli_lookup_prints_jurisdiction_and_district_parts(layer_dir: Path, tmp_path: Path) -> None:
+    ring = [
+        [X0 + 800, Y0 + 400],
+        [X0 + 1300, Y0 + 400],
+        [X0 + 1300, Y0 + 600],
+        [X0 + 800, Y0 + 600],
+    ]
+    parcel = tmp_path / "parcel.geojson"
+    parcel.write_text(json.dumps({"type": "Polygon", "coordinates": [[*ring, ring[0]]]}), "utf-8")
+    args = ["lookup", str(parcel), "--crs", CRS, "--activity", "polluting_industry"]
+    res = CliRunner().invoke(cli, [*args, "--as-of", "2026-01-01", "--layers", str(layer_dir)])
+    assert res.exit_code == 0, res.output
+    assert "jurisdiction: 平谷区 / Pinggu District (110117)" in res.output
+    assert "part in 通州区 (110112): conditional (rule tz-industry): 通州区测试规划" in res.output
+    assert "part in 平谷区 (110117): prohibited (rule pg-industry)" in res.output
+
+
 def test_api_rules_show_the_jurisdiction(layer_dir: Path, tmp_path: Path) -> None:
     with api_client(layer_dir, tmp_path) as client:
         rows = client.get("/api/v1/rules").json()["rules"]
