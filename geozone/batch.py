@@ -39,9 +39,9 @@ from geozone.crs import offset_to_wgs84, parse_crs, transformer
 from geozone.errors import GeozoneError, InvalidInput, QueryTooLarge, without_paths
 from geozone.lookup import LookupResult, lookup, selection
 from geozone.query import geojson_query, parse_as_of
-from geozone.rules import RuleTable
+from geozone.rules import SEVERITY, RuleTable
 from geozone.settings import QuerySettings
-from geozone.vocab import KINDS
+from geozone.vocab import KINDS, LayerKind
 
 FORMATS = ("geojson", "csv", "gpkg")
 LON_NAMES = ("lon", "lng", "longitude", "x")
@@ -184,19 +184,43 @@ def batch_points(
     columns["feature_id"] = _categorical(fids, poly)
     columns["zone_class"] = _categorical(classes, poly)
     frame = pd.DataFrame(columns)
+    if not acts or pt.size == 0:
+        for act in acts:
+            frame[f"verdict_{act}"] = pd.Series([], dtype=object)
+        return frame
+    # the rules depend on the point's district (a district plan binds its district only):
+    # each pair gets the rule of its zone class in the point's district(s), the strictest
+    # when the point lies on a district boundary
+    codes = np.array([c for li in layers for c in li.codes], dtype=object)
+    admin_layer = np.array([li.kind == LayerKind.ADMIN for li in layers], dtype=bool)
+    is_district = admin_layer[sel.layer_of] & (classes == "district")
+    in_district: dict[int, list[str]] = {}
+    for p, q in zip(pt[is_district[poly]].tolist(), poly[is_district[poly]].tolist(), strict=True):
+        in_district.setdefault(p, []).append(str(codes[q]))
+    place_keys: dict[tuple[str | None, ...], int] = {(None,): 0}
+    place_of_point = {
+        p: place_keys.setdefault(tuple(sorted(ds)), len(place_keys))
+        for p, ds in in_district.items()
+    }
+    row_place = np.fromiter((place_of_point.get(p, 0) for p in pt.tolist()), np.intp, pt.size)
+    combos, inverse = np.unique(
+        np.stack([poly.astype(np.intp), row_place]), axis=1, return_inverse=True
+    )
+    places = list(place_keys)
     for act in acts:
-        by_class: dict[tuple[int, str], str | None] = {}
-        per_position = np.empty(len(sel.geoms), dtype=object)
-        for position, (a, cls) in enumerate(zip(sel.layer_of.tolist(), classes, strict=True)):
-            if (a, cls) not in by_class:
+        by_class: dict[tuple[int, str, int], str | None] = {}
+        per_combo = np.empty(combos.shape[1], dtype=object)
+        for k, (position, place) in enumerate(combos.T.tolist()):
+            a, cls = int(sel.layer_of[position]), str(classes[position])
+            if (a, cls, place) not in by_class:
                 li = layers[a]
-                by_class[(a, cls)] = (
-                    rules.rule_for(li.kind, cls, act).verdict.value
-                    if KINDS[li.kind].is_zone
-                    else None
-                )
-            per_position[position] = by_class[(a, cls)]
-        frame[f"verdict_{act}"] = pd.Series(per_position[poly], dtype=object)
+                verdict = None
+                if KINDS[li.kind].is_zone:
+                    found = [rules.rule_for(li.kind, cls, act, d) for d in places[place]]
+                    verdict = max(found, key=lambda r: SEVERITY[r.verdict]).verdict.value
+                by_class[(a, cls, place)] = verdict
+            per_combo[k] = by_class[(a, cls, place)]
+        frame[f"verdict_{act}"] = pd.Series(per_combo[inverse.reshape(-1)], dtype=object)
     return frame
 
 

@@ -38,6 +38,18 @@ Verdicts
     admin features in force, grown by the tolerance) every verdict is ``outside``.
     Inside it, ``permitted`` needs a control zone (两线三区) covering the query; without
     one the answer is ``outside`` with a warning, never ``permitted``.
+
+Jurisdictions
+    A hit's rule for an activity is the most specific rule whose jurisdiction contains
+    the place (:meth:`RuleTable.rule_for`: district > city > national), the place's
+    district being the admin layer's district hit (its ``code``, an adcode). Every rule
+    in the answer names its jurisdiction (``citation.jurisdiction``). A query in more
+    than one district (a parcel across a district boundary, a point on one) is decided
+    per district part: a zone hit gets each district's rule on its part in that district
+    (zone part ∩ district part > 0.01 m²), so ``hits[].rules`` may hold one rule per
+    district for an activity; the overall verdict is the strictest of the parts (the
+    strict side), and the verdict's ``parts`` lists, per district, that part's verdict,
+    rule, citation and deciding hit (``parts`` is null for a query in one district).
 """
 
 from __future__ import annotations
@@ -47,7 +59,7 @@ import hashlib
 import json
 import weakref
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -399,15 +411,19 @@ def _build_selection(catalog: Catalog, as_of: date, lane: Lane | None) -> Select
 
 _ClassRules = tuple[tuple["HitRule", ...], tuple[str, ...]]
 _RULE_MEMO: weakref.WeakKeyDictionary[
-    RuleTable, dict[tuple[LayerKind, str, tuple[str, ...]], _ClassRules]
+    RuleTable, dict[tuple[LayerKind, str, tuple[str, ...], str | None], _ClassRules]
 ] = weakref.WeakKeyDictionary()
 _RULE_MEMO_SIZE = 4096
 
 
 def _class_rules(
-    rules: RuleTable, kind: LayerKind, zone_class: str, codes: tuple[str, ...]
+    rules: RuleTable,
+    kind: LayerKind,
+    zone_class: str,
+    codes: tuple[str, ...],
+    district: str | None = None,
 ) -> _ClassRules:
-    """The rules of one zone class for activities ``codes``, memoised per table.
+    """The rules of one zone class for activities ``codes`` in ``district``, memoised per table.
 
     Returns ``(rules, problems)``: a :class:`HitRule` (not superseded) per activity that
     has a rule, in order, and the error message of each activity that has none.
@@ -415,14 +431,14 @@ def _class_rules(
     memo = _RULE_MEMO.get(rules)
     if memo is None:
         memo = _RULE_MEMO.setdefault(rules, {})
-    key = (kind, zone_class, codes)
+    key = (kind, zone_class, codes, district)
     found = memo.get(key)
     if found is None:
         out: list[HitRule] = []
         problems: list[str] = []
         for code in codes:
             try:
-                out.append(HitRule(rules.rule_for(kind, zone_class, code)))
+                out.append(HitRule(rules.rule_for(kind, zone_class, code, district)))
             except GeozoneError as exc:
                 problems.append(exc.message)
         if len(memo) >= _RULE_MEMO_SIZE:  # keys include the asked activity subsets
@@ -526,13 +542,33 @@ class Hit:
 
 
 @dataclass(frozen=True, slots=True)
+class VerdictPart:
+    """The verdict on the part of a query in one district (a query across districts)."""
+
+    district: dict[str, str] | None  # {"code", "name"} of the admin district
+    verdict: ActivityVerdict
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form (a member of ``verdicts[].parts``)."""
+        data = self.verdict.to_dict()
+        for key in ("activity", "activity_zh", "activity_en", "parts"):
+            del data[key]
+        return {"district": dict(self.district) if self.district else None, **data}
+
+
+@dataclass(frozen=True, slots=True)
 class ActivityVerdict:
-    """The overall verdict for one activity and the hit and rule that decided it."""
+    """The overall verdict for one activity and the hit and rule that decided it.
+
+    ``parts`` holds the verdict of each district's part when the query lies in more
+    than one district (the overall verdict is the strictest of them), else is empty.
+    """
 
     activity: Activity
     verdict: Verdict
     rule: Rule | None = None
     decided_by: Hit | None = None
+    parts: tuple[VerdictPart, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form (a member of ``verdicts``)."""
@@ -557,6 +593,7 @@ class ActivityVerdict:
                 if h is not None
                 else None
             ),
+            "parts": [p.to_dict() for p in self.parts] if self.parts else None,
         }
 
 
@@ -737,6 +774,19 @@ class Measured:
     part: BaseGeometry | None  # parcel ∩ zone (parcels only)
 
 
+def point_districts(sel: SelectionIndex, measured: list[Measured]) -> tuple[str, ...]:
+    """Adcodes of the admin districts a point is inside (what its rules depend on), sorted."""
+    out = []
+    for m in measured:
+        if m.inside:
+            li = sel.layers[int(sel.layer_of[m.pos])]
+            if li.kind == LayerKind.ADMIN:
+                f = int(sel.feature_of[m.pos])
+                if li.classes[f] == "district":
+                    out.append(li.codes[f])
+    return tuple(sorted(out))
+
+
 def measure_point(sel: SelectionIndex, q: Query) -> list[Measured]:
     """Find and measure hits of a point query."""
     x, y, _, _ = q.point_coords
@@ -874,17 +924,81 @@ def _supersession(
     return out
 
 
+_Place = tuple[str | None, dict[str, str] | None, BaseGeometry | None]
+
+
+def _place_districts(query: Query, measured: list[tuple[Hit, Measured]]) -> list[_Place]:
+    """The districts the query lies in: ``(adcode, {"code", "name"}, part)`` each.
+
+    Every district admin hit the query is inside (a point on a shared boundary is in
+    both; a parcel's ``part`` is the piece in the district), sorted by code; else the
+    district of the answer's ``admin`` (a query within tolerance of one); else
+    ``[(None, None, None)]`` (unknown: city-wide and national rules only).
+    """
+    inside = sorted(
+        (
+            (h.code, {"code": h.code, "name": h.name or h.feature_id}, m.part)
+            for h, m in measured
+            if h.layer_kind == LayerKind.ADMIN and h.zone_class == "district" and h.inside
+        ),
+        key=lambda p: (p[0], p[1]["name"]),
+    )
+    if inside:
+        return list(inside)
+    unit = admin_unit(measured, "district")
+    return [(unit["code"], unit, None)] if unit else [(None, None, None)]
+
+
+def _hit_districts(m: Measured, places: list[_Place]) -> list[str | None]:
+    """The districts whose rules a zone hit brings: those its part lies in (> 0.01 m²)."""
+    if len(places) == 1 or m.part is None:
+        return [p[0] for p in places]
+    found = [
+        code
+        for code, _unit, part in places
+        if part is not None and float(shapely.intersection(m.part, part).area) > AREA_EPS_M2
+    ]
+    return found or [None]
+
+
 def _attach_rules(
-    hit: Hit, codes: tuple[str, ...], rules: RuleTable, superseded_by: str | None
-) -> list[str]:
-    """Set ``hit.rules`` to its rule for each activity code; return any warnings."""
+    hit: Hit,
+    codes: tuple[str, ...],
+    rules: RuleTable,
+    superseded_by: str | None,
+    districts: list[str | None],
+) -> tuple[list[tuple[str | None, Rule]], list[str]]:
+    """Set ``hit.rules`` to its rule(s) for each activity code.
+
+    With several districts, an activity whose rule differs between them gets one rule
+    per district. Returns the ``(district, rule)`` pairs that apply (not superseded) and
+    any warnings.
+    """
     if not KINDS[hit.layer_kind].is_zone:
-        return []
-    found, problems = _class_rules(rules, hit.layer_kind, hit.zone_class, codes)
+        return [], []
+    applied: list[tuple[str | None, Rule]] = []
+    if len(districts) == 1:
+        found, problems = _class_rules(rules, hit.layer_kind, hit.zone_class, codes, districts[0])
+        applied = [(districts[0], hr.rule) for hr in found]
+    else:
+        per = [
+            (d, _class_rules(rules, hit.layer_kind, hit.zone_class, codes, d)) for d in districts
+        ]
+        seen: dict[tuple[str, str, str], HitRule] = {}
+        all_problems: dict[str, None] = {}
+        for d, (rows, probs) in per:
+            all_problems.update(dict.fromkeys(probs))
+            for hr in rows:
+                applied.append((d, hr.rule))
+                seen.setdefault((hr.rule.activity, hr.rule.rule_id, hr.rule.jurisdiction.code), hr)
+        order = {c: i for i, c in enumerate(codes)}
+        found = tuple(sorted(seen.values(), key=lambda hr: order[hr.rule.activity]))
+        problems = tuple(all_problems)
     if superseded_by is not None:
         found = tuple(HitRule(hr.rule, superseded_by) for hr in found)
+        applied = []
     hit.rules = found
-    return [f"{hit.ref}: no rule for class {hit.zone_class!r}: {p}" for p in problems]
+    return applied, [f"{hit.ref}: no rule for class {hit.zone_class!r}: {p}" for p in problems]
 
 
 def _decide(
@@ -1135,18 +1249,36 @@ def decide(
     superseded = _supersession(query, measured)
     hits = [h for h, _m in measured]
     codes = tuple(a.code for a in activities)
+    places = _place_districts(query, measured)
     warnings: list[str] = []
-    for h in hits:
-        warnings.extend(_attach_rules(h, codes, rules, superseded.get(h.ref)))
-    by_activity: dict[str, list[tuple[Hit, Rule]]] = {}
-    for h in hits:
-        for hr in h.rules:
-            if hr.superseded_by is None:
-                by_activity.setdefault(hr.rule.activity, []).append((h, hr.rule))
+    by_activity: dict[str, list[tuple[Hit, Rule, str | None]]] = {}
+    for h, m in measured:
+        applied, w = _attach_rules(
+            h, codes, rules, superseded.get(h.ref), _hit_districts(m, places)
+        )
+        warnings.extend(w)
+        for d, rule in applied:
+            by_activity.setdefault(rule.activity, []).append((h, rule, d))
     verdicts = []
     for act in activities:
-        pairs = by_activity.get(act.code, [])
+        triples = by_activity.get(act.code, [])
+        pairs = [(h, r) for h, r, _d in triples]
         v, w = _decide(act, pairs, inside_territory, has_cz, query.tolerance_m)
+        if len(places) > 1:
+            parts = tuple(
+                VerdictPart(
+                    unit,
+                    _decide(
+                        act,
+                        [(h, r) for h, r, d in triples if d == code],
+                        inside_territory,
+                        has_cz,
+                        query.tolerance_m,
+                    )[0],
+                )
+                for code, unit, _part in places
+            )
+            v = replace(v, parts=parts)
         verdicts.append(v)
         warnings.extend(w)
     return Decisions(

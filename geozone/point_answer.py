@@ -5,8 +5,9 @@ tolerance at the same distance) get the same sorted hits, rules, supersessions, 
 and warnings (:func:`geozone.lookup.decide`). Between such points only the distances to
 the boundaries, the admin unit reported (ties go by distance), the query and its report
 id change. :func:`point_answer` keeps, per layer selection, rule table, activities,
-tolerance and hit signature, a template of everything else: each hit's JSON around its
-distance, the verdicts' JSON, the warnings. Every point still gets its own exact hit
+tolerance, hit signature and the districts the point lies in (whose rules apply), a
+template of everything else: each hit's JSON around its distance, the verdicts' JSON,
+the warnings. Every point still gets its own exact hit
 finding and distances, and a template is built from the engine's own decisions.
 
 The bytes equal ``answer_bytes(lookup(catalog, rules, query).to_dict())``; the tests
@@ -35,6 +36,7 @@ from geozone.lookup import (
     decide,
     layers_json,
     measure_point,
+    point_districts,
     report_frame,
     report_id,
     resolve_activities,
@@ -166,7 +168,9 @@ def point_answer(catalog: Catalog, rules: RuleTable, query: Query) -> tuple[byte
     sel = selected.index
     measured = measure_point(sel, query)
     codes = tuple(a.code for a in activities)
-    key = (codes, query.tolerance_m, tuple((m.pos, m.inside, m.edge) for m in measured))
+    signature = tuple((m.pos, m.inside, m.edge) for m in measured)
+    # the rules a hit brings depend on the place's district(s): part of the key
+    key = (codes, query.tolerance_m, signature, point_districts(sel, measured))
     templates = _templates(selected, rules)
     tpl = templates.by_key.get(key)
     if tpl is None:

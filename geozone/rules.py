@@ -11,9 +11,19 @@ A rule table is a folder (``layers/rules/`` by default) holding
   carry the four 三线一单 ``dimensions`` (spatial layout, emission control, risk
   prevention, resource efficiency).
 
+Each row applies in a jurisdiction (:mod:`geozone.jurisdiction`): ``jurisdiction:`` on
+the row, else on its citation's source, else at the file's top level, else city-wide
+(``beijing``). A row listing several districts stands for one rule per district. For a
+place, :meth:`RuleTable.rule_for` picks the most specific row whose jurisdiction contains
+the place's district (district > city > national); among rows of the same jurisdiction
+an explicit activity row wins over the class default. Every (kind, class, activity) needs
+a city-wide or national row, so a place never gets another district's rule.
+
 Loading validates every row with pydantic and refuses unknown kinds, classes,
 activities and verdicts, missing citations, bad confidence flags, duplicate
-(kind, class, activity) rows and zone classes left without a rule; each
+(kind, class, activity, jurisdiction) rows, zone classes left without a city-wide or
+national rule, and citation or condition text holding internal references (notes such
+as line numbers into working files, :func:`internal_references`); each
 :class:`~geozone.errors.ManifestError` names the file, the row (index and rule id)
 and the key. ``layers/rules/README.md`` documents the format.
 """
@@ -32,6 +42,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from geozone.errors import GeozoneError, InvalidInput, ManifestError, UnknownActivity
+from geozone.jurisdiction import BEIJING, DISTRICTS, Jurisdiction, parse_jurisdiction
 from geozone.vocab import CLASSES, KINDS, LayerKind, get_class
 
 ACTIVITIES_FILE = "activities.yaml"
@@ -41,6 +52,31 @@ _M = TypeVar("_M", bound="BaseModel")
 _CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 _CJK_GAP = re.compile(f"(?<=[{_CJK}])\\s+(?=[{_CJK}])")
 DIMENSIONS = ("spatial_layout", "emission_control", "risk_prevention", "resource_efficiency")
+
+INTERNAL_REFERENCE = re.compile(
+    r"种子"  # "seed text", the project's working copies of the plans
+    r"|(?i:\bseed\s+(?:text|notes?|plans?|files?|[A-Z]\s?[:：]))"  # seed notes, seed B:
+    r"|\b[A-Z]\s?[:：]\s?L?\d+"  # P:L119, A:405-410, B:1903
+    r"|(?<![A-Za-z0-9_])L\d+(?:[-–]L?\d+)?(?![0-9])"  # L119, L538-540
+    r"|(?i:\b(?:see|at|on)\s+lines?\s+\d+)"  # see line 12
+    r"|(?i:\blines?\s+\d+\s*[-–]\s*\d+)"  # lines 12-14
+    r"|第\s?\d+\s?行"  # 第12行
+)
+"""Internal notes that must not reach a person: references into working files by line."""
+
+
+def internal_references(text: str) -> list[str]:
+    """Return the internal references (line notes into working files) found in ``text``.
+
+    A citation names a published document, its article or section, and a page or
+    chapter; nothing else.
+
+    >>> internal_references("重金属污染防控（种子文本 P:L828）")
+    ['种子', 'P:L828']
+    >>> internal_references("第七章第二节 七、深化重金属污染防治与新污染物监管")
+    []
+    """
+    return [m.group(0) for m in INTERNAL_REFERENCE.finditer(text)]
 
 
 class Verdict(StrEnum):
@@ -83,20 +119,26 @@ class Activity:
 
 @dataclass(frozen=True)
 class Citation:
-    """Where a rule comes from; ``confidence`` is ``src`` (checked) or ``verify`` (from memory)."""
+    """Where a rule comes from and where it applies.
+
+    ``confidence`` is ``src`` (checked) or ``verify`` (from memory); ``jurisdiction`` is
+    the administrative unit the rule binds (city-wide by default).
+    """
 
     document: str
     article: str
     url: str | None
     confidence: str
+    jurisdiction: Jurisdiction = BEIJING
 
     def to_dict(self) -> dict[str, Any]:
-        """Return ``{"document", "article", "url", "confidence"}``."""
+        """Return ``{"document", "article", "url", "confidence", "jurisdiction"}``."""
         return {
             "document": self.document,
             "article": self.article,
             "url": self.url,
             "confidence": self.confidence,
+            "jurisdiction": self.jurisdiction.to_dict(),
         }
 
 
@@ -113,6 +155,11 @@ class Rule:
     condition_en: str
     citation: Citation
     dimensions: dict[str, str] | None = None
+
+    @property
+    def jurisdiction(self) -> Jurisdiction:
+        """Where the rule applies (its citation's jurisdiction)."""
+        return self.citation.jurisdiction
 
     @cached_property
     def verdict_text(self) -> str:
@@ -157,13 +204,26 @@ class RuleTable:
     _rows: tuple[Rule, ...] = field(default=(), repr=False)
     hash: str = ""
     files: tuple[str, ...] = ()
-    _index: dict[tuple[LayerKind, str, str], Rule] = field(
+    _index: dict[tuple[LayerKind, str, str], tuple[Rule, ...]] = field(
         default_factory=dict, repr=False, compare=False
     )
 
     def __post_init__(self) -> None:
-        index = {(r.kind, r.zone_class, r.activity): r for r in self._rows}
-        object.__setattr__(self, "_index", index)
+        index: dict[tuple[LayerKind, str, str], list[Rule]] = {}
+        for r in self._rows:
+            index.setdefault((r.kind, r.zone_class, r.activity), []).append(r)
+        ordered = {
+            key: tuple(sorted(rows, key=lambda r: -r.jurisdiction.specificity))
+            for key, rows in index.items()
+        }
+        object.__setattr__(self, "_index", ordered)
+
+    @cached_property
+    def districts(self) -> tuple[str, ...]:
+        """Adcodes of the districts that have rows of their own, sorted."""
+        return tuple(
+            sorted({r.jurisdiction.code for r in self._rows if r.jurisdiction.level == "district"})
+        )
 
     def activity(self, code: str) -> Activity:
         """Return the activity with ``code``.
@@ -182,11 +242,16 @@ class RuleTable:
             )
         return found
 
-    def rule_for(self, kind: LayerKind | str, zone_class: str, activity: str) -> Rule:
-        """Return the rule of ``zone_class`` of ``kind`` for ``activity``.
+    def rule_for(
+        self, kind: LayerKind | str, zone_class: str, activity: str, district: str | None = None
+    ) -> Rule:
+        """Return the rule of ``zone_class`` of ``kind`` for ``activity`` at a place.
 
-        An explicit row wins over the class default (``"*"``); a default row is returned
-        with ``activity`` set to the requested code. Never returns ``None`` for a zone kind.
+        Among the rows whose jurisdiction contains the place (a district's rows only in
+        that district), the most specific jurisdiction wins (district > city > national);
+        within one jurisdiction an explicit row wins over the class default (``"*"``). A
+        default row is returned with ``activity`` set to the requested code. Never returns
+        ``None`` for a zone kind.
 
         Parameters
         ----------
@@ -196,6 +261,9 @@ class RuleTable:
             Class code or any known spelling (zh/en/alias).
         activity : str
             Activity code.
+        district : str, optional
+            Adcode of the place's district (the admin layer's ``code``); ``None`` when
+            unknown, which selects only city-wide and national rows.
 
         Raises
         ------
@@ -209,10 +277,12 @@ class RuleTable:
         layer_kind = _zone_kind(kind)
         code = get_class(layer_kind, zone_class).code
         act = self.activity(activity).code
-        explicit = self._index.get((layer_kind, code, act))
-        if explicit is not None:
+        explicit = _first_in(self._index.get((layer_kind, code, act), ()), district)
+        default = _first_in(self._index.get((layer_kind, code, ANY_ACTIVITY), ()), district)
+        if explicit is not None and (
+            default is None or explicit.jurisdiction.specificity >= default.jurisdiction.specificity
+        ):
             return explicit
-        default = self._index.get((layer_kind, code, ANY_ACTIVITY))
         if default is None:  # load_rules guarantees completeness; a hand-built table may not
             raise ManifestError(
                 f"rule table {self.version}: no rule for {layer_kind.value}/{code}/{act}",
@@ -225,7 +295,10 @@ class RuleTable:
         return list(self._rows)
 
     def resolved(
-        self, kind: LayerKind | str | None = None, activity: str | None = None
+        self,
+        kind: LayerKind | str | None = None,
+        activity: str | None = None,
+        district: str | None = None,
     ) -> list[Rule]:
         """Return the effective rule of every (zone kind, class, activity), defaults expanded.
 
@@ -235,10 +308,39 @@ class RuleTable:
             Only this zone kind.
         activity : str, optional
             Only this activity code.
+        district : str, optional
+            The rules in force in this district (adcode). Without it: the city-wide (or
+            national) rule of each (kind, class, activity), each followed by the rule of
+            every district that has one of its own.
+
+        Raises
+        ------
+        InvalidInput
+            If ``district`` is not a Beijing district adcode.
         """
         kinds = [_zone_kind(kind)] if kind is not None else zone_kinds()
         acts = [self.activity(activity).code] if activity is not None else list(self.activities)
-        return [self.rule_for(k, c.code, a) for k in kinds for c in CLASSES[k] for a in acts]
+        if district is not None:
+            code = str(district).strip()
+            if code not in DISTRICTS:
+                raise InvalidInput(
+                    f"unknown district {district!r}; Beijing district adcodes: "
+                    f"{', '.join(DISTRICTS)}",
+                    {"value": district, "allowed": list(DISTRICTS)},
+                )
+            return [
+                self.rule_for(k, c.code, a, code) for k in kinds for c in CLASSES[k] for a in acts
+            ]
+        out: list[Rule] = []
+        for k in kinds:
+            for c in CLASSES[k]:
+                for a in acts:
+                    out.append(self.rule_for(k, c.code, a))
+                    for d in self.districts:
+                        own = self.rule_for(k, c.code, a, d)
+                        if own.jurisdiction.level == "district":
+                            out.append(own)
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         """Return ``{"version", "hash", "activities": [...], "rules": [...]}`` (stable order)."""
@@ -248,6 +350,14 @@ class RuleTable:
             "activities": [a.to_dict() for a in self.activities.values()],
             "rules": [r.to_dict() for r in self._rows],
         }
+
+
+def _first_in(rows: tuple[Rule, ...], district: str | None) -> Rule | None:
+    """The first (most specific) row whose jurisdiction contains ``district``."""
+    for r in rows:
+        if r.jurisdiction.contains(district):
+            return r
+    return None
 
 
 def zone_kinds() -> list[LayerKind]:
@@ -293,12 +403,18 @@ class _ActivitiesFile(BaseModel):
     activities: list[_ActivityModel] = Field(min_length=1)
 
 
+_JurisdictionValue = str | list[str] | None
+
+
 class _SourceModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     document: str = Field(min_length=1)
     url: str | None = None
     confidence: Literal["src", "verify"] = "src"
+    jurisdiction: _JurisdictionValue = Field(
+        None, description="Default jurisdiction of the rows citing this source."
+    )
 
 
 class _CitationModel(BaseModel):
@@ -323,6 +439,7 @@ class _RuleRow(BaseModel):
     condition_en: str = Field(min_length=1)
     citation: _CitationModel
     dimensions: dict[str, str] | None = None
+    jurisdiction: _JurisdictionValue = None
 
     @field_validator("dimensions")
     @classmethod
@@ -344,6 +461,7 @@ class _RulesFile(BaseModel):
     version: str | None = None
     kind: LayerKind | None = None
     description: str | None = None
+    jurisdiction: _JurisdictionValue = None
     sources: dict[str, _SourceModel] = Field(default_factory=dict)
     rules: list[_RuleRow] = Field(min_length=1)
 
@@ -391,28 +509,29 @@ def load_rules(rules_dir: Path | str) -> RuleTable:
         raise ManifestError(
             f"{folder}: no {RULES_GLOB} files in the rule table folder", {"file": str(folder)}
         )
-    rows: dict[tuple[LayerKind, str, str], tuple[Rule, str]] = {}
-    ids: dict[str, str] = {}
+    rows: dict[tuple[LayerKind, str, str, str], tuple[Rule, str]] = {}
+    ids: dict[str, tuple[str, int]] = {}
     for path in rule_paths:
         data = _read_yaml(path, digest)
         for i, rule in _parse_rules_file(path, data, activities):
             where = f"{path}: rules[{i}] (id {rule.rule_id})"
             detail = {"file": str(path), "row": i, "rule_id": rule.rule_id}
-            key = (rule.kind, rule.zone_class, rule.activity)
+            key = (rule.kind, rule.zone_class, rule.activity, rule.jurisdiction.code)
             if key in rows:
                 other, other_file = rows[key]
                 raise ManifestError(
                     f"{where}: activity: duplicate row for ({rule.kind.value}, "
-                    f"{rule.zone_class}, {rule.activity}), already given by rule "
+                    f"{rule.zone_class}, {rule.activity}) in {rule.jurisdiction.name_en} "
+                    f"({rule.jurisdiction.code}), already given by rule "
                     f"{other.rule_id!r} in {other_file}",
                     {**detail, "key": "activity"},
                 )
-            if rule.rule_id in ids:
+            if ids.get(rule.rule_id, (str(path), i)) != (str(path), i):
                 raise ManifestError(
-                    f"{where}: id: duplicate rule id (also in {ids[rule.rule_id]})",
+                    f"{where}: id: duplicate rule id (also in {ids[rule.rule_id][0]})",
                     {**detail, "key": "id"},
                 )
-            ids[rule.rule_id] = str(path)
+            ids[rule.rule_id] = (str(path), i)
             rows[key] = (rule, str(path))
     _check_complete(folder, rows, activities)
     ordered = sorted(_inherit_dimensions([r for r, _ in rows.values()]), key=_sort_key(activities))
@@ -475,7 +594,7 @@ def _parse_rules_file(
     out: list[tuple[int, Rule]] = []
     for i, row in enumerate(parsed.rules):
         kind = row.kind or parsed.kind
-        rule_id = row.id or _default_id(kind, row.zone_class, row.activity)
+        rule_id = row.id or _default_id(kind, row.zone_class, row.activity, ())
         if kind is None:
             raise _row_error(
                 path, i, rule_id, "kind", "no kind on the row and no top-level kind in the file"
@@ -494,8 +613,21 @@ def _parse_rules_file(
             allowed = exc.detail.get("allowed") if isinstance(exc.detail, dict) else None
             problem = f"{exc.message} (allowed: {allowed})" if allowed else exc.message
             raise _row_error(path, i, rule_id, "class", problem) from None
+        source = parsed.sources.get(row.citation.source) if row.citation.source else None
+        raw_jurisdiction = next(
+            (
+                j
+                for j in (row.jurisdiction, source.jurisdiction if source else None)
+                if j is not None
+            ),
+            parsed.jurisdiction if parsed.jurisdiction is not None else "beijing",
+        )
+        try:
+            jurisdictions = parse_jurisdiction(raw_jurisdiction)
+        except ValueError as exc:
+            raise _row_error(path, i, rule_id, "jurisdiction", str(exc)) from None
         if row.id is None:
-            rule_id = _default_id(kind, zone_class, row.activity)
+            rule_id = _default_id(kind, zone_class, row.activity, jurisdictions)
         if row.activity != ANY_ACTIVITY and row.activity not in activities:
             raise _row_error(
                 path,
@@ -535,28 +667,44 @@ def _parse_rules_file(
                 "citation.confidence",
                 "a citation needs a confidence flag: src or verify",
             )
-        citation = Citation(
-            document=str(document),
-            article=cit.article,
-            url=cit.url if cit.url is not None else (source.url if source else None),
-            confidence=str(confidence),
-        )
-        out.append(
-            (
-                i,
-                Rule(
-                    rule_id=rule_id,
-                    kind=kind,
-                    zone_class=zone_class,
-                    activity=row.activity,
-                    verdict=Verdict(row.verdict),
-                    condition_zh=_join_zh(row.condition_zh),
-                    condition_en=row.condition_en.strip(),
-                    citation=citation,
-                    dimensions=row.dimensions,
-                ),
+        texts = {
+            "citation.document": str(document),
+            "citation.article": cit.article,
+            "condition_zh": row.condition_zh,
+            "condition_en": row.condition_en,
+            **{f"dimensions.{k}": v for k, v in (row.dimensions or {}).items()},
+        }
+        for key, text in texts.items():
+            found = internal_references(text)
+            if found:
+                raise _row_error(
+                    path,
+                    i,
+                    rule_id,
+                    key,
+                    f"internal reference(s) {found} in {text!r}: a citation names the "
+                    "published document, its article or section and a page or chapter",
+                )
+        for jurisdiction in jurisdictions:
+            citation = Citation(
+                document=str(document),
+                article=cit.article,
+                url=cit.url if cit.url is not None else (source.url if source else None),
+                confidence=str(confidence),
+                jurisdiction=jurisdiction,
             )
-        )
+            rule = Rule(
+                rule_id=rule_id,
+                kind=kind,
+                zone_class=zone_class,
+                activity=row.activity,
+                verdict=Verdict(row.verdict),
+                condition_zh=_join_zh(row.condition_zh),
+                condition_en=row.condition_en.strip(),
+                citation=citation,
+                dimensions=row.dimensions,
+            )
+            out.append((i, rule))
     return out
 
 
@@ -573,58 +721,82 @@ def _join_zh(text: str) -> str:
     return _CJK_GAP.sub("", text.strip())
 
 
-def _default_id(kind: LayerKind | None, zone_class: str, activity: str) -> str:
-    """Rule id used when a row gives none: ``kind.class.activity`` (``default`` for ``*``)."""
+def _default_id(
+    kind: LayerKind | None,
+    zone_class: str,
+    activity: str,
+    jurisdictions: tuple[Jurisdiction, ...],
+) -> str:
+    """Rule id used when a row gives none: ``kind.class.activity`` (``default`` for ``*``).
+
+    A district row adds ``@`` and its adcodes, e.g. ``control_zone.restricted.default@110117``.
+    """
     act = "default" if activity == ANY_ACTIVITY else activity
-    return f"{kind.value if kind else '?'}.{zone_class}.{act}"
+    base = f"{kind.value if kind else '?'}.{zone_class}.{act}"
+    districts = [j.code for j in jurisdictions if j.level == "district"]
+    return f"{base}@{'+'.join(districts)}" if districts else base
 
 
 def _inherit_dimensions(rules: list[Rule]) -> list[Rule]:
-    """Rows without ``dimensions`` take those of their class default row, if it has any."""
-    defaults = {
-        (r.kind, r.zone_class): r.dimensions
-        for r in rules
-        if r.activity == ANY_ACTIVITY and r.dimensions is not None
-    }
-    return [
-        replace(r, dimensions=defaults[(r.kind, r.zone_class)])
-        if r.dimensions is None and (r.kind, r.zone_class) in defaults
-        else r
-        for r in rules
-    ]
+    """Rows without ``dimensions`` take those of their class default row, if it has any.
+
+    The default row of the same jurisdiction is preferred, else a city-wide or national one.
+    """
+    defaults: dict[tuple[LayerKind, str, str], dict[str, str]] = {}
+    for r in sorted(rules, key=lambda r: -r.jurisdiction.specificity):
+        if r.activity == ANY_ACTIVITY and r.dimensions is not None:
+            defaults.setdefault((r.kind, r.zone_class, r.jurisdiction.code), r.dimensions)
+            if r.jurisdiction.level != "district":
+                defaults.setdefault((r.kind, r.zone_class, ""), r.dimensions)
+    out = []
+    for r in rules:
+        found = defaults.get((r.kind, r.zone_class, r.jurisdiction.code)) or defaults.get(
+            (r.kind, r.zone_class, "")
+        )
+        out.append(replace(r, dimensions=found) if r.dimensions is None and found else r)
+    return out
 
 
 def _check_complete(
     folder: Path,
-    rows: dict[tuple[LayerKind, str, str], tuple[Rule, str]],
+    rows: dict[tuple[LayerKind, str, str, str], tuple[Rule, str]],
     activities: dict[str, Activity],
 ) -> None:
-    """Every zone kind's every class needs a default row or a row per activity."""
+    """Every zone kind's every class needs a city-wide or national default or activity rows.
+
+    District rows do not count: a place in another district must still find a rule.
+    """
+    general = {
+        (k, c, a) for (k, c, a, _j), (r, _f) in rows.items() if r.jurisdiction.level != "district"
+    }
     for kind in zone_kinds():
         for zc in CLASSES[kind]:
-            if (kind, zc.code, ANY_ACTIVITY) in rows:
+            if (kind, zc.code, ANY_ACTIVITY) in general:
                 continue
-            missing = [a for a in activities if (kind, zc.code, a) not in rows]
+            missing = [a for a in activities if (kind, zc.code, a) not in general]
             if missing:
                 raise ManifestError(
-                    f"{folder}: zone class {kind.value}/{zc.code} has no default row "
-                    f"(activity '*') and no rule for: {', '.join(missing)}",
+                    f"{folder}: zone class {kind.value}/{zc.code} has no city-wide or national "
+                    f"default row (activity '*') and no city-wide or national rule for: "
+                    f"{', '.join(missing)} (district rows apply only in their district)",
                     {"file": str(folder), "kind": kind.value, "class": zc.code, "missing": missing},
                 )
 
 
 def _sort_key(activities: dict[str, Activity]) -> Any:
-    """Stable order: kind (vocabulary order), class (strictest first), '*' then activities."""
+    """Stable order: kind, class (strictest first), '*' then activities, then jurisdiction."""
     kind_pos = {k: i for i, k in enumerate(LayerKind)}
     class_pos = {(k, c.code): i for k in CLASSES for i, c in enumerate(CLASSES[k])}
     act_pos = {a: i + 1 for i, a in enumerate(activities)}
     act_pos[ANY_ACTIVITY] = 0
 
-    def key(rule: Rule) -> tuple[int, int, int]:
+    def key(rule: Rule) -> tuple[int, int, int, int, str]:
         return (
             kind_pos[rule.kind],
             class_pos[(rule.kind, rule.zone_class)],
             act_pos[rule.activity],
+            rule.jurisdiction.specificity,
+            rule.jurisdiction.code,
         )
 
     return key

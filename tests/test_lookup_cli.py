@@ -57,6 +57,7 @@ def test_point_table(tiny_layers_dir: Path) -> None:
     assert "housing (住宅 / Housing): CONDITIONAL" in res.output
     assert "生态控制区 / Ecological control area" in res.output
     assert "citation: Tiny test regulation" in res.output
+    assert "jurisdiction: 北京市 / Beijing Municipality (110000)" in res.output
     assert "[near edge] redline:RL-GEN" in res.output
     assert "SYNTHETIC DEMO DATA" in res.output
     assert "warning:" in res.output

@@ -76,7 +76,11 @@ def test_redline_general_follows_the_ten_limited_activities(table: RuleTable) ->
         r = table.rule_for("redline", "general", act)
         assert r.verdict is Verdict.PROHIBITED, act
         assert "142号" in r.citation.document
-    heavy = table.rule_for("redline", "general", "heavy_metal_chemical")
+    heavy = table.rule_for("redline", "general", "heavy_metal_chemical", "110117")
+    assert heavy.jurisdiction.name_zh == "平谷区" and "平谷区" in heavy.citation.document
+    national = table.rule_for("redline", "general", "heavy_metal_chemical", "110112")
+    assert national.verdict is Verdict.PROHIBITED and "142号" in national.citation.document
+    assert national.jurisdiction.level == "national"
     assert heavy.verdict is Verdict.PROHIBITED and "重金属" in heavy.condition_zh
 
 
@@ -130,9 +134,18 @@ def test_control_zones(table: RuleTable) -> None:
     r = table.rule_for("control_zone", "concentrated", "urban_housing")
     assert r.verdict is Verdict.PERMITTED
     assert "京政发〔2019〕7号" in r.citation.document
-    assert table.rule_for("control_zone", "restricted", "polluting_industry").verdict == (
-        "prohibited"
-    )
+    # Pinggu's plan bars new polluting industry from its restricted area; elsewhere the
+    # city-wide reading of 京政发〔2019〕7号 (strictly controlled) applies
+    pinggu = table.rule_for("control_zone", "restricted", "polluting_industry", "110117")
+    assert pinggu.verdict == "prohibited" and pinggu.jurisdiction.code == "110117"
+    for district in (None, "110112", "110118"):
+        city = table.rule_for("control_zone", "restricted", "polluting_industry", district)
+        assert city.verdict == "conditional" and city.jurisdiction.code == "110000"
+        assert "7号" in city.citation.document
+    # the issue: polluting industry in Tongzhou's 集中建设区 cited Pinggu's plan
+    tongzhou = table.rule_for("control_zone", "concentrated", "polluting_industry", "110112")
+    assert "平谷" not in tongzhou.citation.document and "平谷" not in tongzhou.condition_zh
+    assert "京政发〔2021〕35号" in tongzhou.citation.document
     assert table.rule_for("control_zone", "restricted", "urban_housing").verdict == "conditional"
     assert table.rule_for("control_zone", "eco_control", "urban_housing").verdict == "prohibited"
     assert table.rule_for("control_zone", "eco_control", "ecological_restoration").verdict == (
@@ -167,7 +180,9 @@ def test_every_zone_class_and_activity_resolves(table: RuleTable) -> None:
                 assert r.condition_zh and r.condition_en
                 assert "  " not in r.condition_zh and " " not in r.condition_zh[:2]
                 seen += 1
-    assert seen == (2 + 3 + 3 + 3 + 3) * 20 == len(table.resolved())
+    assert seen == (2 + 3 + 3 + 3 + 3) * 20
+    general = [r for r in table.resolved() if r.jurisdiction.level != "district"]
+    assert len(general) == seen
     assert {k.value for k in zone_kinds()} == {
         "redline", "control_zone", "water_protection", "reservoir_ring", "control_unit"
     }  # fmt: skip
@@ -205,7 +220,12 @@ def test_to_dict_is_json_ready_and_deterministic(table: RuleTable) -> None:
     assert kinds == sorted(kinds, key=order.index)  # grouped in vocabulary order
     first_water = next(r for r in data["rules"] if r["kind"] == "water_protection")
     assert (first_water["zone_class"], first_water["activity"]) == ("grade1", "*")
-    assert set(data["rules"][0]["citation"]) == {"document", "article", "url", "confidence"}
+    assert set(data["rules"][0]["citation"]) == {
+        "document", "article", "url", "confidence", "jurisdiction"
+    }  # fmt: skip
+    assert data["rules"][0]["citation"]["jurisdiction"] == {
+        "code": "100000", "level": "national", "name_zh": "全国", "name_en": "National"
+    }  # fmt: skip
 
 
 # --- broken and replaced tables --------------------------------------------------------------
@@ -419,8 +439,17 @@ def test_cli_rules_list_table_and_all_rules() -> None:
     result = CliRunner().invoke(cli, ["rules", "list", "--layers-dir", str(LAYERS)])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].startswith("rule table 2026.11-demo") and "280 rules" in lines[0]
-    assert len(lines) == 2 + 280
+    # 280 city-wide or national rules, each followed by any district's own (17 rows)
+    assert lines[0].startswith("rule table 2026.11-demo") and "297 rules" in lines[0]
+    assert len(lines) == 2 + 297
+    assert "jurisdiction" in lines[1]
+    assert sum("110117 Pinggu District" in ln for ln in lines) == 15
+    assert sum("110112 Tongzhou District" in ln for ln in lines) == 1
+    assert sum("110118 Miyun District" in ln for ln in lines) == 1
+    in_pinggu = CliRunner().invoke(
+        cli, ["rules", "list", "--district", "110117", "--layers-dir", str(LAYERS)]
+    )
+    assert in_pinggu.exit_code == 0 and "280 rules" in in_pinggu.output
     row = next(ln for ln in lines if ln.startswith("reservoir_ring") and "tailings_pond" in ln)
     assert "ring" in row
     assert any("ring1000" in ln and "tailings_pond" in ln and "prohibited" in ln for ln in lines)

@@ -186,6 +186,10 @@ def test_click_redline_point_prohibits_polluting_industry(
     assert verdict["activity"] == ACTIVITY and verdict["verdict"] == "prohibited"
     panel = page.inner_text("#result")
     assert "禁止" in panel and "142号" in panel
+    # every citation names where its rule applies: 142号 is a national notice
+    assert verdict["citation"]["jurisdiction"]["code"] == "100000"
+    assert "〔适用地域: 全国〕" in panel
+    assert page.locator("#result .gz-jurisdiction[data-jurisdiction='100000']").count() >= 2
     assert "合成演示数据" in panel
     card = page.locator("#result .gz-hit[data-layer='redline']").first
     assert "红线核心保护区" in card.inner_text()
@@ -361,6 +365,7 @@ def test_report_page_and_permalink(
     text = report.inner_text("#report")
     assert rid in text and "142号" in text and "合成演示数据" in text
     assert "禁止" in text and f"/?report={rid}" in text
+    assert "〔适用地域: 全国〕" in text
     assert report.locator("#report svg.gz-snapshot path[data-layer='redline']").count() >= 1
     for layer in result["layers"]:
         assert layer["id"] in text

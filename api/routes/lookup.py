@@ -75,6 +75,12 @@ _ANSWER_EXAMPLE: dict[str, Any] = {
                 "article": "第十条",
                 "url": None,
                 "confidence": "verify",
+                "jurisdiction": {
+                    "code": "100000",
+                    "level": "national",
+                    "name_zh": "全国",
+                    "name_en": "National",
+                },
             },
             "condition_zh": "…",
             "condition_en": "…",
@@ -85,6 +91,7 @@ _ANSWER_EXAMPLE: dict[str, Any] = {
                 "class_zh": "核心保护区",
                 "class_en": "Core protection area",
             },
+            "parts": None,
         }
     ],
     "warnings": [],

@@ -61,19 +61,30 @@ def rules_table(
             openapi_examples={"housing": {"value": ["urban_housing"]}},
         ),
     ] = None,
+    district: Annotated[
+        str | None,
+        Query(
+            description="Only the rules in force in this district (adcode), defaults expanded.",
+            openapi_examples={"pinggu": {"value": "110117"}},
+        ),
+    ] = None,
 ) -> dict[str, Any]:
-    """The rule rows as written (class defaults keep activity ``*``).
+    """The rule rows as written (class defaults keep activity ``*``), each with its jurisdiction.
 
-    With ``kind`` or ``activity``: the effective rule of each (kind, class, activity).
+    With ``kind``, ``activity`` or ``district``: the effective rule of each (kind, class,
+    activity); without ``district``, each city-wide or national rule followed by any
+    district's own rule.
     """
-    if kind is None and activity is None:
+    if kind is None and activity is None and district is None:
         return rules.to_dict()
     codes = parse_activities(activity)
-    if len(codes) == 1:
-        resolved = rules.resolved(kind=kind, activity=codes[0])
+    if len(codes) <= 1:
+        resolved = rules.resolved(
+            kind=kind, activity=codes[0] if codes else None, district=district
+        )
     else:  # table order of (kind, class, activity), as for one code
         wanted = {rules.activity(code).code for code in codes}
-        resolved = [r for r in rules.resolved(kind=kind) if not wanted or r.activity in wanted]
+        resolved = [r for r in rules.resolved(kind=kind, district=district) if r.activity in wanted]
     return {
         "version": rules.version,
         "hash": rules.hash,

@@ -53,6 +53,17 @@ def _print_result(result: LookupResult) -> None:
         if cit:
             flag = " [verify]" if cit["confidence"] == "verify" else ""
             click.echo(f"    citation: {cit['document']} {cit['article']}{flag}")
+            j = cit.get("jurisdiction")
+            if j:
+                click.echo(f"    jurisdiction: {j['name_zh']} / {j['name_en']} ({j['code']})")
+        for part in v.get("parts") or []:
+            unit = part["district"] or {"name": "?", "code": "?"}
+            pc = part["citation"]
+            cite = f": {pc['document']} {pc['article']}" if pc else ""
+            click.echo(
+                f"    part in {unit['name']} ({unit['code']}): {part['verdict']}"
+                f" (rule {part['rule_id']}){cite}"
+            )
     click.echo("")
     click.echo("hits (in = inside, edge = within tolerance of the boundary):")
     for h in d["hits"]:

@@ -42,19 +42,29 @@ def rules() -> None:
     help="Only this zone layer kind.",
 )
 @click.option("--activity", default=None, help="Only this activity code (defaults expanded).")
+@click.option(
+    "--district",
+    default=None,
+    help="Only the rules in force in this district (adcode, e.g. 110117 Pinggu). Without it: "
+    "each city-wide or national rule, followed by any district's own rule.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @_rules_dir_option
 @layers_option
 def list_rules(
     kind: str | None,
     activity: str | None,
+    district: str | None,
     as_json: bool,
     rules_dir: Path | None,
     layers_dir: Path | None,
 ) -> None:
-    """List the effective rule of every zone class for every (or one) activity."""
+    """List the effective rule of every zone class for every (or one) activity.
+
+    Each rule names its jurisdiction: national, Beijing (city-wide) or a district.
+    """
     table = _table(rules_dir, layers_dir)
-    resolved = table.resolved(kind=kind, activity=activity)
+    resolved = table.resolved(kind=kind, activity=activity, district=district)
     if as_json:
         echo_json(
             {
@@ -65,12 +75,17 @@ def list_rules(
         )
         return
     click.echo(f"rule table {table.version} ({table.hash}), {len(resolved)} rules")
-    click.echo(f"{'kind':<18}{'class':<14}{'activity':<28}{'verdict':<13}{'conf':<8}citation")
+    click.echo(
+        f"{'kind':<18}{'class':<14}{'activity':<28}{'verdict':<13}{'conf':<8}"
+        f"{'jurisdiction':<28}citation"
+    )
     for r in resolved:
         cite = f"{r.citation.document} {r.citation.article}"
+        j = r.jurisdiction
+        where = f"{j.code} {j.name_en}"
         click.echo(
             f"{r.kind.value:<18}{r.zone_class:<14}{r.activity:<28}{r.verdict.value:<13}"
-            f"{r.citation.confidence:<8}{cite}"
+            f"{r.citation.confidence:<8}{where:<28}{cite}"
         )
 
 

@@ -1,8 +1,9 @@
-"""Plan targets the coverage and plan indicators are compared with (from the seed plans).
+"""Plan targets the coverage and plan indicators are compared with (from the published plans).
 
 Each :class:`Target` names its indicator, scope (``"national"``, ``"beijing"`` or a district
 adcode), threshold as a fraction (or m²/person), comparator, year and source. Values come
-from ``shared/domain`` (standards.md §B.1 and the district seed notes).
+from the published plans and standards; ``source`` names the document and its
+chapter, section or table item.
 """
 
 from __future__ import annotations
@@ -66,31 +67,38 @@ class Target:
         }
 
 
+# published documents the targets come from (a source adds chapter, section or table item)
+_BJ = "京政发〔2021〕35号《北京市“十四五”时期生态环境保护规划》"
+_PG = "京平政发〔2021〕26号《平谷区“十四五”时期生态文明建设规划》"
+_TZ = "《通州区“十五五”时期生态环境保护规划》（征求意见稿）"
+_MY = "《北京市密云区“十四五”时期生态环境保护规划》"
+
 TARGETS: tuple[Target, ...] = (
     Target("park_coverage", "national", 0.80, ">", "公园绿地服务半径覆盖率 > 80 %（强制底线）",
            "Park service-radius coverage > 80 % (mandatory floor)", None,
            "GB 55014-2021 §2.1.3", True),
     Target("park_coverage", "beijing", 0.90, ">=", "公园绿地500米服务半径覆盖率达到90%",
-           "Beijing park 500 m coverage 90 %", 2025, "京政发〔2021〕35号 (seed B:L592)"),
+           "Beijing park 500 m coverage 90 %", 2025, _BJ + " 五（二）着力提升城市生态环境品质"),
     Target("park_coverage", TONGZHOU, 0.96, ">=", "通州区公园绿地500米服务半径覆盖率96%",
-           "Tongzhou park 500 m coverage 96 % by 2030", 2030, "通州区十五五规划 (seed A:405-410)"),
+           "Tongzhou park 500 m coverage 96 % by 2030", 2030, _TZ + " 表2-1 第21项"),
     Target("park_coverage", PINGGU, 0.8766, ">=", "城区公园绿地500米服务半径覆盖率≥87.66%",
            "Pinggu urban-area park 500 m coverage ≥ 87.66 %", 2025,
-           "京平政发〔2021〕26号 (P:L257)"),
+           _PG + " 第二章第三节 表2 第8项"),
     Target("redline_share", TONGZHOU, 0.062, ">=", "生态保护红线占国土面积≥6.2%",
-           "Tongzhou red line ≥ 6.2 % of district land", None, "seed A:563", True),
+           "Tongzhou red line ≥ 6.2 % of district land", None,
+           _TZ + " 第五章 一（二）强化生态空间管控", True),
     Target("redline_share", PINGGU, 0.375, ">=", "生态保护红线区面积比例≥37.5%",
-           "Pinggu red line share ≥ 37.5 %", 2025, "京平政发〔2021〕26号 (P:L255)", True),
+           "Pinggu red line share ≥ 37.5 %", 2025, _PG + " 第二章第三节 表2 第6项", True),
     Target("redline_share", MIYUN, 0.4972, ">=", "生态保护红线占区域面积比例保持稳定(49.72%)",
-           "Miyun red line share kept at 49.72 %", 2025, "密云区十四五规划 (L15, L477-481)", True),
+           "Miyun red line share kept at 49.72 %", 2025, _MY + " 附表一 第13项", True),
     Target("eco_control_share", "beijing", 0.75, ">=", "生态控制区面积力争达到市域面积的75%",
-           "Beijing ecological control area 75 %", 2025, "京政发〔2021〕35号 (B:L568)"),
+           "Beijing ecological control area 75 %", 2025, _BJ + " 五（一）全力保护重要绿色生态空间"),
     Target("eco_control_share", PINGGU, 0.82, ">", "生态控制区面积>82%",
-           "Pinggu ecological control area > 82 %", 2025, "京平政发〔2021〕26号 (P:L259)"),
+           "Pinggu ecological control area > 82 %", 2025, _PG + " 第二章第三节 表2 第10项"),
     Target("park_area_per_person", "national", 8.0, ">", "人均公园绿地面积>8.0 m²/人（强制底线）",
            "Park area per person > 8.0 m² (mandatory floor)", None, "GB 55014-2021 §2.1.3", True),
     Target("park_area_per_person", "beijing", 16.7, ">=", "人均公园绿地面积达到16.7平方米",
-           "Beijing park area per person 16.7 m²", 2025, "京政发〔2021〕35号 (B:L592)"),
+           "Beijing park area per person 16.7 m²", 2025, _BJ + " 五（二）着力提升城市生态环境品质"),
 )  # fmt: skip
 
 

@@ -33,7 +33,31 @@ export function citationNode(citation) {
   if (citation.confidence === "verify") {
     span.appendChild(el("small", "gz-verify", ` (${t("verify")})`));
   }
+  if (citation.jurisdiction) {
+    // where the rule applies: a district plan binds its district only
+    const j = el("small", "gz-jurisdiction", ` 〔${t("jurisdiction")}: ${pick(citation.jurisdiction, "name")}〕`);
+    j.dataset.jurisdiction = citation.jurisdiction.code;
+    span.appendChild(j);
+  }
   return span;
+}
+
+/** A query across districts: each district part's verdict with its rule's citation. */
+export function partsNode(parts) {
+  const box = el("div", "gz-parts gz-small");
+  box.appendChild(el("div", null, `${t("by_district")}:`));
+  const list = el("ul");
+  parts.forEach((p) => {
+    const item = el("li");
+    item.dataset.district = p.district ? p.district.code : "";
+    item.appendChild(el("span", null, `${p.district ? p.district.name : "–"} `));
+    item.appendChild(verdictBadge(p.verdict));
+    item.appendChild(el("span", null, " "));
+    item.appendChild(citationNode(p.citation));
+    list.appendChild(item);
+  });
+  box.appendChild(list);
+  return box;
 }
 
 /** A coloured verdict badge. */
@@ -77,6 +101,7 @@ export function verdictsNode(result) {
       c.appendChild(citationNode(v.citation));
       row.appendChild(c);
     }
+    if (v.parts && v.parts.length) row.appendChild(partsNode(v.parts));
     box.appendChild(row);
   });
   if (result.inside_territory === false) {

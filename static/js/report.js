@@ -4,7 +4,7 @@
 
 import { api } from "./api.js";
 import { t, pick, lang, setLang, applyTo, formatArea, formatShare, onLangChange } from "./i18n.js";
-import { el, citationNode, verdictBadge, syntheticNode, sortedHits } from "./lookup-panel.js";
+import { el, citationNode, partsNode, verdictBadge, syntheticNode, sortedHits } from "./lookup-panel.js";
 import { fetchHitFeatures, restrictedLayerIds } from "./highlight.js";
 import { snapshotSvg } from "./svg-snapshot.js";
 
@@ -88,7 +88,7 @@ function renderReport(root, result, fetched) {
         verdictBadge(v.verdict),
         v.decided_by ? `${pick(v.decided_by, "class")} (${v.decided_by.feature_id})` : "–",
         pick(v, "condition"),
-        citationNode(v.citation),
+        v.parts && v.parts.length ? citationWithParts(v) : citationNode(v.citation),
       ]),
     ),
   );
@@ -175,4 +175,12 @@ export async function startReport() {
     root.appendChild(el("p", "gz-error", `${t("report_not_found")}: ${err.message}`));
     root.dataset.ready = "error";
   }
+}
+
+/** A verdict's citation followed by each district part's verdict (a query across districts). */
+function citationWithParts(v) {
+  const cell = el("div");
+  cell.appendChild(citationNode(v.citation));
+  cell.appendChild(partsNode(v.parts));
+  return cell;
 }
