@@ -9,14 +9,21 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from geozone.errors import GeozoneError
+from geozone.errors import GeozoneError, ReportStoreUnavailable
 
 log = logging.getLogger("api")
 
 
-def error_response(status: int, code: str, message: str, detail: object = None) -> JSONResponse:
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    detail: object = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
     """A JSON error response in the service's one error shape (401s name the Bearer scheme)."""
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if status == 401:
+        headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
     return JSONResponse(
         status_code=status,
         content={"code": code, "message": message, "detail": detail},
@@ -26,6 +33,11 @@ def error_response(status: int, code: str, message: str, detail: object = None) 
 
 async def _geozone_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, GeozoneError)
+    if isinstance(exc, ReportStoreUnavailable):
+        # an expected outage, already logged once by the store: its safe message (the kind
+        # of failure, never a path) and when to retry, no trace per request
+        retry = {"Retry-After": str((exc.detail or {}).get("retry_after", 5))}
+        return error_response(exc.status, exc.code, exc.message, exc.detail, retry)
     if exc.status >= 500:
         log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
         return error_response(exc.status, exc.code, "internal error")

@@ -1,4 +1,4 @@
-"""The report store: answers written once, asks counted, write-behind batches, schema 1."""
+"""The report store: answers committed before save returns, asks counted, failures, schema 1."""
 
 from __future__ import annotations
 
@@ -37,31 +37,30 @@ def test_report_store_upsert_and_reopen(tmp_path: Path) -> None:
         again.get("cd" * 16)
 
 
-def test_report_store_writes_behind_in_batches(tmp_path: Path) -> None:
-    path = tmp_path / "behind.sqlite"
+def test_save_returns_only_after_its_answer_is_committed(tmp_path: Path) -> None:
+    # another connection (another worker, the CLI) sees each row the moment save returns;
+    # repeats are counted (their counts are written behind, within FLUSH_SECONDS)
+    path = tmp_path / "durable.sqlite"
     store = ReportStore(path)
-    rids = [f"{n:032x}" for n in range(5)]
-    for rid in rids + rids[:2]:
-        store.save(
-            '{"report_id":"' + rid + '","query":{},"layerset":{},"layers":[],"synthetic":true}'
-        )
-    # another connection (e.g. the CLI in another process) sees the rows once the background
-    # writer has run, with no flush, get or close from this side
     reader = sqlite3.connect(path)
-    deadline = time.monotonic() + 10
-    rows: list[tuple[str, int]] = []
-    while time.monotonic() < deadline and len(rows) < 5:
-        rows = reader.execute(
-            "SELECT r.report_id, a.times_asked FROM reports r JOIN asks a USING (report_id) "
-            "ORDER BY 1"
-        ).fetchall()
-        time.sleep(0.05)
+    rids = [f"{n:032x}" for n in range(5)]
+    for rid in rids:
+        store.save(_answer(rid))
+        row = reader.execute("SELECT answer_json FROM reports WHERE report_id = ?", (rid,))
+        assert row.fetchone() == (_answer(rid),)
+    for rid in rids[:2]:
+        store.save(_answer(rid))
+    store.flush()
+    rows = reader.execute(
+        "SELECT r.report_id, a.times_asked FROM reports r JOIN asks a USING (report_id) "
+        "ORDER BY 1"
+    ).fetchall()
     reader.close()
     assert rows == [(rid, 2 if rid in rids[:2] else 1) for rid in rids]
-    store.save('{"report_id":"' + "f" * 32 + '","query":{},"layerset":{},"layers":[]}')
-    store.close()  # writes the queue
+    store.save(_answer("f" * 32))
+    store.close()
     with pytest.raises(GeozoneError, match="closed"):
-        store.save('{"report_id":"' + "e" * 32 + '","query":{},"layerset":{},"layers":[]}')
+        store.save(_answer("e" * 32))
     again = ReportStore(path)
     assert again.count() == 6
     assert again.get("f" * 32).synthetic is False
@@ -92,7 +91,7 @@ def test_report_store_keeps_utf8_bytes_as_text(tmp_path: Path) -> None:
     store.save(answer.encode())
     got = store.get("c" * 32)
     assert got.answer_json == answer and got.query == {"区": "通州区"}
-    kind = store._writer.conn.execute("SELECT typeof(answer_json) FROM reports").fetchone()
+    kind = store._writer.reader.execute("SELECT typeof(answer_json) FROM reports").fetchone()
     assert kind == ("text",)
     store.close()
 
@@ -105,29 +104,28 @@ def test_an_id_asked_again_keeps_its_first_answer(tmp_path: Path) -> None:
     store.flush()
     store.save(_answer(rid, '{"n":2}'), source="cli")
     store.save(_answer(rid, '{"n":3}'))
-    assert store._writer.answers == []  # only counted
+    assert store._writer.batch.rows == []  # only counted
     got = store.get(rid)
     assert (got.query, got.source, got.times_asked) == ({"n": 1}, "api", 3)
-    answers = store._writer.conn.execute("SELECT COUNT(*) FROM reports").fetchone()
-    assert answers == (1,)
+    assert store.count() == 1
     store.close()
 
 
 def test_two_stores_on_one_file_count_every_ask(tmp_path: Path) -> None:
-    # two API workers: each writes the answer it has not seen (the second insert is
-    # ignored) and both count; the later time wins whichever batch is written last
+    # two API workers: each commits the answer it has not seen (the second insert is
+    # ignored) and both count; the later time wins whichever count is written last
     path = tmp_path / "shared.sqlite"
     first, second = ReportStore(path), ReportStore(path)
     rid = "e" * 32
-    second.save(_answer(rid, '{"w":2}'))
+    second.save(_answer(rid, '{"w":2}'))  # committed: second's answer is the one kept
     second._writer.asks[rid] = ("2026-01-01T00:00:00Z", 1)  # an older clock, written last
-    first.save(_answer(rid, '{"w":1}'))
-    first.save(_answer(rid, '{"w":1}'))
+    first.save(_answer(rid, '{"w":1}'))  # first has not committed it: inserted, ignored
+    first.save(_answer(rid, '{"w":1}'))  # now known to first: only counted
     first.flush()
     second.flush()
     got = first.get(rid)
-    assert got.times_asked == 3
-    assert got.query == {"w": 1}
+    assert got.times_asked == 4
+    assert got.query == {"w": 2}
     assert got.last_asked_at > "2026-01-01T00:00:00Z"
     first.close()
     second.close()
@@ -170,7 +168,7 @@ def test_a_schema_1_store_is_migrated_with_its_counts(tmp_path: Path) -> None:
     )
     store.save(_answer("a" * 32))
     assert store.get("a" * 32).times_asked == 4
-    conn = store._writer.conn
+    conn = store._writer.reader
     assert conn.execute("PRAGMA user_version").fetchone() == (2,)
     columns = {row[1] for row in conn.execute("PRAGMA table_info(reports)")}
     assert "times_asked" not in columns and "last_asked_at" not in columns

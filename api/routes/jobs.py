@@ -118,9 +118,10 @@ def lookup_batch(
             settings=settings.query,
         )
     )
-    for row in rows:
-        if row.result is not None:
-            reports.save(row.result.to_json(), source="api")
+    # one commit for the whole batch, before any of its report ids is handed out
+    reports.save_many(
+        (row.result.to_json() for row in rows if row.result is not None), source="api"
+    )
     counts = Counter(r.status for r in rows)
     return {
         "count": len(rows),
