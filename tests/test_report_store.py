@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from geozone.errors import GeozoneError, ReportNotFound
+from geozone import report_store
+from geozone.errors import GeozoneError, ReportNotFound, ReportStoreUnavailable
 from geozone.report_store import ReportStore
 
 
@@ -52,8 +56,7 @@ def test_save_returns_only_after_its_answer_is_committed(tmp_path: Path) -> None
         store.save(_answer(rid))
     store.flush()
     rows = reader.execute(
-        "SELECT r.report_id, a.times_asked FROM reports r JOIN asks a USING (report_id) "
-        "ORDER BY 1"
+        "SELECT r.report_id, a.times_asked FROM reports r JOIN asks a USING (report_id) ORDER BY 1"
     ).fetchall()
     reader.close()
     assert rows == [(rid, 2 if rid in rids[:2] else 1) for rid in rids]
@@ -183,3 +186,143 @@ def test_a_store_from_a_newer_geozone_is_refused(tmp_path: Path) -> None:
     conn.close()
     with pytest.raises(GeozoneError, match="schema 3"):
         ReportStore(path)
+
+
+def _fill_to_the_brim(store: ReportStore) -> None:
+    """Make the writer's next insert fail with SQLITE_FULL (a full disk, in one file)."""
+    conn = store._writer.conn
+    assert conn is not None
+    (pages,) = conn.execute("PRAGMA page_count").fetchone()
+    conn.execute(f"PRAGMA max_page_count={pages}")
+
+
+def test_a_failing_commit_is_a_503_and_the_store_recovers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "full.sqlite"
+    store = ReportStore(path)
+    store.save(_answer("1" * 32))
+    assert store.health() == {"writable": True, "error": None, "since": None}
+    _fill_to_the_brim(store)
+    big = '{"report_id":"' + "2" * 32 + '","query":{},"layerset":{},"layers":[],"pad":"'
+    big += "x" * 20_000 + '"}'
+    with pytest.raises(ReportStoreUnavailable) as raised:
+        store.save(big)
+    assert raised.value.status == 503 and raised.value.code == "report_store_unavailable"
+    assert raised.value.detail["error"] == "disk_full"
+    assert str(path) not in raised.value.message
+    health = store.health()
+    assert health["writable"] is False and health["error"] == "disk_full"
+    assert health["since"] is not None
+    with pytest.raises(ReportStoreUnavailable):  # the loop's entry point fails alike
+        asyncio.run(store.save_async(big.replace("2" * 32, "3" * 32)))
+    reader = sqlite3.connect(path)
+    assert reader.execute("SELECT COUNT(*) FROM reports").fetchone() == (1,)  # nothing stored
+    assert store.get("1" * 32).times_asked == 1  # what was committed is still served
+    # room again: the next save commits, the store is healthy (same connection, rolled back)
+    conn = store._writer.conn
+    assert conn is not None and not conn.in_transaction
+    conn.execute("PRAGMA max_page_count=1073741823")
+    assert store.save(big) == "2" * 32
+    assert store.health()["writable"] is True
+    assert reader.execute("SELECT COUNT(*) FROM reports").fetchone() == (2,)
+    # with no saves at all, the writer's probe notices that it can write again
+    monkeypatch.setattr(report_store, "PROBE_SECONDS", 0.05)
+    _fill_to_the_brim(store)
+    with pytest.raises(ReportStoreUnavailable):
+        store.save(big.replace("2" * 32, "4" * 32))
+    assert store.health()["writable"] is False
+    conn.execute("PRAGMA max_page_count=1073741823")
+    deadline = time.monotonic() + 10
+    while not store.health()["writable"] and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert store.health()["writable"] is True
+    reader.close()
+    store.close()
+
+
+def test_concurrent_saves_share_one_commit(tmp_path: Path) -> None:
+    # the writer is kept busy with one save (its connection lock held here) while 24
+    # threads, then 40 coroutines, queue theirs: each group is committed in one transaction
+    store = ReportStore(tmp_path / "group.sqlite")
+    writer = store._writer
+
+    def writer_busy(n: int) -> threading.Thread:
+        """Hold the writer in the commit of one save (the caller holds ``writer.lock``)."""
+        batch = writer.batch
+        thread = threading.Thread(target=store.save, args=(_answer(f"{n:032x}"),))
+        thread.start()
+        assert _until(lambda: writer.batch is not batch)  # taken: waiting for the lock
+        return thread
+
+    before = store.commits
+    with writer.lock:
+        busy = writer_busy(0)
+        threads = [
+            threading.Thread(target=store.save, args=(_answer(f"{n + 1:032x}"),)) for n in range(24)
+        ]
+        for thread in threads:
+            thread.start()
+        assert _until(lambda: len(writer.batch.rows) == 24)
+    for thread in [busy, *threads]:
+        thread.join(10)
+    assert store.commits - before == 2
+    assert store.count() == 25
+
+    async def many() -> list[str]:
+        tasks = [
+            asyncio.ensure_future(store.save_async(_answer(f"{n + 100:032x}"))) for n in range(40)
+        ]
+        deadline = time.monotonic() + 10
+        while len(writer.batch.rows) < 40 and time.monotonic() < deadline:
+            await asyncio.sleep(0.005)
+        writer.lock.release()
+        return list(await asyncio.gather(*tasks))
+
+    before = store.commits
+    writer.lock.acquire()
+    busy = writer_busy(99)
+    ids = asyncio.run(many())
+    busy.join(10)
+    assert ids == [f"{n + 100:032x}" for n in range(40)]
+    assert store.commits - before == 2
+    reader = sqlite3.connect(tmp_path / "group.sqlite")
+    assert reader.execute("SELECT COUNT(*) FROM reports").fetchone() == (66,)
+    reader.close()
+    store.close()
+
+
+def _until(predicate: Callable[[], bool], seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while not predicate() and time.monotonic() < deadline:
+        time.sleep(0.002)
+    return predicate()
+
+
+def test_saves_from_many_threads_and_the_loop_all_commit(tmp_path: Path) -> None:
+    # unforced: 8 threads x 40 saves and 200 coroutines, each id committed before its
+    # save returned, in fewer transactions than saves; repeats are counted
+    path = tmp_path / "busy.sqlite"
+    store = ReportStore(path)
+    before = store.commits
+
+    def worker(k: int) -> None:
+        for n in range(40):
+            store.save(_answer(f"{k:08x}{n:024x}"))
+            store.save(_answer(f"{k:08x}{n:024x}"))  # known: only counted
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(8)]
+    for thread in threads:
+        thread.start()
+
+    async def loop_saves() -> None:
+        await asyncio.gather(*(store.save_async(_answer(f"{99:08x}{n:024x}")) for n in range(200)))
+
+    asyncio.run(loop_saves())
+    for thread in threads:
+        thread.join(30)
+    assert store.count() == 8 * 40 + 200
+    assert store.commits - before < 8 * 40 + 200
+    store.flush()
+    assert store.get(f"{3:08x}{7:024x}").times_asked == 2
+    store.close()
