@@ -74,7 +74,10 @@ def _row_json(row: BatchRow) -> dict[str, Any]:
     "/lookup/batch",
     tags=["lookup"],
     summary="Verdicts for every feature of a FeatureCollection (synchronous, bounded)",
-    responses={413: {"description": "More features than `query.max_batch_features`."}},
+    responses={
+        413: {"description": "More features than `query.max_batch_features`."},
+        503: {"description": "The report store cannot store the answers now (`Retry-After`)."},
+    },
 )
 def lookup_batch(
     catalog: CatalogDep,

@@ -94,6 +94,10 @@ ANSWER_RESPONSES: dict[int | str, dict[str, Any]] = {
     },
     413: {"description": "Too many vertices, or the body is over the size limit."},
     422: {"description": "Bad input: GeoJSON, geometry, CRS, activity, date, tolerance."},
+    503: {
+        "description": "The report store cannot store the answer now (disk full, read-only): "
+        "`report_store_unavailable`, with `Retry-After`. Nothing was stored or answered."
+    },
 }
 
 
