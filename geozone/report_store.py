@@ -25,9 +25,11 @@ next one (:attr:`ReportStore.commits` counts transactions).
 ``synchronous=NORMAL`` in WAL mode: a commit is a ``write()`` of the WAL frames with no
 fsync (fsyncs happen at checkpoints), so a committed answer survives the process being
 killed (``kill -9``: the OS holds the written pages) but the last commits before a power
-loss or kernel crash can be lost (the file stays consistent). ``FULL`` would fsync the
-WAL at every commit; set :data:`SYNCHRONOUS` if the disk is cheap to sync (measured in
-``benchmarks/bench_api.py``, see the README's Durability section).
+loss or kernel crash can be lost (the file stays consistent). ``FULL`` fsyncs the WAL
+at every commit, which covers power loss too: measured on the development VM, one save
+took 3.3 ms instead of 0.14 ms, and 16 threads saving at once reached 2,000 instead of
+8,300 saves/s, so a cold lookup would wait milliseconds for the disk. Set
+:data:`SYNCHRONOUS` to ``"FULL"`` where a power loss must not lose answers.
 
 Asking an id again only counts the ask. That fast path trusts only ids this store has
 committed itself (:data:`KNOWN_IDS` of them); a repeat is answered at once and its count
