@@ -121,13 +121,13 @@ def test_two_stores_on_one_file_count_every_ask(tmp_path: Path) -> None:
     first, second = ReportStore(path), ReportStore(path)
     rid = "e" * 32
     second.save(_answer(rid, '{"w":2}'))  # committed: second's answer is the one kept
-    second._writer.asks[rid] = ("2026-01-01T00:00:00Z", 1)  # an older clock, written last
+    second._writer.asks[rid] = ("2026-01-01T00:00:00Z", 1)  # its count: older clock, last
     first.save(_answer(rid, '{"w":1}'))  # first has not committed it: inserted, ignored
     first.save(_answer(rid, '{"w":1}'))  # now known to first: only counted
     first.flush()
     second.flush()
     got = first.get(rid)
-    assert got.times_asked == 4
+    assert got.times_asked == 3
     assert got.query == {"w": 2}
     assert got.last_asked_at > "2026-01-01T00:00:00Z"
     first.close()
