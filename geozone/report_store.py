@@ -611,8 +611,8 @@ class _GroupCommit:
             kind = self._transaction(write, explicit=False)
         else:
             kind = self._transaction(write)
-        if kind is not None and batch.rows:
-            with self.wake:  # not stored, not counted
+        if kind is not None and batch.rows and not asks:
+            with self.wake:  # not stored, so not counted (taken counts were rolled back)
                 for row in batch.rows:
                     seen = self.asks.pop(row[0], None)
                     if seen is not None:
