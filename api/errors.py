@@ -57,6 +57,12 @@ def error_response(
 
 async def _geozone_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, GeozoneError)
+    if exc.status == 503:
+        # an expected outage (report store, audit log, change lock), logged where it is
+        # noticed: its safe message (the kind of failure, never a path) and when to retry
+        detail = exc.detail if isinstance(exc.detail, dict) else {}
+        retry = {"Retry-After": str(detail.get("retry_after", 5))}
+        return error_response(exc.status, exc.code, exc.message, exc.detail, retry)
     if exc.status >= 500:
         log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
         return error_response(exc.status, exc.code, "internal error")

@@ -262,3 +262,15 @@ class AuditUnavailable(GeozoneError):
 
     status = 503
     code = "audit_unavailable"
+
+
+class ReportStoreUnavailable(GeozoneError):
+    """The report store cannot commit an answer now (disk full, read-only, I/O error).
+
+    Nothing was stored and no report id is handed out; the service answers 503 with a
+    ``Retry-After`` header and ``/healthz`` reports the store as not writable until a
+    commit succeeds again. ``message`` names the kind of failure, never a path.
+    """
+
+    status = 503
+    code = "report_store_unavailable"

@@ -45,17 +45,23 @@ class Server:
 
 @contextmanager
 def run_server(
-    layers_dir: Path, workdir: Path, timeout_s: float = 90.0, workers: int | None = None
+    layers_dir: Path,
+    workdir: Path,
+    timeout_s: float = 90.0,
+    workers: int | None = None,
+    store: Path | None = None,
 ) -> Iterator[Server]:
     """Start uvicorn on a free port, wait for /healthz, stop it on exit.
 
     With ``workers``, the server is started as a user would, ``geozone serve --workers N``.
+    ``store`` is the report store's file (default ``workdir/reports.sqlite``), e.g. on a
+    mount a test fills up or makes read-only; the log and jobs stay in ``workdir``.
     """
     port = free_port()
     env = {
         **os.environ,
         "GEOZONE_LAYERS_DIR": str(layers_dir),
-        "GEOZONE_REPORT_STORE": str(workdir / "reports.sqlite"),
+        "GEOZONE_REPORT_STORE": str(store or workdir / "reports.sqlite"),
         "GEOZONE_JOBS_DIR": str(workdir / "jobs"),
     }
     env.pop("GEOZONE_BASEMAP_URL", None)

@@ -298,7 +298,9 @@ def test_method_not_allowed_is_json(client: TestClient) -> None:
     assert r.json()["code"] == "method_not_allowed"
 
 
-def test_answers_written_behind_survive_shutdown(tiny_root: Path, tmp_path: Path) -> None:
+def test_answers_are_stored_when_served_and_counts_at_shutdown(
+    tiny_root: Path, tmp_path: Path
+) -> None:
     store_path = tmp_path / "behind.sqlite"
     settings = Settings(layers_dir=tiny_root, report_store=store_path, jobs_dir=tmp_path / "jobs")
     lon, lat = lonlat(1700, 500)
@@ -306,10 +308,10 @@ def test_answers_written_behind_survive_shutdown(tiny_root: Path, tmp_path: Path
     with TestClient(create_app(settings)) as c:
         first = c.get("/api/v1/lookup", params=params)
         rid = first.json()["report_id"]
-        assert c.get(f"/api/v1/reports/{rid}").text == first.text  # at once, not a batch later
-        c.get("/api/v1/lookup", params=params)
+        assert c.get(f"/api/v1/reports/{rid}").text == first.text  # committed when served
+        c.get("/api/v1/lookup", params=params)  # a repeat: counted, written behind
         c.get("/api/v1/lookup", params={**params, "activity": "urban_housing"})
-    # the app's shutdown wrote the queue: a fresh store (a new process, say) sees every answer
+    # the app's shutdown wrote the counts: a fresh store (a new process, say) sees them
     reopened = ReportStore(store_path)
     try:
         assert reopened.count() == 2
@@ -317,3 +319,38 @@ def test_answers_written_behind_survive_shutdown(tiny_root: Path, tmp_path: Path
         assert reopened.get(rid).answer_json == first.text
     finally:
         reopened.close()
+
+
+def test_a_store_that_cannot_write_answers_503_and_healthz_degraded(
+    tiny_root: Path, tmp_path: Path
+) -> None:
+    # a full disk in one file (SQLite's max_page_count): no 200 without a stored answer
+    settings = Settings(
+        layers_dir=tiny_root, report_store=tmp_path / "full.sqlite", jobs_dir=tmp_path / "jobs"
+    )
+    lon, lat = lonlat(1700, 500)
+    with TestClient(create_app(settings)) as c:
+        assert c.get("/healthz").json()["report_store"]["writable"] is True
+        conn = c.app.state.reports._writer.conn  # type: ignore[attr-defined]
+        (pages,) = conn.execute("PRAGMA page_count").fetchone()
+        conn.execute(f"PRAGMA max_page_count={pages}")
+        for r in (
+            c.get("/api/v1/lookup", params={"lon": lon, "lat": lat}),
+            c.post(
+                "/api/v1/lookup", json={"geometry": {"type": "Point", "coordinates": [lon, lat]}}
+            ),
+        ):
+            assert r.status_code == 503, r.text
+            assert r.json()["code"] == "report_store_unavailable"
+            assert r.json()["detail"]["error"] == "disk_full"
+            assert int(r.headers["retry-after"]) > 0
+            assert str(tmp_path) not in r.text
+        health = c.get("/healthz")
+        assert health.status_code == 503
+        assert health.json()["status"] == "degraded"
+        assert health.json()["report_store"]["error"] == "disk_full"
+        conn.execute("PRAGMA max_page_count=1073741823")
+        r = c.get("/api/v1/lookup", params={"lon": lon, "lat": lat})
+        assert r.status_code == 200
+        assert c.get(f"/api/v1/reports/{r.json()['report_id']}").text == r.text
+        assert c.get("/healthz").json()["status"] == "ok"

@@ -22,8 +22,8 @@ pytestmark = pytest.mark.server
 
 def test_two_workers_share_the_report_store(tmp_path: Path) -> None:
     # each urllib request opens a new connection, so the kernel spreads them over both
-    # workers; an answer one worker still holds in its write-behind queue must be
-    # fetchable from the other at once
+    # workers; an answer one worker served is committed before it is answered, so it
+    # is fetchable from the other at once
     rng = random.Random(3)
     with run_server(LAYERS, tmp_path, workers=2) as srv:
         assert "--workers" in srv.process.args  # type: ignore[operator]

@@ -1,29 +1,49 @@
-"""``GET /healthz``: status, the loaded layer set and library versions."""
+"""``GET /healthz``: status, the loaded layer set, the report store and library versions.
+
+``"status": "ok"`` (HTTP 200) while the report store can commit answers; ``"degraded"``
+with HTTP 503 while it cannot (disk full, read-only, I/O error): every new lookup would be
+refused with 503 then, so a load balancer (or a Kubernetes readiness probe, which go by
+the status code) should send the traffic elsewhere. Use it for readiness, not liveness:
+restarting the process does not free a disk. It reads the store's state in memory (the
+store's writer thread probes the disk itself), so it never writes.
+"""
 
 from __future__ import annotations
 
 import os
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 
-from api.deps import LayersDep
+from api.deps import LayersDep, ReportsDep
 from geozone.versions import library_versions
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz", summary="Service health, loaded layer set and library versions")
-def healthz(request: Request, layers: LayersDep) -> dict[str, Any]:
-    """Report status, layer set id/version/hash, each layer version and library versions.
+@router.get(
+    "/healthz",
+    summary="Service health, loaded layer set and library versions",
+    responses={503: {"description": "Degraded: the report store cannot store answers."}},
+)
+def healthz(
+    request: Request, layers: LayersDep, reports: ReportsDep, response: Response
+) -> dict[str, Any]:
+    """Report status, the report store, the layer-set generation, layer and library versions.
 
-    ``generation`` is the layer-set generation this worker (``worker_pid``) serves;
-    ``layers.reload_error`` says why a newer one on disk could not be loaded.
+    ``report_store`` is ``{"writable", "error", "since"}``; while it cannot write the
+    status is ``degraded`` and the HTTP status 503. ``generation`` is the layer-set
+    generation this worker (``worker_pid``) serves; ``layers.reload_error`` says why a
+    newer one on disk could not be loaded.
     """
     catalog = layers.catalog
+    store = reports.health()
+    if not store["writable"]:
+        response.status_code = 503
     return {
-        "status": "ok",
+        "status": "ok" if store["writable"] else "degraded",
         "worker_pid": os.getpid(),
+        "report_store": store,
         "generation": layers.generation.to_dict(),
         "layers": request.app.state.follower.health(),
         "layerset": {

@@ -101,7 +101,10 @@ def _row_json(row: BatchRow) -> dict[str, Any]:
     tags=["lookup"],
     summary="Verdicts for every feature of a FeatureCollection (synchronous, bounded)",
     response_model=dict[str, Any],
-    responses={413: {"description": "More features than `query.max_batch_features`."}},
+    responses={
+        413: {"description": "More features than `query.max_batch_features`."},
+        503: {"description": "The report store cannot store the answers now (`Retry-After`)."},
+    },
 )
 async def lookup_batch(
     request: Request,
@@ -170,9 +173,10 @@ def _lookup_batch(
             max_total_work=settings.query.max_batch_work,
         )
     )
-    for row in rows:
-        if row.result is not None:
-            reports.save(row.result.to_json(), source="api")
+    # one commit for the whole batch, before any of its report ids is handed out
+    reports.save_many(
+        (row.result.to_json() for row in rows if row.result is not None), source="api"
+    )
     counts = Counter(r.status for r in rows)
     return json_response(
         {

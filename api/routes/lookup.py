@@ -104,6 +104,10 @@ ANSWER_RESPONSES: dict[int | str, dict[str, Any]] = {
     },
     413: {"description": "Too many vertices, or the body is over the size limit."},
     422: {"description": "Bad input: GeoJSON, geometry, CRS, activity, date, tolerance."},
+    503: {
+        "description": "The report store cannot store the answer now (disk full, read-only): "
+        "`report_store_unavailable`, with `Retry-After`. Nothing was stored or answered."
+    },
 }
 
 
@@ -305,17 +309,26 @@ class LookupRequest(BaseModel):
         return [*([self.activity] if self.activity else []), *(self.activities or [])]
 
 
-def answer(catalog: Catalog, rules: RuleTable, reports: ReportStore, query: LookupQuery) -> bytes:
-    """Run a lookup, store the answer and return its JSON (``LookupResult.to_json``, UTF-8).
+def compute(catalog: Catalog, rules: RuleTable, query: LookupQuery) -> tuple[bytes, dict[str, Any]]:
+    """Run a lookup: its JSON (``LookupResult.to_json``, UTF-8) and the data it encodes.
 
     Points take :func:`geozone.point_answer.point_answer`: the same bytes, with what the
     hits decide reused from earlier points that hit the same features.
     """
     if query.kind == "point":
-        body, data = point_answer(catalog, rules, query)
-    else:
-        data = lookup(catalog, rules, query).to_dict()
-        body = answer_bytes(data)
+        return point_answer(catalog, rules, query)
+    data = lookup(catalog, rules, query).to_dict()
+    return answer_bytes(data), data
+
+
+def answer(catalog: Catalog, rules: RuleTable, reports: ReportStore, query: LookupQuery) -> bytes:
+    """Run a lookup, store the answer and return its JSON once the answer is committed.
+
+    Blocks the calling thread until the report store has committed the answer (a thread
+    of the pool, not the event loop); a failing store raises ``ReportStoreUnavailable``
+    (503) and nothing is answered.
+    """
+    body, data = compute(catalog, rules, query)
     reports.save(body, source="api", answer=data)
     return body
 
@@ -424,7 +437,10 @@ class PointLookup:
             settings=state.settings.query,
         )
         layers = state.layers  # one read: catalog and rules of the same generation
-        body = answer(layers.catalog, layers.rules, state.reports, query)
+        body, data = compute(layers.catalog, layers.rules, query)
+        # the report id is handed out only once its answer is committed: await the writer
+        # thread's group commit on the loop (no thread hop); 503 if it fails
+        await state.reports.save_async(body, source="api", answer=data)
         headers = [(b"content-length", b"%d" % len(body)), (b"content-type", JSON.encode())]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": body})
@@ -440,8 +456,9 @@ class PointLookup:
 #   of a point lookup's instructions (callgrind: 554k -> 517k per request).
 # Errors raised here reach the app's exception handlers as from any other route (its
 # ExceptionMiddleware); the answer is sent as Starlette's Response would send it.
-# It runs on the event loop: a point lookup is a fraction of a millisecond of CPU and
-# never waits on I/O, and a thread-pool hop per request halved throughput.
+# It runs on the event loop: a point lookup is a fraction of a millisecond of CPU, and a
+# thread-pool hop per request halved throughput. Its one wait, the report store's commit,
+# is awaited (a future the writer thread resolves), so the loop serves others meanwhile.
 point_route = DocumentedRoute(
     "/api/v1/lookup",
     PointLookup(),
