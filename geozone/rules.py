@@ -33,6 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from geozone.errors import GeozoneError, InvalidInput, ManifestError, UnknownActivity
 from geozone.vocab import CLASSES, KINDS, LayerKind, get_class
+from geozone.vocab import DIMENSIONS as DIMENSION_LABELS
 
 ACTIVITIES_FILE = "activities.yaml"
 RULES_GLOB = "rules*.yaml"
@@ -40,7 +41,7 @@ ANY_ACTIVITY = "*"
 _M = TypeVar("_M", bound="BaseModel")
 _CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 _CJK_GAP = re.compile(f"(?<=[{_CJK}])\\s+(?=[{_CJK}])")
-DIMENSIONS = ("spatial_layout", "emission_control", "risk_prevention", "resource_efficiency")
+DIMENSIONS = tuple(DIMENSION_LABELS)  # spatial_layout, emission_control, ... (with zh/en names)
 
 
 class Verdict(StrEnum):

@@ -94,8 +94,20 @@ ANSWER_RESPONSES: dict[int | str, dict[str, Any]] = {
         "content": {JSON: {"example": _ANSWER_EXAMPLE}},
     },
     413: {"description": "Too many vertices, or the body is over the size limit."},
-    422: {"description": "Bad input: GeoJSON, geometry, CRS, activity, date, tolerance."},
+    422: {
+        "description": "Bad input: GeoJSON, geometry, CRS, activity, date, tolerance; "
+        "`parcel_too_large` (over `query.max_parcel_area_m2`); `no_layers_in_force` (no "
+        "admin layer in force on `as_of`: `detail` gives `valid_from`/`valid_to`)."
+    },
 }
+
+
+DETAIL_DESCRIPTION = (
+    "`full` (default): every hit, control layers (red line, water zones, reservoir rings, "
+    "control zones, control units) first, then context layers (admin, parks, residential). "
+    "`summary`: the control-layer hits, and `context` counting the context layers' "
+    "features (and their overlap area) per layer and class; the web map asks it for parcels."
+)
 
 
 class LookupRequest(BaseModel):
@@ -149,6 +161,11 @@ class LookupRequest(BaseModel):
     )
     repair: bool = Field(
         False, description="Repair an invalid polygon (e.g. a bow-tie) instead of refusing it."
+    )
+    detail: str | None = Field(
+        None,
+        description=DETAIL_DESCRIPTION,
+        examples=["full", "summary"],
     )
 
     def requested_activities(self) -> list[str]:
@@ -219,6 +236,7 @@ class PointParams(BaseModel):
         description="CRS of lon/lat: EPSG code, CGCS2000, GCJ02, BD09; default WGS84.",
         examples=["EPSG:4326", "GCJ02"],
     )
+    detail: str | None = Field(None, description=DETAIL_DESCRIPTION, examples=["full"])
 
     @classmethod
     def from_query_string(cls, raw: bytes) -> PointParams:
@@ -249,6 +267,7 @@ class PointLookup:
             as_of=params.as_of,
             tolerance_m=params.tolerance_m,
             settings=state.settings.query,
+            detail=params.detail,
         )
         body = answer(state.catalog, state.rules, state.reports, query)
         headers = [(b"content-length", b"%d" % len(body)), (b"content-type", JSON.encode())]
@@ -321,6 +340,7 @@ async def lookup_geometry(
             tolerance_m=body.tolerance_m,
             repair=body.repair,
             settings=settings.query,
+            detail=body.detail,
         )
         return answer(catalog, rules, reports, query)
 
