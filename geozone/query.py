@@ -269,7 +269,12 @@ def check_parcel_area(area_m2: float, settings: QuerySettings) -> None:
         "whose answer would list thousands of features; split it into parcels (e.g. by "
         "township) and send them to POST /api/v1/lookup/batch, or upload them as a batch "
         "job (POST /api/v1/jobs)",
-        {"area_m2": round(area_m2, 2), "max_parcel_area_m2": limit},
+        {
+            "area_m2": round(area_m2, 2),
+            "max_parcel_area_m2": limit,
+            "message_zh": f"地块面积 {area_m2 / 1e6:,.1f} 平方公里，超过单个地块查询上限 "
+            f"{limit / 1e6:,.6g} 平方公里：请按乡镇等拆分为多个地块后批量查询",
+        },
     )
 
 

@@ -40,9 +40,7 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     workdir = tmp_path_factory.mktemp("limits_var")
     # parcels up to 20,000 km²: the work-budget tests below send district-sized parcels
     query = QuerySettings(max_parcel_area_m2=2e10)
-    with api_client(
-        LAYERS, workdir, coverage=CoverageSettings(max_candidates=5), query=query
-    ) as c:
+    with api_client(LAYERS, workdir, coverage=CoverageSettings(max_candidates=5), query=query) as c:
         yield c
 
 
