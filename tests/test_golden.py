@@ -73,8 +73,13 @@ CASES: dict[str, dict[str, Any]] = {
         "geometry": {
             "type": "Polygon",
             "coordinates": [
-                [[469000, 4423000], [470000, 4423000], [470000, 4424000], [469000, 4424000]]
-                + [[469000, 4423000]]
+                [
+                    [469000, 4423000],
+                    [470000, 4423000],
+                    [470000, 4424000],
+                    [469000, 4424000],
+                    [469000, 4423000],
+                ]
             ],
         },
         "crs": "EPSG:4548",
@@ -123,9 +128,7 @@ def engine(shipped: tuple[Catalog, RuleTable], case: dict[str, Any]) -> bytes:
 
 
 @pytest.mark.parametrize("name", list(CASES))
-def test_golden_answer(
-    name: str, client: TestClient, shipped: tuple[Catalog, RuleTable]
-) -> None:
+def test_golden_answer(name: str, client: TestClient, shipped: tuple[Catalog, RuleTable]) -> None:
     body = ask(client, CASES[name])
     assert engine(shipped, CASES[name]) == body
     path = GOLDEN / f"{name}.json"
@@ -147,9 +150,7 @@ def test_golden_report_ids(client: TestClient) -> None:
 
 def test_golden_cases_show_what_they_are_named_for() -> None:
     """The pinned answers hold what each case is meant to show (not just any bytes)."""
-    answers = {
-        name: json.loads((GOLDEN / f"{name}.json").read_text("utf-8")) for name in CASES
-    }
+    answers = {name: json.loads((GOLDEN / f"{name}.json").read_text("utf-8")) for name in CASES}
 
     def decided(name: str) -> set[str]:
         return {v["decided_by"]["zone_class"] for v in answers[name]["verdicts"] if v["decided_by"]}
