@@ -337,3 +337,18 @@ def test_every_code_shown_has_zh_and_en_labels(client: TestClient) -> None:
             assert label["en"].isascii() or "(" in label["en"], label
     assert KINDS[LayerKind.ADMIN].zh == "行政区划"
     assert client.get("/api/v1/config").json()["labels"] == json.loads(json.dumps(got))
+
+
+def test_printable_report_names_kinds_and_summarises_context(client: TestClient) -> None:
+    body = {
+        "geometry": box_geojson(4000, 6000, 6000, 6500),  # across TW/TE and CZ-RES/CZ-CON
+        "crs": "EPSG:4548",
+        "as_of": AS_OF,
+        "detail": "summary",
+    }
+    answer = client.post("/api/v1/lookup", json=body).json()
+    assert [u["area_m2"] for u in answer["admin"]["townships"]] == [500_000.0, 500_000.0]
+    html = client.get(f"/api/v1/reports/{answer['report_id']}?format=html").text
+    assert "背景图层概况" in html and "行政区划 / Administrative unit" in html
+    assert "两线三区管控分区 / Three-zone control area" in html
+    assert "涉及行政区" in html and "East Town (TE) 500000.00 m² (50.0 %)" in html

@@ -59,7 +59,12 @@ _ANSWER_EXAMPLE: dict[str, Any] = {
     ],
     "synthetic": True,
     "inside_territory": True,
-    "admin": {"district": {"code": "110118", "name": "密云区"}, "township": None},
+    "admin": {
+        "district": {"code": "110118", "name": "密云区"},
+        "township": None,
+        "districts": [{"code": "110118", "name": "密云区", "area_m2": None, "share": None}],
+        "townships": [],
+    },
     "hits": [],
     "verdicts": [
         {
