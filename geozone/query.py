@@ -11,6 +11,7 @@ Bad input raises a typed :class:`~geozone.errors.GeozoneError` that names the pr
 :class:`~geozone.errors.InvalidGeometry` (self-intersection, with its lon/lat),
 :class:`~geozone.errors.OutsideAnalysisCRS` (a parcel beyond EPSG:4548's area of use, or
 across the antimeridian; a point anywhere on Earth is a valid query answered ``outside``),
+:class:`~geozone.errors.ParcelTooLarge` (a parcel over ``max_parcel_area_m2``),
 :class:`~geozone.errors.UnsupportedCRS` (not a 2-D horizontal CRS on Earth),
 :class:`~geozone.errors.SwappedCoordinates`, :class:`~geozone.errors.UnknownCRS`,
 :class:`~geozone.errors.QueryTooLarge` (too many vertices), :class:`~geozone.errors.InvalidDate`
