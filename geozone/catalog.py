@@ -17,8 +17,9 @@ import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -235,6 +236,44 @@ class Catalog:
             if chosen is not None:
                 out.append(chosen)
         return out
+
+    def answerable_dates(self) -> dict[str, Any] | None:
+        """The dates a lookup can be answered for: those with an admin layer version in force.
+
+        Returns ``{"valid_from": ..., "valid_to": ..., "ranges": [[from, to], ...]}`` (ISO
+        dates; ``valid_to`` and a range's end are ``None`` when open-ended), the ranges
+        merged and oldest first, or ``None`` when the layer set has no admin layer at all.
+
+        Examples
+        --------
+        A layer set whose admin layer starts on 2020-01-01 and never ends answers
+        ``{"valid_from": "2020-01-01", "valid_to": None, "ranges": [["2020-01-01", None]]}``.
+        """
+        spans = sorted(
+            (v.entry.valid_from, v.entry.valid_to)
+            for vs in self.versions.values()
+            for v in vs
+            if v.kind == LayerKind.ADMIN
+        )
+        if not spans:
+            return None
+        merged: list[list[date | None]] = []
+        for start, end in spans:
+            last = merged[-1] if merged else None
+            if last is not None and (last[1] is None or start <= last[1] + timedelta(days=1)):
+                if last[1] is not None and (end is None or end > last[1]):
+                    last[1] = end
+                continue
+            merged.append([start, end])
+
+        def iso(d: date | None) -> str | None:
+            return d.isoformat() if d is not None else None
+
+        return {
+            "valid_from": iso(merged[0][0]),
+            "valid_to": iso(merged[-1][1]),
+            "ranges": [[iso(a), iso(b)] for a, b in merged],
+        }
 
     def summary(self) -> dict[str, object]:
         """JSON-ready description of the layer set and every layer version."""

@@ -147,6 +147,22 @@ class OutsideAnalysisCRS(InvalidInput):
     code = "outside_analysis_crs"
 
 
+class ParcelTooLarge(InvalidInput):
+    """A parcel is larger than ``query.max_parcel_area_m2``: it is a region, not a parcel."""
+
+    code = "parcel_too_large"
+
+
+class NoLayersInForce(InvalidInput):
+    """No administrative layer is in force on the asked date: the territory is unknown then.
+
+    ``detail`` holds the dates a lookup can be answered for (``valid_from``, ``valid_to``)
+    and the message in Chinese (``message_zh``).
+    """
+
+    code = "no_layers_in_force"
+
+
 class UnknownActivity(InvalidInput):
     """An activity code is not in the activity vocabulary."""
 

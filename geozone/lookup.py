@@ -20,7 +20,8 @@ Point semantics (metres, EPSG:4548)
 
 Parcel semantics (metres, m², EPSG:4548)
     ``overlap_m2``: area of parcel ∩ zone; ``overlap_share``: that over the parcel area.
-    ``inside``: ``overlap_m2 > 0`` (touching along an edge is not inside).
+    ``inside``: the zone covers the parcel or ``overlap_m2`` exceeds :data:`AREA_EPS_M2`
+    (touching along an edge, or an overlap of rounding size, is not inside).
     ``distance_to_boundary_m``: distance from the parcel to the zone's boundary (0 when
     the parcel crosses it). ``edge``: that distance is ≤ ``tolerance_m``, i.e. the parcel
     crosses the zone boundary or comes within tolerance of it. A parcel within tolerance
@@ -37,7 +38,9 @@ Verdicts
     parcel in the ring lies inside the water zones hit). Outside the territory (the
     admin features in force, grown by the tolerance) every verdict is ``outside``.
     Inside it, ``permitted`` needs a control zone (两线三区) covering the query; without
-    one the answer is ``outside`` with a warning, never ``permitted``.
+    one the answer is ``outside`` with a warning, never ``permitted``. A date on which no
+    admin layer is in force has no territory: the lookup is refused
+    (:class:`~geozone.errors.NoLayersInForce`, naming the dates that can be answered).
 
 Jurisdictions
     A hit's rule for an activity is the most specific rule whose jurisdiction contains
@@ -50,6 +53,18 @@ Jurisdictions
     district for an activity; the overall verdict is the strictest of the parts (the
     strict side), and the verdict's ``parts`` lists, per district, that part's verdict,
     rule, citation and deciding hit (``parts`` is null for a query in one district).
+
+The answer (:meth:`LookupResult.to_dict`)
+    ``hits`` lists the control-layer hits (kinds whose features carry rules: red line,
+    control zones, water protection, reservoir rings, control units) before the context
+    hits (admin, parks, residential). ``admin`` names the district and township the
+    query lies in (``district``, ``township``: largest overlap, else nearest) and lists
+    every one it lies in or overlaps (``districts``, ``townships``: ``code``, ``name``,
+    ``area_m2`` and ``share`` of the parcel, both ``None`` for a point), largest first.
+    With ``detail="summary"`` (:attr:`Query.detail`) ``hits`` keeps the control-layer
+    hits only and ``context`` summarises the rest per layer and class (count of
+    features, overlap area and share); the query then carries ``"detail": "summary"``,
+    so the report id differs from the full answer's.
 """
 
 from __future__ import annotations
@@ -73,7 +88,7 @@ from geozone import ANALYSIS_CRS, OUTPUT_CRS, __version__
 from geozone.budget import check_parcel_budget
 from geozone.catalog import Catalog, LayerVersion
 from geozone.crs import geometries_to, parse_crs, transformer, wgs84_to_gcj02, wgs84_to_gcj02_xy
-from geozone.errors import GeozoneError
+from geozone.errors import GeozoneError, NoLayersInForce
 from geozone.lanes import Lane, current_lane, registered_lanes
 from geozone.near_boundary import BoundarySegments, NearBoundaries
 from geozone.point_grid import PointGrid, build_point_grid
@@ -613,7 +628,7 @@ class LookupResult:
     layers: tuple[LayerIndex, ...]
     synthetic: bool
     inside_territory: bool
-    admin: dict[str, dict[str, str] | None]
+    admin: dict[str, Any]
     hits: tuple[Hit, ...]
     verdicts: tuple[ActivityVerdict, ...]
     warnings: tuple[str, ...]
@@ -632,7 +647,12 @@ class LookupResult:
         raise KeyError(activity)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the shared lookup JSON (see ``INTERFACES.md``); deterministic."""
+        """Return the shared lookup JSON (see the module docstring); deterministic."""
+        hits = self.hits
+        extra: dict[str, Any] = {}
+        if self.query.detail == "summary":
+            extra["context"] = context_summary(hits)
+            hits = tuple(h for h in hits if KINDS[h.layer_kind].is_zone)
         return {
             "report_id": self.report_id,
             "geozone_version": __version__,
@@ -643,15 +663,24 @@ class LookupResult:
             "layers": layers_json(self.layers),
             "synthetic": self.synthetic,
             "inside_territory": self.inside_territory,
-            "admin": {k: (dict(v) if v else None) for k, v in self.admin.items()},
-            "hits": [h.to_dict() for h in self.hits],
+            "admin": _copy_admin(self.admin),
+            "hits": [h.to_dict() for h in hits],
             "verdicts": [v.to_dict() for v in self.verdicts],
             "warnings": list(self.warnings),
+            **extra,
         }
 
     def to_json(self) -> str:
         """Return :meth:`to_dict` as compact JSON, keys sorted, UTF-8 text kept readable."""
         return answer_json(self.to_dict())
+
+
+def _copy_admin(admin: dict[str, Any]) -> dict[str, Any]:
+    """A copy of an ``admin`` member (its units and lists of units)."""
+    return {
+        k: [dict(u) for u in v] if isinstance(v, list) else (dict(v) if v else None)
+        for k, v in admin.items()
+    }
 
 
 def layers_json(layers: tuple[LayerIndex, ...]) -> list[dict[str, Any]]:
@@ -821,7 +850,7 @@ def _measure_parcel(sel: SelectionIndex, q: Query) -> list[Measured]:
         elif touch[k]:
             part = shapely.intersection(geoms[k], parcel)
             overlap = float(part.area)
-        inside = overlap > 0
+        inside = bool(covers[k]) or overlap > AREA_EPS_M2
         sliver = bool(
             inside
             and q.tolerance_m > 0
@@ -894,9 +923,114 @@ def admin_unit(hits: list[tuple[Hit, Measured]], cls: str) -> dict[str, str] | N
     return {"code": best.code, "name": best.name or best.feature_id}
 
 
-def admin_units(hits: list[tuple[Hit, Measured]]) -> dict[str, dict[str, str] | None]:
-    """The answer's ``admin`` member: the district and the township the query lies in."""
-    return {"district": admin_unit(hits, "district"), "township": admin_unit(hits, "township")}
+def admin_list(hits: list[tuple[Hit, Measured]], cls: str) -> list[dict[str, Any]]:
+    """Every admin unit of class ``cls`` the query lies in, largest overlap first.
+
+    ``area_m2`` (m², EPSG:4548) and ``share`` (of the parcel) are ``None`` for a point.
+    """
+    units = [h for h, _m in hits if h.layer_kind == LayerKind.ADMIN and h.zone_class == cls]
+    units = [h for h in units if h.inside]
+    units.sort(key=lambda h: (-(h.overlap_m2 or 0.0), h.code, h.feature_id))
+    return [
+        {
+            "code": h.code,
+            "name": h.name or h.feature_id,
+            "area_m2": round_m(h.overlap_m2),
+            "share": _r6(h.overlap_share),
+        }
+        for h in units
+    ]
+
+
+def admin_units(hits: list[tuple[Hit, Measured]]) -> dict[str, Any]:
+    """The answer's ``admin`` member (see the module docstring).
+
+    ``district`` and ``township``: the unit the query lies in (largest overlap, else the
+    nearest within tolerance); ``districts`` and ``townships``: every unit it lies in.
+    """
+    return {
+        "district": admin_unit(hits, "district"),
+        "township": admin_unit(hits, "township"),
+        "districts": admin_list(hits, "district"),
+        "townships": admin_list(hits, "township"),
+    }
+
+
+def control_first(measured: list[tuple[Hit, Measured]]) -> list[tuple[Hit, Measured]]:
+    """Hits on control layers (kinds carrying rules) first, context layers after; stable."""
+    return sorted(measured, key=lambda hm: not KINDS[hm[0].layer_kind].is_zone)
+
+
+def context_summary(hits: Iterable[Hit]) -> list[dict[str, Any]]:
+    """The answer's ``context`` member: context-layer hits per layer and class.
+
+    ``count`` features the query lies in (``near``: within tolerance only), their summed
+    ``overlap_m2`` (m²) and ``overlap_share`` of the parcel (``None`` for a point).
+    """
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    for h in hits:
+        if KINDS[h.layer_kind].is_zone:
+            continue
+        g = groups.get((h.layer_id, h.zone_class))
+        if g is None:
+            g = groups[(h.layer_id, h.zone_class)] = {
+                "layer_id": h.layer_id,
+                "layer_version": h.layer_version,
+                "layer_kind": h.layer_kind.value,
+                "layer_title_zh": h.layer_title_zh,
+                "layer_title_en": h.layer_title_en,
+                "zone_class": h.zone_class,
+                "class_zh": h.class_zh,
+                "class_en": h.class_en,
+                "count": 0,
+                "near": 0,
+                "overlap_m2": None if h.overlap_m2 is None else 0.0,
+                "overlap_share": None if h.overlap_share is None else 0.0,
+            }
+        if not h.inside:
+            g["near"] += 1
+            continue
+        g["count"] += 1
+        if h.overlap_m2 is not None:
+            g["overlap_m2"] += h.overlap_m2
+            g["overlap_share"] += h.overlap_share or 0.0
+    out = []
+    for g in groups.values():
+        g["overlap_m2"] = round_m(g["overlap_m2"])
+        g["overlap_share"] = _r6(g["overlap_share"])
+        out.append(g)
+    return out
+
+
+def check_in_force(catalog: Catalog, selected: Selection, as_of: date) -> None:
+    """Refuse a date on which no admin layer is in force (the territory is unknown then).
+
+    A layer set with no admin layer at all is answered (with a warning, see
+    :func:`territory_warnings`): it has no dates to offer instead.
+
+    Raises
+    ------
+    NoLayersInForce
+        Naming the date and the dates that can be answered (``detail``).
+    """
+    if selected.has_admin_layer:
+        return
+    dates = catalog.answerable_dates()
+    if dates is None:
+        return
+    start, end = dates["valid_from"], dates["valid_to"]
+    span_en = f"from {start}" + (f" to {end}" if end else " on")
+    span_zh = f"{start} 至 {end}" if end else f"{start} 及以后"
+    raise NoLayersInForce(
+        f"no administrative layer is in force on {as_of}, so the territory and the zones "
+        f"of that date are unknown; ask for a date {span_en}",
+        {
+            "as_of": as_of.isoformat(),
+            **dates,
+            "message_zh": f"{as_of} 无生效的行政区划图层，无法判断该日的辖区与管控分区；"
+            f"请选择 {span_zh} 的日期",
+        },
+    )
 
 
 def _supersession(
@@ -1147,9 +1281,12 @@ def lookup(catalog: Catalog, rules: RuleTable, query: Query) -> LookupResult:
     ------
     UnknownActivity
         If the query names an activity the rule table does not know.
+    NoLayersInForce
+        If no admin layer is in force on ``query.as_of`` (the territory is unknown).
     """
     activities = resolve_activities(rules, query.activities)
     selected = selection(catalog, query.as_of)
+    check_in_force(catalog, selected, query.as_of)
     sel = selected.index
     measured_raw = (
         measure_point(sel, query) if query.kind == "point" else _measure_parcel(sel, query)
@@ -1164,6 +1301,7 @@ def lookup(catalog: Catalog, rules: RuleTable, query: Query) -> LookupResult:
             warnings.append(f"{share_out:.1%} of the parcel lies outside the loaded territory")
     warnings.extend(d.warnings)
     query_dict = query.to_dict(d.codes)
+    hits = tuple(h for h, _m in control_first(d.measured))
     return LookupResult(
         report_id=report_id(query_dict, sel.layers, rules),
         query=query,
@@ -1174,7 +1312,7 @@ def lookup(catalog: Catalog, rules: RuleTable, query: Query) -> LookupResult:
         synthetic=d.synthetic,
         inside_territory=d.inside_territory,
         admin=admin_units(d.measured),
-        hits=d.hits,
+        hits=hits,
         verdicts=d.verdicts,
         warnings=tuple(dict.fromkeys(warnings)),
     )

@@ -33,8 +33,12 @@ from geozone.lookup import (
     ReportFrame,
     Selection,
     admin_units,
+    answer_bytes,
+    check_in_force,
+    control_first,
     decide,
     layers_json,
+    lookup,
     measure_point,
     point_districts,
     report_frame,
@@ -67,7 +71,7 @@ class _Template:
     order: tuple[int, ...]  # the measurement of each hit, in answer order
     hit_parts: tuple[tuple[bytes, bytes], ...]  # each hit's JSON before and after its distance
     admin_hits: tuple[tuple[int, Hit], ...]  # (measurement, hit) of the admin hits
-    admin: dict[str, dict[str, str] | None] | None  # the answer's admin, if no tie to break
+    admin: dict[str, Any] | None  # the answer's admin, if no tie to break
     verdicts: orjson.Fragment
     inside_territory: bool
     synthetic: bool
@@ -103,7 +107,8 @@ def _template(
     d = decide(rules, activities, selected, query, measured)
     index = {id(m): i for i, m in enumerate(measured)}
     parts = []
-    for h, _m in d.measured:
+    ordered = control_first(d.measured)  # the answer's order (LookupResult.hits)
+    for h, _m in ordered:
         data = h.to_dict()
         data["distance_to_boundary_m"] = orjson.Fragment(_MARK)
         before, after = orjson.dumps(data, option=_SORTED).split(_MARK)
@@ -113,7 +118,7 @@ def _template(
     classes = [h.zone_class for h, _m in admin_hits]
     untied = len(classes) == len(set(classes))  # one unit per class: distances cannot matter
     return _Template(
-        order=tuple(index[id(m)] for _h, m in d.measured),
+        order=tuple(index[id(m)] for _h, m in ordered),
         hit_parts=tuple(parts),
         admin_hits=tuple((index[id(m)], h) for h, m in admin_hits),
         admin=admin_units(admin_hits) if untied else None,
@@ -158,13 +163,19 @@ def point_answer(catalog: Catalog, rules: RuleTable, query: Query) -> tuple[byte
     ------
     UnknownActivity
         If the query names an activity the rule table does not know.
+    NoLayersInForce
+        If no admin layer is in force on ``query.as_of``.
     ValueError
         For a parcel query.
     """
     if query.kind != "point":
         raise ValueError("point_answer answers point queries")
+    if query.detail != "full":  # summaries are rare for points: the engine's own answer
+        full = lookup(catalog, rules, query).to_dict()
+        return answer_bytes(full), full
     activities = resolve_activities(rules, query.activities)
     selected = selection(catalog, query.as_of)
+    check_in_force(catalog, selected, query.as_of)
     sel = selected.index
     measured = measure_point(sel, query)
     codes = tuple(a.code for a in activities)

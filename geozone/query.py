@@ -11,6 +11,7 @@ Bad input raises a typed :class:`~geozone.errors.GeozoneError` that names the pr
 :class:`~geozone.errors.InvalidGeometry` (self-intersection, with its lon/lat),
 :class:`~geozone.errors.OutsideAnalysisCRS` (a parcel beyond EPSG:4548's area of use, or
 across the antimeridian; a point anywhere on Earth is a valid query answered ``outside``),
+:class:`~geozone.errors.ParcelTooLarge` (a parcel over ``max_parcel_area_m2``),
 :class:`~geozone.errors.UnsupportedCRS` (not a 2-D horizontal CRS on Earth),
 :class:`~geozone.errors.SwappedCoordinates`, :class:`~geozone.errors.UnknownCRS`,
 :class:`~geozone.errors.QueryTooLarge` (too many vertices), :class:`~geozone.errors.InvalidDate`
@@ -46,6 +47,7 @@ from geozone.errors import (
     InvalidGeometry,
     InvalidInput,
     OutsideAnalysisCRS,
+    ParcelTooLarge,
     ProjectedCoordinates,
     QueryTooLarge,
     SwappedCoordinates,
@@ -84,6 +86,9 @@ class Query:
     max_parcel_work : int or None
         The work budget of a parcel (``QuerySettings.max_parcel_work``; ``None`` = the
         default), checked by :func:`geozone.budget.check_parcel_budget`.
+    detail : str
+        ``"full"`` (every hit) or ``"summary"`` (control-layer hits, context layers
+        summarised per layer and class); see :mod:`geozone.lookup`.
     """
 
     kind: str
@@ -95,6 +100,7 @@ class Query:
     coords: tuple[float, float, float, float] | None = None
     shapes: tuple[BaseGeometry, BaseGeometry] | None = field(default=None, repr=False)
     max_parcel_work: int | None = field(default=None, repr=False, compare=False)
+    detail: str = "full"
 
     @cached_property
     def geometry(self) -> BaseGeometry:
@@ -147,7 +153,7 @@ class Query:
             geometry = {"type": "Point", "coordinates": [_rounded(lon), _rounded(lat)]}
         else:
             geometry = geojson_rounded(canonical(self.geometry_wgs84))
-        return {
+        out = {
             "type": self.kind,
             "geometry": geometry,
             "crs": self.crs,
@@ -156,6 +162,9 @@ class Query:
             "activities": list(self.activities if activities is None else activities),
             "area_m2": None if area is None else round(area, 2) + 0.0,
         }
+        if self.detail != "full":  # a summary is another answer: its own report id
+            out["detail"] = self.detail
+        return out
 
 
 def _point_coords(analysis: BaseGeometry, wgs84: BaseGeometry) -> tuple[float, float, float, float]:
@@ -220,6 +229,55 @@ def parse_as_of(value: date | str | None) -> date:
         except ValueError:
             pass
     raise InvalidDate(f"as_of {value!r} is not a date (YYYY-MM-DD)", {"as_of": str(value)})
+
+
+DETAILS = ("full", "summary")
+"""Accepted values of ``detail``."""
+
+
+def parse_detail(value: str | None) -> str:
+    """Parse ``detail``: ``"full"`` (default) or ``"summary"``.
+
+    Raises
+    ------
+    InvalidInput
+        Naming the value and the accepted ones.
+    """
+    if value is None or value == "":
+        return "full"
+    if isinstance(value, str) and value.strip().lower() in DETAILS:
+        return value.strip().lower()
+    shown = _shown(value)
+    raise InvalidInput(
+        f"detail {shown} is not one of {', '.join(DETAILS)}",
+        {"detail": shown, "accepted": list(DETAILS)},
+    )
+
+
+def check_parcel_area(area_m2: float, settings: QuerySettings) -> None:
+    """Refuse a parcel larger than ``settings.max_parcel_area_m2`` (m², EPSG:4548).
+
+    Raises
+    ------
+    ParcelTooLarge
+        Saying how large it is, the limit, and what to send instead.
+    """
+    limit = settings.max_parcel_area_m2
+    if area_m2 <= limit:
+        return
+    raise ParcelTooLarge(
+        f"the parcel covers {area_m2 / 1e6:,.1f} km², more than the {limit / 1e6:,.6g} km² "
+        "a parcel lookup accepts (query.max_parcel_area_m2): an area that size is a region, "
+        "whose answer would list thousands of features; split it into parcels (e.g. by "
+        "township) and send them to POST /api/v1/lookup/batch, or upload them as a batch "
+        "job (POST /api/v1/jobs)",
+        {
+            "area_m2": round(area_m2, 2),
+            "max_parcel_area_m2": limit,
+            "message_zh": f"地块面积 {area_m2 / 1e6:,.1f} 平方公里，超过单个地块查询上限 "
+            f"{limit / 1e6:,.6g} 平方公里：请按乡镇等拆分为多个地块后批量查询",
+        },
+    )
 
 
 def parse_tolerance(value: float | str | None, settings: QuerySettings) -> float:
@@ -538,6 +596,7 @@ def point_query(
     as_of: date | str | None = None,
     tolerance_m: float | str | None = None,
     settings: QuerySettings | None = None,
+    detail: str | None = None,
 ) -> Query:
     """Build a point query.
 
@@ -556,6 +615,8 @@ def point_query(
         Boundary tolerance in metres; default ``settings.default_tolerance_m``.
     settings
         Query limits (defaults from :class:`~geozone.settings.QuerySettings`).
+    detail
+        ``"full"`` (default) or ``"summary"`` (:func:`parse_detail`).
 
     Returns
     -------
@@ -592,6 +653,7 @@ def point_query(
         as_of=parse_as_of(as_of),
         tolerance_m=parse_tolerance(tolerance_m, cfg),
         coords=(ax, ay, wx, wy),
+        detail=parse_detail(detail),
     )
 
 
@@ -752,6 +814,7 @@ def geojson_query(
     tolerance_m: float | str | None = None,
     repair: bool = False,
     settings: QuerySettings | None = None,
+    detail: str | None = None,
 ) -> Query:
     """Build a point or parcel query from GeoJSON.
 
@@ -762,7 +825,7 @@ def geojson_query(
         FeatureCollection of exactly one Feature.
     crs
         Declared CRS of the coordinates (default WGS84, or the legacy GeoJSON ``crs`` member).
-    activities, as_of, tolerance_m, settings
+    activities, as_of, tolerance_m, settings, detail
         As for :func:`point_query`.
     repair
         Repair an invalid polygon with :func:`shapely.make_valid` (keeping its polygonal
@@ -781,6 +844,9 @@ def geojson_query(
         A self-intersecting (bow-tie) polygon, with the location in lon/lat.
     QueryTooLarge
         More vertices than ``settings.max_vertices``.
+    OutsideAnalysisCRS, ParcelTooLarge
+        A parcel beyond EPSG:4548's area of use, or larger than
+        ``settings.max_parcel_area_m2``.
     SwappedCoordinates, UnknownCRS, InvalidDate, InvalidInput
         Naming the problem.
     """
@@ -794,14 +860,14 @@ def geojson_query(
     _check_axis_order(xy[:, 0], xy[:, 1], declared)
     warnings: list[str] = []
     if not geom.is_valid:
-        text, detail = _invalid_detail(geom, declared)
+        text, why = _invalid_detail(geom, declared)
         if not repair:
             raise InvalidGeometry(
-                f"the polygon is not valid: {text}; fix it or ask for repair", detail
+                f"the polygon is not valid: {text}; fix it or ask for repair", why
             )
         geom = _polygonal(shapely.make_valid(geom))
         if geom.is_empty:
-            raise InvalidGeometry(f"the polygon is not valid ({text}) and has no area", detail)
+            raise InvalidGeometry(f"the polygon is not valid ({text}) and has no area", why)
         warnings.append(f"the polygon was not valid ({text}); repaired with shapely.make_valid")
     if geom.geom_type != "Point" and geom.area <= 0:
         raise InvalidGeometry("the polygon has no area", {"type": geom.geom_type})
@@ -811,6 +877,8 @@ def geojson_query(
     if not analysis.is_valid:  # reprojection can fold a nearly degenerate polygon
         analysis = _polygonal(shapely.make_valid(analysis))
         warnings.append("the polygon became invalid when reprojected; repaired with make_valid")
+    if geom.geom_type != "Point":
+        check_parcel_area(float(analysis.area), cfg)
     is_point = geom.geom_type == "Point"
     return Query(
         kind="point" if is_point else "parcel",
@@ -822,4 +890,5 @@ def geojson_query(
         tolerance_m=parse_tolerance(tolerance_m, cfg),
         warnings=tuple(warnings),
         max_parcel_work=cfg.max_parcel_work,
+        detail=parse_detail(detail),
     )

@@ -44,6 +44,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from geozone.errors import GeozoneError, InvalidInput, ManifestError, UnknownActivity
 from geozone.jurisdiction import BEIJING, DISTRICTS, Jurisdiction, parse_jurisdiction
 from geozone.vocab import CLASSES, KINDS, LayerKind, get_class
+from geozone.vocab import DIMENSIONS as DIMENSION_LABELS
 
 ACTIVITIES_FILE = "activities.yaml"
 RULES_GLOB = "rules*.yaml"
@@ -51,7 +52,7 @@ ANY_ACTIVITY = "*"
 _M = TypeVar("_M", bound="BaseModel")
 _CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 _CJK_GAP = re.compile(f"(?<=[{_CJK}])\\s+(?=[{_CJK}])")
-DIMENSIONS = ("spatial_layout", "emission_control", "risk_prevention", "resource_efficiency")
+DIMENSIONS = tuple(DIMENSION_LABELS)  # spatial_layout, emission_control, ... (with zh/en names)
 
 INTERNAL_REFERENCE = re.compile(
     r"种子"  # "seed text", the project's working copies of the plans

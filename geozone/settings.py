@@ -42,6 +42,13 @@ class QuerySettings(BaseModel):
         "within its extent grown by the tolerance (geozone/budget.py; 2e7 is about 2 s of "
         "CPU). Over it: 413 query_too_large.",
     )
+    max_parcel_area_m2: float = Field(
+        1e8,
+        gt=0,
+        allow_inf_nan=False,
+        description="Largest parcel accepted, in m² (EPSG:4548); default 100 km². Over it: "
+        "422 parcel_too_large (split the area, or send the pieces as a batch).",
+    )
     max_batch_work: int = Field(
         100_000_000,
         ge=1,

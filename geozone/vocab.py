@@ -83,6 +83,40 @@ KINDS: dict[LayerKind, KindInfo] = {
     )
 }
 
+
+@dataclass(frozen=True)
+class Label:
+    """A code shown to people, with its Chinese and English names."""
+
+    code: str
+    zh: str
+    en: str
+
+
+DIMENSIONS: dict[str, Label] = {
+    d.code: d
+    for d in (
+        Label("spatial_layout", "空间布局约束", "Spatial layout constraints"),
+        Label("emission_control", "污染物排放管控", "Pollutant emission control"),
+        Label("risk_prevention", "环境风险防控", "Environmental risk prevention"),
+        Label("resource_efficiency", "资源开发效率要求", "Resource use efficiency"),
+    )
+}
+"""The four parts of a control unit's admission list (三线一单 生态环境准入清单), in order."""
+
+
+def labels() -> dict[str, list[dict[str, str]]]:
+    """Every code an answer shows a person, with zh/en names: layer kinds and dimensions.
+
+    Zone classes carry their names in each hit (``class_zh``, ``class_en``) and in
+    :data:`CLASSES`. The web map and the report read these from ``GET /api/v1/config``.
+    """
+    return {
+        "kinds": [{"code": k.kind.value, "zh": k.zh, "en": k.en} for k in KINDS.values()],
+        "dimensions": [{"code": d.code, "zh": d.zh, "en": d.en} for d in DIMENSIONS.values()],
+    }
+
+
 _K = LayerKind
 CLASSES: dict[LayerKind, tuple[ZoneClass, ...]] = {
     _K.REDLINE: (

@@ -65,8 +65,8 @@ def test_openapi_is_30_with_descriptions_and_examples(client: TestClient) -> Non
     lookup = doc["paths"]["/api/v1/lookup"]
     assert "example" in lookup["get"]["responses"]["200"]["content"]["application/json"]
     params = {p["name"]: p for p in lookup["get"]["parameters"]}
-    # declared by hand (api/routes/lookup.py reads them itself): all six, typed and described
-    assert set(params) == {"lon", "lat", "activity", "as_of", "tolerance_m", "crs"}
+    # declared by hand (api/routes/lookup.py reads them itself): all seven, typed and described
+    assert set(params) == {"lon", "lat", "activity", "as_of", "tolerance_m", "crs", "detail"}
     assert {n for n, p in params.items() if p["required"]} == {"lon", "lat"}
     assert params["lon"]["schema"] == {"type": "number"}
     assert params["crs"]["schema"] == {"type": "string"}

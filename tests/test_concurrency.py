@@ -103,7 +103,11 @@ def _round_requests(r: int) -> list[tuple[str, str, bytes | None]]:
 @pytest.mark.server
 @pytest.mark.slow
 @pytest.mark.parametrize("workers", [1, 2])
-def test_concurrent_parcels_never_crash_the_server(tmp_path: Path, workers: int) -> None:
+def test_concurrent_parcels_never_crash_the_server(
+    tmp_path: Path, workers: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the stress parcels reach ~400 km², over the default 100 km² parcel limit
+    monkeypatch.setenv("GEOZONE_QUERY__MAX_PARCEL_AREA_M2", "1e9")
     with run_server(LAYERS, tmp_path, workers=workers) as srv:
         before = srv.get_json("/healthz")["worker_pid"]
         started = time.monotonic()

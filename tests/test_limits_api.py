@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geozone.settings import CoverageSettings
+from geozone.settings import CoverageSettings, QuerySettings
 
 LOOKUP = "/api/v1/lookup"
 BIG = "9" * 400
@@ -38,7 +38,9 @@ def _fc(*geoms: dict[str, Any]) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     workdir = tmp_path_factory.mktemp("limits_var")
-    with api_client(LAYERS, workdir, coverage=CoverageSettings(max_candidates=5)) as c:
+    # parcels up to 20,000 km²: the work-budget tests below send district-sized parcels
+    query = QuerySettings(max_parcel_area_m2=2e10)
+    with api_client(LAYERS, workdir, coverage=CoverageSettings(max_candidates=5), query=query) as c:
         yield c
 
 

@@ -81,6 +81,8 @@ def test_point_inside_one_zone(tiny_catalog: Catalog, tiny_rules: RuleTable) -> 
     assert d["admin"] == {
         "district": {"code": "D", "name": "Test District"},
         "township": {"code": "TW", "name": "West Town"},
+        "districts": [{"code": "D", "name": "Test District", "area_m2": None, "share": None}],
+        "townships": [{"code": "TW", "name": "West Town", "area_m2": None, "share": None}],
     }
     assert d["synthetic"] is True
     assert [layer["key"] for layer in d["layers"]] == [
@@ -246,7 +248,7 @@ def test_outside_territory(tiny_catalog: Catalog, tiny_rules: RuleTable) -> None
     d = r.to_dict()
     assert d["inside_territory"] is False
     assert d["hits"] == []
-    assert d["admin"] == {"district": None, "township": None}
+    assert d["admin"] == {"district": None, "township": None, "districts": [], "townships": []}
     assert {v["verdict"] for v in d["verdicts"]} == {"outside"}
     assert {v["decided_by"] is None and v["rule_id"] is None for v in d["verdicts"]} == {True}
     paris = lookup(tiny_catalog, tiny_rules, point_query(2.35, 48.85, as_of=AS_OF))

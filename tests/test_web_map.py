@@ -350,6 +350,43 @@ def test_as_of_date_follows_red_line_versions(page: Page, catalog: Catalog) -> N
     assert new_view["verdicts"][0]["verdict"] == "prohibited"
 
 
+def test_date_picker_offers_only_dates_with_layers(page: Page, server: Server) -> None:
+    # the demo admin layer is in force from 2020-01-01 on (layers/manifest.toml)
+    dates = server.get_json("/api/v1/config")["dates"]
+    assert dates == {"valid_from": "2020-01-01", "valid_to": None, "ranges": [["2020-01-01", None]]}
+    assert page.get_attribute("#as-of", "min") == "2020-01-01"
+    assert page.get_attribute("#as-of", "max") is None
+    before = page.input_value("#as-of")
+    # a date typed before it: the panel says why, in Chinese, with the dates; no false 范围外
+    page.fill("#as-of", "2019-01-01")
+    page.dispatch_event("#as-of", "change")
+    page.wait_for_selector("#result[data-state='error']")
+    text = page.inner_text("#result")
+    assert "无生效的行政区划图层" in text and "2020-01-01" in text and "范围外" not in text
+    assert page.input_value("#as-of") == before  # the picker keeps an answerable date
+
+
+def test_parcel_answer_is_a_summary_with_labels(page: Page, catalog: Catalog) -> None:
+    square, _ = _crossing_square(catalog)
+    result = page.evaluate(
+        "(g) => window.geozone.lookupGeometry(g)", shapely.geometry.mapping(to_wgs84(square))
+    )
+    assert result["query"]["detail"] == "summary"
+    assert all(h["rules"] for h in result["hits"])  # control layers only
+    kinds = {c["layer_kind"] for c in result["context"]}
+    assert "admin" in kinds
+    text = page.inner_text("#result")
+    assert "背景图层概况" in text and "行政区划" in text
+    assert "spatial_layout" not in text and "emission_control" not in text
+    # layer kinds by their names: the context rows and the hits' facts hold no raw codes
+    labelled = page.eval_on_selector_all(
+        "#result .gz-context-row, #result .gz-hit-facts", "els => els.map(e => e.innerText)"
+    )
+    assert labelled
+    for line in labelled:
+        assert not re.search(r"\b(admin|redline|park|residential|control_zone)\b", line), line
+
+
 def test_report_page_and_permalink(
     page: Page, server: Server, redline_core_point: tuple[float, float]
 ) -> None:

@@ -1,6 +1,9 @@
 """``GET /api/v1/config``: what the web map needs before it draws anything.
 
-The basemap tile URL (a setting; the map works on the layers alone without it), each layer
+The basemap tile URL (a setting; the map works on the layers alone without it), the dates a
+lookup can answer (``dates``: ``valid_from``, ``valid_to``, ``ranges``; ``null`` without an
+admin layer), the zh/en labels of codes shown to people (``labels``: layer kinds and rule
+dimensions), each layer
 with its titles and versions (validity dates, so the map can follow an as-of date), the layer
 kinds and their class vocabularies with zh/en names (from :mod:`geozone.vocab`, so the legend
 never disagrees with the lookups) and whether the loaded layer set is synthetic demo data.
@@ -14,7 +17,7 @@ from fastapi import APIRouter
 
 from api.deps import CatalogDep, SettingsDep
 from geozone import __version__
-from geozone.vocab import CLASSES, KINDS
+from geozone.vocab import CLASSES, KINDS, labels
 
 router = APIRouter(prefix="/api/v1", tags=["config"])
 
@@ -56,6 +59,10 @@ def config(settings: SettingsDep, catalog: CatalogDep) -> dict[str, Any]:
             }
             for layer_id, versions in catalog.versions.items()
         ],
+        # the dates a lookup can answer (an admin layer in force): the map's date picker
+        # offers only these; a date outside them answers 422 no_layers_in_force
+        "dates": catalog.answerable_dates(),
+        "labels": labels(),
         "kinds": [
             {
                 "kind": kind.value,

@@ -61,7 +61,12 @@ _ANSWER_EXAMPLE: dict[str, Any] = {
     ],
     "synthetic": True,
     "inside_territory": True,
-    "admin": {"district": {"code": "110118", "name": "密云区"}, "township": None},
+    "admin": {
+        "district": {"code": "110118", "name": "密云区"},
+        "township": None,
+        "districts": [{"code": "110118", "name": "密云区", "area_m2": None, "share": None}],
+        "townships": [],
+    },
     "hits": [],
     "verdicts": [
         {
@@ -103,7 +108,11 @@ ANSWER_RESPONSES: dict[int | str, dict[str, Any]] = {
         "content": {JSON: {"example": _ANSWER_EXAMPLE}},
     },
     413: {"description": "Too many vertices, or the body is over the size limit."},
-    422: {"description": "Bad input: GeoJSON, geometry, CRS, activity, date, tolerance."},
+    422: {
+        "description": "Bad input: GeoJSON, geometry, CRS, activity, date, tolerance; "
+        "`parcel_too_large` (over `query.max_parcel_area_m2`); `no_layers_in_force` (no "
+        "admin layer in force on `as_of`: `detail` gives `valid_from`/`valid_to`)."
+    },
     503: {
         "description": "The report store cannot store the answer now (disk full, read-only): "
         "`report_store_unavailable`, with `Retry-After`. Nothing was stored or answered."
@@ -240,6 +249,14 @@ BODY_EXAMPLES: dict[str, Any] = {
 }
 
 
+DETAIL_DESCRIPTION = (
+    "`full` (default): every hit, control layers (red line, water zones, reservoir rings, "
+    "control zones, control units) first, then context layers (admin, parks, residential). "
+    "`summary`: the control-layer hits, and `context` counting the context layers' "
+    "features (and their overlap area) per layer and class; the web map asks it for parcels."
+)
+
+
 class LookupRequest(BaseModel):
     """A parcel or point lookup: ``{"geometry": ...}`` or ``{"feature": ...}`` with options.
 
@@ -275,6 +292,11 @@ class LookupRequest(BaseModel):
     )
     repair: bool = Field(
         False, description="Repair an invalid polygon (e.g. a bow-tie) instead of refusing it."
+    )
+    detail: str | None = Field(
+        None,
+        description=DETAIL_DESCRIPTION,
+        examples=["full", "summary"],
     )
 
     @model_validator(mode="before")
@@ -405,6 +427,7 @@ class PointParams(BaseModel):
         description="CRS of lon/lat: EPSG code, CGCS2000, GCJ02, BD09; default WGS84.",
         examples=["EPSG:4326", "GCJ02"],
     )
+    detail: str | None = Field(None, description=DETAIL_DESCRIPTION, examples=["full"])
 
     @classmethod
     def from_query_string(cls, raw: bytes) -> PointParams:
@@ -435,6 +458,7 @@ class PointLookup:
             as_of=params.as_of,
             tolerance_m=params.tolerance_m,
             settings=state.settings.query,
+            detail=params.detail,
         )
         layers = state.layers  # one read: catalog and rules of the same generation
         body, data = compute(layers.catalog, layers.rules, query)
@@ -523,6 +547,7 @@ async def lookup_geometry(
             tolerance_m=body.tolerance_m,
             repair=body.repair,
             settings=settings.query,
+            detail=body.detail,
         )
         return answer(catalog, rules, reports, query)
 

@@ -17,11 +17,14 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api.deps import ReportsDep, public_base
 from geozone.report_store import StoredReport
+from geozone.vocab import labels
 
 router = APIRouter(prefix="/api/v1", tags=["reports"])
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
+# zh/en names of the layer kinds a report shows (geozone.vocab), as kinds["redline"].zh
+_env.globals["kinds"] = {k["code"]: k for k in labels()["kinds"]}
 
 VERDICT_ZH = {
     "prohibited": "禁止",

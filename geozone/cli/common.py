@@ -26,6 +26,9 @@ def run_safely(group: click.Group) -> None:
         sys.exit(exc.exit_code)
     except GeozoneError as exc:
         click.echo(f"error [{exc.code}]: {exc.message}", err=True)
+        zh = exc.detail.get("message_zh") if isinstance(exc.detail, dict) else None
+        if zh:
+            click.echo(f"  {zh}", err=True)
         sys.exit(2)
     except SystemExit:
         raise

@@ -37,6 +37,14 @@ def _print_result(result: LookupResult) -> None:
     names = [f"{a['name']} ({a['code']})" for a in (admin["district"], admin["township"]) if a]
     where = " / ".join(names) if names else "-"
     click.echo(f"territory: {'inside' if d['inside_territory'] else 'OUTSIDE'}; admin: {where}")
+    if q["type"] == "parcel":
+        for label, key in (("districts", "districts"), ("townships", "townships")):
+            units = [
+                f"{u['name']} ({u['code']}) {u['area_m2']:.2f} m² {u['share']:.1%}"
+                for u in admin.get(key, [])
+            ]
+            if len(units) > 1:
+                click.echo(f"  {label}: " + "; ".join(units))
     click.echo("")
     click.echo("verdicts:")
     for v in d["verdicts"]:
@@ -78,6 +86,12 @@ def _print_result(result: LookupResult) -> None:
             f"  [{state}] {h['layer_id']}:{h['feature_id']} {h['class_zh']} / {h['class_en']}"
             f", {h['distance_to_boundary_m']:.2f} m to boundary{overlap}"
         )
+    for c in d.get("context", []):
+        area = f", {c['overlap_m2']:.2f} m²" if c["overlap_m2"] is not None else ""
+        click.echo(
+            f"  [context] {c['layer_id']} {c['class_zh']} / {c['class_en']}: "
+            f"{c['count']} feature(s){area}"
+        )
     for w in d["warnings"]:
         click.secho(f"warning: {w}", fg="yellow")
 
@@ -97,6 +111,12 @@ def _print_result(result: LookupResult) -> None:
 @layers_option
 @click.option("--repair", is_flag=True, help="Repair an invalid polygon instead of refusing it.")
 @click.option("--json", "as_json", is_flag=True, help="Print the lookup JSON (LookupResult).")
+@click.option(
+    "--detail",
+    type=click.Choice(["full", "summary"]),
+    default="full",
+    help="full: every hit; summary: control-layer hits, context layers counted per layer.",
+)
 @click.option(
     "--batch",
     "batch_file",
@@ -128,6 +148,7 @@ def lookup_command(
     layers_dir: Path | None,
     repair: bool,
     as_json: bool,
+    detail: str,
     batch_file: Path | None,
     out: Path | None,
     fmt: str | None,
@@ -184,6 +205,7 @@ def lookup_command(
             tolerance_m=tolerance,
             repair=repair,
             settings=settings,
+            detail=detail,
         )
     else:
         if lon is None or lat is None:
@@ -196,6 +218,7 @@ def lookup_command(
             as_of=as_of,
             tolerance_m=tolerance,
             settings=settings,
+            detail=detail,
         )
     result = lookup(catalog, rules, query)
     if as_json:

@@ -48,11 +48,14 @@ export const api = {
       `/api/v1/lookup${query({ lon, lat, activity, as_of: asOf, crs, tolerance_m: toleranceM })}`,
     ),
 
-  lookupGeometry: ({ geometry, activity, asOf, crs, toleranceM }) =>
+  // detail: "summary" lists the control-layer hits and counts the context layers
+  // (admin, parks, residential) per layer; the map asks it for parcels
+  lookupGeometry: ({ geometry, activity, asOf, crs, toleranceM, detail }) =>
     request("/api/v1/lookup", {
       method: "POST",
       body: JSON.stringify({
         geometry,
+        ...(detail ? { detail } : {}),
         ...(activity ? { activity } : {}),
         ...(asOf ? { as_of: asOf } : {}),
         ...(crs ? { crs } : {}),

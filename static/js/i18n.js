@@ -63,7 +63,16 @@ const DICT = {
     condition: "条件",
     superseded: "已被水源保护区规则取代",
     verify: "待核实",
-    no_rules: "（非管控分区，无规则）",
+    no_rules: "（背景图层，不设管控规则）",
+    context: "背景图层概况",
+    context_note: "行政区划、公园绿地、居住用地等背景图层只作说明，不决定结论",
+    features: "个图斑",
+    near_features: "个在边界容差内",
+    admin_units: "涉及行政区",
+    districts: "区",
+    townships: "乡镇/街道",
+    dates_available: "可查询日期",
+    no_layers_for_date: "该日期无生效的行政区划图层，无法判断辖区与管控分区",
     parcel_area: "地块面积",
     point: "点",
     parcel: "地块",
@@ -168,7 +177,16 @@ const DICT = {
     condition: "Condition",
     superseded: "superseded by the water protection rule",
     verify: "to verify",
-    no_rules: "(not a zone layer, no rules)",
+    no_rules: "(context layer: no rules)",
+    context: "Context layers",
+    context_note: "Admin units, parks and residential land explain the answer; they decide no verdict",
+    features: "feature(s)",
+    near_features: "within the edge tolerance",
+    admin_units: "Admin units touched",
+    districts: "Districts",
+    townships: "Townships",
+    dates_available: "Dates with layers",
+    no_layers_for_date: "no administrative layer is in force on that date, so its territory and zones are unknown",
     parcel_area: "Parcel area",
     point: "Point",
     parcel: "Parcel",
@@ -215,6 +233,34 @@ const DICT = {
     layer_kind: "Layer kind",
   },
 };
+
+// zh/en names of codes shown to people (layer kinds, rule dimensions), from GET /api/v1/config
+const LABELS = { kinds: {}, dimensions: {} };
+
+/** Keep the labels of GET /api/v1/config (`labels`: {kinds, dimensions: [{code, zh, en}]}). */
+export function setLabels(labels) {
+  Object.keys(LABELS).forEach((group) => {
+    (labels?.[group] || []).forEach((l) => {
+      LABELS[group][l.code] = l;
+    });
+  });
+}
+
+/** The name of a layer kind (redline, admin, ...) in the current language; the code if unknown. */
+export function kindLabel(code) {
+  return pickPlain(LABELS.kinds[code]) || code;
+}
+
+/** The name of a rule dimension (spatial_layout, ...) in the current language. */
+export function dimensionLabel(code) {
+  return pickPlain(LABELS.dimensions[code]) || code;
+}
+
+/** An error's message in the current language (the API adds `detail.message_zh`). */
+export function errorMessage(err) {
+  const zh = err?.detail?.message_zh;
+  return (current === "zh" && zh) || err?.message || String(err);
+}
 
 const listeners = new Set();
 let current = readStored();

@@ -1,8 +1,10 @@
 // The result panel: zones hit (layer, class, name, version, edge), the overall verdict for the
 // chosen activity, and per hit the rule text with its citation; parcels add overlap area/share.
-// Rendering helpers are shared with the printable report (report.js).
+// Parcels asked with detail=summary list the control-layer hits and count the context layers
+// (admin, parks, residential) per layer and class. Rendering helpers are shared with the
+// printable report (report.js).
 
-import { t, pick, lang, formatArea, formatShare } from "./i18n.js";
+import { t, pick, lang, formatArea, formatShare, kindLabel, dimensionLabel, errorMessage } from "./i18n.js";
 import { VERDICT_COLOURS } from "./styles.js";
 
 /** Create an element with a class and optional text. */
@@ -151,7 +153,7 @@ export function hitNode(hit, activities, isParcel) {
   card.appendChild(facts);
   const rules = (hit.rules || []).filter((r) => !activities.length || activities.includes(r.activity));
   if (!rules.length && !(hit.rules || []).length) {
-    card.appendChild(el("div", "gz-small gz-muted", t("no_rules")));
+    card.appendChild(el("div", "gz-small gz-muted", `${kindLabel(hit.layer_kind)} ${t("no_rules")}`));
   }
   rules.forEach((r) => {
     const rule = el("div", `gz-rule${r.superseded_by ? " gz-superseded" : ""}`);
@@ -164,7 +166,7 @@ export function hitNode(hit, activities, isParcel) {
     if (r.dimensions) {
       const dl = el("dl", "gz-dimensions");
       Object.entries(r.dimensions).forEach(([k, v]) => {
-        dl.appendChild(el("dt", null, k));
+        dl.appendChild(el("dt", null, dimensionLabel(k)));
         dl.appendChild(el("dd", null, v));
       });
       rule.appendChild(dl);
@@ -197,6 +199,41 @@ export function queryFactsNode(result) {
   const admin = result.admin || {};
   const names = [admin.district?.name, admin.township?.name].filter(Boolean);
   if (names.length) box.appendChild(el("div", null, `${t("admin")}: ${names.join(" ")}`));
+  const units = adminUnitsText(result);
+  if (units) box.appendChild(el("div", "gz-admin-units", units));
+  return box;
+}
+
+/** Every district and township a parcel touches, with area and share ("" when only one of each). */
+export function adminUnitsText(result) {
+  const admin = result.admin || {};
+  const districts = admin.districts || [];
+  const townships = admin.townships || [];
+  if (result.query?.type !== "parcel" || (districts.length < 2 && townships.length < 2)) return "";
+  const list = (units) =>
+    units.map((u) => `${u.name} ${formatArea(u.area_m2)} (${formatShare(u.share)})`).join("、");
+  return `${t("admin_units")}: ${t("districts")} ${list(districts)}; ${t("townships")} ${list(townships)}`;
+}
+
+/** The context layers of a summary answer: per layer and class, features and overlap. */
+export function contextNode(result) {
+  const groups = result.context || [];
+  if (!groups.length) return null;
+  const box = el("section", "gz-context");
+  box.appendChild(el("h3", null, t("context")));
+  box.appendChild(el("div", "gz-small gz-muted", t("context_note")));
+  groups.forEach((c) => {
+    const row = el("div", "gz-context-row");
+    row.dataset.layer = c.layer_id;
+    row.dataset.count = String(c.count);
+    const parts = [`${kindLabel(c.layer_kind)} · ${pick(c, "class") || c.zone_class}`, `${c.count} ${t("features")}`];
+    if (c.overlap_m2 !== null && c.overlap_m2 !== undefined) {
+      parts.push(`${formatArea(c.overlap_m2)} (${formatShare(c.overlap_share)})`);
+    }
+    if (c.near) parts.push(`${c.near} ${t("near_features")}`);
+    row.textContent = parts.join(" · ");
+    box.appendChild(row);
+  });
   return box;
 }
 
@@ -223,6 +260,8 @@ export function renderResult(container, result, actions = {}) {
   hitsBox.appendChild(el("h3", null, `${t("hits")} (${(result.hits || []).length})`));
   sortedHits(result).forEach((h) => hitsBox.appendChild(hitNode(h, activities, isParcel)));
   container.appendChild(hitsBox);
+  const context = contextNode(result);
+  if (context) container.appendChild(context);
   if ((result.warnings || []).length) {
     const w = el("section", "gz-warnings");
     w.appendChild(el("h3", null, t("warnings")));
@@ -249,7 +288,12 @@ export function renderError(container, err) {
   container.innerHTML = "";
   const box = el("div", "gz-error");
   box.appendChild(el("strong", null, `${t("error")}: `));
-  box.appendChild(el("span", null, err.message || String(err)));
+  box.appendChild(el("span", null, errorMessage(err)));
+  const dates = err.detail?.valid_from ? err.detail : null;
+  if (dates) {
+    const span = `${dates.valid_from} – ${dates.valid_to || ""}`;
+    box.appendChild(el("div", "gz-small gz-dates", `${t("dates_available")}: ${span}`));
+  }
   if (err.code) box.appendChild(el("div", "gz-small", err.code));
   container.appendChild(box);
 }

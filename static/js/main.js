@@ -3,7 +3,7 @@
 // window.geozone exposes handles for the browser tests (map, layers, state, lookups).
 
 import { api } from "./api.js";
-import { t, lang, setLang, applyTo, onLangChange, pickPlain } from "./i18n.js";
+import { t, lang, setLang, applyTo, onLangChange, pickPlain, setLabels } from "./i18n.js";
 import { createMap } from "./map.js";
 import { LayerManager } from "./layers.js";
 import { renderResult, renderError, renderLoading } from "./lookup-panel.js";
@@ -50,6 +50,23 @@ function fillActivities(select) {
   state.activity = select.value;
 }
 
+/** Set the date input's min/max to the answerable dates; return `value` kept within them. */
+function limitDates(input, dates, value) {
+  if (!dates) return value;
+  if (dates.valid_from) input.min = dates.valid_from;
+  if (dates.valid_to) input.max = dates.valid_to;
+  else input.removeAttribute("max");
+  if (dates.valid_from && value < dates.valid_from) return dates.valid_from;
+  if (dates.valid_to && value > dates.valid_to) return dates.valid_to;
+  return value;
+}
+
+/** True when an admin layer is in force on `value` (YYYY-MM-DD), per config.dates.ranges. */
+function answerable(dates, value) {
+  if (!dates) return true; // a layer set without admin layers: the API answers with a warning
+  return (dates.ranges || []).some(([from, to]) => value >= from && (!to || value <= to));
+}
+
 async function start() {
   applyTo(document);
   const panel = $("result");
@@ -73,7 +90,10 @@ async function start() {
   window.geozone.layers = layers;
 
   const asOfInput = $("as-of");
+  // offer only the dates a lookup can answer (an admin layer in force), GET /api/v1/config
+  state.asOf = limitDates(asOfInput, config.dates, state.asOf);
   asOfInput.value = state.asOf;
+  setLabels(config.labels);
   const activitySelect = $("activity");
   const crsSelect = $("crs");
   const toleranceInput = $("tolerance");
@@ -102,7 +122,7 @@ async function start() {
       if (query.kind === "point") {
         result = await api.lookupPoint({ lon: query.lon, lat: query.lat, crs: query.crs, ...common });
       } else {
-        result = await api.lookupGeometry({ geometry: query.geometry, crs: query.crs, ...common });
+        result = await api.lookupGeometry({ geometry: query.geometry, crs: query.crs, detail: "summary", ...common });
       }
       if (state.last !== query) return null; // superseded by a newer query
       if (query.kind === "geometry" && query.fromFile && result.query?.geometry?.type !== "Point") {
@@ -156,6 +176,15 @@ async function start() {
   });
   asOfInput.addEventListener("change", async () => {
     if (!asOfInput.value) return;
+    if (!answerable(config.dates, asOfInput.value)) {
+      // typed past min/max (or into a gap): say why instead of asking the API (422)
+      const detail = { ...config.dates, as_of: asOfInput.value };
+      renderError(panel, { code: "no_layers_in_force", message: `${asOfInput.value}: ${t("no_layers_for_date")}`, detail });
+      highlighter.clear();
+      panel.dataset.state = "error";
+      asOfInput.value = state.asOf;
+      return;
+    }
     state.asOf = asOfInput.value;
     rerun();
     await layers.setAsOf(state.asOf);

@@ -3,8 +3,8 @@
 // citation, the layer versions used, the date, the report id and its permalink. A4 via print.css.
 
 import { api } from "./api.js";
-import { t, pick, lang, setLang, applyTo, formatArea, formatShare, onLangChange } from "./i18n.js";
-import { el, citationNode, partsNode, verdictBadge, syntheticNode, sortedHits } from "./lookup-panel.js";
+import { t, pick, lang, setLang, applyTo, formatArea, formatShare, onLangChange, kindLabel, setLabels } from "./i18n.js";
+import { el, citationNode, partsNode, verdictBadge, syntheticNode, sortedHits, contextNode, adminUnitsText } from "./lookup-panel.js";
 import { fetchHitFeatures, restrictedLayerIds } from "./highlight.js";
 import { snapshotSvg } from "./svg-snapshot.js";
 
@@ -63,6 +63,11 @@ function renderReport(root, result, fetched) {
     dl.appendChild(el("dt", null, k));
     dl.appendChild(el("dd", null, v));
   });
+  const units = adminUnitsText(result);
+  if (units) {
+    dl.appendChild(el("dt", null, t("admin_units")));
+    dl.appendChild(el("dd", "gz-admin-units", units));
+  }
   dl.appendChild(el("dt", null, t("permalink")));
   const dd = el("dd");
   const a = el("a", "gz-permalink", permalink);
@@ -118,7 +123,7 @@ function renderReport(root, result, fetched) {
       classCell.appendChild(el("span", "gz-edge-tag", t("edge")));
     }
     return [
-      `${lang() === "zh" ? h.layer_title_zh : h.layer_title_en} (${h.layer_id})`,
+      `${lang() === "zh" ? h.layer_title_zh : h.layer_title_en} (${kindLabel(h.layer_kind)})`,
       classCell,
       `${h.name || ""} ${h.feature_id}`,
       h.layer_version,
@@ -130,13 +135,15 @@ function renderReport(root, result, fetched) {
     table([t("hit_layer"), t("hit_class"), t("hit_name"), t("hit_version"), `${t("hit_overlap")} / ${t("hit_share")}`, t("rule")], rows),
   );
   root.appendChild(hits);
+  const context = contextNode(result);
+  if (context) root.appendChild(context);
 
   const layers = el("section", "gz-report-layers");
   layers.appendChild(el("h2", null, t("layers_used")));
   layers.appendChild(
     table(
       [t("layer_id"), t("hit_version"), t("layer_kind"), t("synthetic_short")],
-      (result.layers || []).map((l) => [l.id, l.version, l.kind, l.synthetic ? "✓" : ""]),
+      (result.layers || []).map((l) => [l.id, l.version, kindLabel(l.kind), l.synthetic ? "✓" : ""]),
     ),
   );
   root.appendChild(layers);
@@ -165,6 +172,7 @@ export async function startReport() {
   document.getElementById("back").href = `/?report=${encodeURIComponent(id)}`;
   try {
     const [result, config] = await Promise.all([api.report(id), api.config()]);
+    setLabels(config.labels);
     // restricted layers' zones are left out of the snapshot (their geometry needs a token)
     const fetched = await fetchHitFeatures(result, restrictedLayerIds(config));
     document.title = `${t("report_title")} ${result.report_id}`;
