@@ -10,6 +10,7 @@ import pytest
 import shapely
 
 from geozone.coverage import park_coverage
+from geozone.coverage.engine import QUAD_SEGS
 from geozone.coverage.presets import get_preset, load_preset_file
 from geozone.crs import wgs84_to_gcj02
 from geozone.errors import InvalidGeoJSON, InvalidInput, LayerLoadError, UnknownClass, UnknownCRS
@@ -73,7 +74,7 @@ def test_presets_on_hand_squares(preset, park_class, park, expected):
     if expected is None:
         # thin park (y 0..30): the parcels span y 0..100, so compute the covered part by hand
         radius = 500.0 if preset == "radius500" else 300.0
-        zone = shapely.buffer(park, radius, quad_segs=8)
+        zone = shapely.buffer(park, radius, quad_segs=QUAD_SEGS)
         expected = sum(shapely.intersection(g, zone).area for g in res.geometry) / 40_000
     assert r.total_m2 == pytest.approx(40_000)
     assert r.ratio == pytest.approx(expected, abs=1e-12)
@@ -297,7 +298,7 @@ def test_equals_slow_overlay_reference_on_random_layers():
     radii = get_preset("gbt50563").radii(
         ["community"] * 40, shapely.area(park_geoms), parks["historic"]
     )
-    zones = shapely.buffer(park_geoms[radii > 0], radii[radii > 0], quad_segs=8)
+    zones = shapely.buffer(park_geoms[radii > 0], radii[radii > 0], quad_segs=QUAD_SEGS)
     zone = gpd.GeoDataFrame(geometry=[shapely.union_all(zones)], crs=CRS)
     clipped = gpd.overlay(res, gpd.GeoDataFrame(geometry=[extent], crs=CRS), how="intersection")
     covered = gpd.overlay(clipped, zone, how="intersection")
@@ -306,3 +307,53 @@ def test_equals_slow_overlay_reference_on_random_layers():
     assert r.ratio == pytest.approx(expected, abs=1e-9)
     assert r.total_m2 == pytest.approx(clipped.area.sum(), rel=1e-9)
     assert r.uncovered_m2 == pytest.approx(r.blind_spots["uncovered_m2"].sum(), rel=1e-9)
+
+
+# A 1 mm square park: its 500 m service area is the disc of radius 500 m to within
+# 4 × 0.001 × 500 = 2 m² (the Minkowski sum adds the park's perimeter × r).
+DOT = box(-0.0005, -0.0005, 0.0005, 0.0005)
+
+
+def _disc_in_square(r: float, s: float) -> float:
+    """Area of a disc of radius ``r`` and a concentric square of side ``s`` (analytic)."""
+    d = s / 2.0
+    if r <= d:
+        return np.pi * r * r
+    if r >= d * np.sqrt(2.0):
+        return s * s
+    segment = r * r * np.arccos(d / r) - d * np.sqrt(r * r - d * d)  # beyond one side
+    return np.pi * r * r - 4.0 * segment
+
+
+@pytest.mark.parametrize("side", [2_000.0, 800.0, 1_000.0])
+def test_disc_against_square_matches_the_true_circle(side):
+    # side 2,000: the disc lies inside, coverage πr²/side²; 800: the circle crosses every
+    # side (r between side/2 and side/√2); 1,000: the circle touches the sides
+    park = parks_frame([(DOT, "pocket", False)])
+    parcel = homes([box(-side / 2, -side / 2, side / 2, side / 2)])
+    r = park_coverage(park, parcel, preset="radius500")
+    expected = _disc_in_square(500.0, side) / side**2
+    assert r.total_m2 == pytest.approx(side**2, rel=1e-12)
+    assert abs(r.ratio - expected) * 100 < 0.01  # percentage points
+    assert abs(r.ratio - expected) < 1e-4 * expected  # relative area error < 1e-4
+    if side == 2_000.0:
+        assert expected == pytest.approx(np.pi / 16, rel=1e-12)
+
+
+def test_within_a_hundredth_of_a_point_of_a_256_segment_reference(demo_layers_dir, monkeypatch):
+    from geozone.catalog import load_catalog
+    from geozone.coverage import engine, metric
+    from geozone.coverage.catalog import coverage_for_catalog
+
+    demo = load_catalog(demo_layers_dir)
+    ours = {p: coverage_for_catalog(demo, "密云区", preset=p, by=None).ratio
+            for p in ("radius500", "gbt50563")}  # fmt: skip
+    for segs, within in ((64, True), (8, False)):  # 64 per quarter = 256 per circle
+        def union(parks, radii, segs=segs):
+            return engine.service_union(parks, radii, quad_segs=segs)
+
+        monkeypatch.setattr(metric, "service_union", union)
+        for preset, ratio in ours.items():
+            ref = coverage_for_catalog(demo, "密云区", preset=preset, by=None).ratio
+            # GEOS's default 8 segments per quarter is 0.1+ points short: the check has teeth
+            assert (abs(ratio - ref) * 100 < 0.01) is within, (preset, segs, ratio, ref)
