@@ -123,8 +123,11 @@ def unit_rows(
     covered_m2: np.ndarray,
     extent: BaseGeometry | None = None,
     progress: bool = False,
+    preset: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Covered and total residential land per unit (district, township...), m² in EPSG:4548.
+
+    Each row's ``target`` is the unit's most specific target defined with ``preset``.
 
     A parcel inside a unit keeps its known covered area; a parcel crossing the unit
     boundary is clipped to the unit, and only when it is also partly covered is the
@@ -146,7 +149,7 @@ def unit_rows(
         if cut.any():
             cov[cut] = covered_areas(union, parts[cut])
         covered, total = float(cov.sum()), float(part_area.sum())
-        target = headline_target("park_coverage", codes[i])
+        target = headline_target("park_coverage", codes[i], preset)
         ratio = covered / total if total > 0 else None
         rows.append(
             {
@@ -274,7 +277,8 @@ def park_coverage(
     if by is not None:
         unit_frame = read_vector(by, crs=crs, what="by")
         units = unit_rows(
-            unit_frame, parcels, union, cls.status, cls.covered_m2, extent_geom, progress
+            unit_frame, parcels, union, cls.status, cls.covered_m2, extent_geom, progress,
+            chosen.name,
         )
     steps.update()
     steps.close()

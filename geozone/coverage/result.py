@@ -141,8 +141,17 @@ class CoverageResult:
         return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms[keep], crs=ANALYSIS_CRS))
 
     def comparison(self) -> list[dict[str, Any]]:
-        """Each target with the actual ratio, ``met`` and the ``gap`` (fraction)."""
-        return compare(self.targets, self.ratio)
+        """Each target with the actual ratio, ``met`` and the ``gap`` (fraction).
+
+        Targets defined with another preset than this result's are listed with
+        ``comparable: false`` and no ``met``/``gap`` (:func:`~geozone.coverage.targets.compare`).
+        """
+        return compare(self.targets, self.ratio, self.preset.name)
+
+    def headline(self) -> dict[str, Any] | None:
+        """The most specific target comparable with this result's preset, compared."""
+        rows = [r for r in self.comparison() if r["comparable"]]
+        return rows[-1] if rows else None
 
     def radius_counts(self) -> dict[str, int]:
         """How many counted parks use each radius (``{"300": 4, "500": 12}``)."""
@@ -197,6 +206,7 @@ class CoverageResult:
             },
             "units": self.units_records(),
             "targets": self.comparison(),
+            "headline_target": self.headline(),
             "blind_spots": blind,
             "synthetic": self.synthetic,
             "warnings": list(self.warnings),
