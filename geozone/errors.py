@@ -141,6 +141,12 @@ class OutsideAnalysisCRS(InvalidInput):
     code = "outside_analysis_crs"
 
 
+class CoordinatesOutsideCRS(OutsideAnalysisCRS):
+    """Coordinates cannot be in their declared CRS (e.g. metres labelled EPSG:4326)."""
+
+    code = "coordinates_outside_crs"
+
+
 class UnknownActivity(InvalidInput):
     """An activity code is not in the activity vocabulary."""
 
