@@ -144,15 +144,16 @@ def targets_for(indicator: str, district: str | None = None) -> list[Target]:
 def headline_target(
     indicator: str, district: str | None = None, preset: str | None = None
 ) -> Target | None:
-    """The most specific target comparable with ``preset``: the district's own, else
-    Beijing's, else the national one (``None`` when no target is comparable).
+    """The most specific target comparable with ``preset`` (``None`` when there is none).
+
+    The district's own target, else Beijing's, else the national one.
 
     Examples
     --------
     >>> headline_target("park_coverage", "110112", "radius500").value
     0.96
-    >>> headline_target("park_coverage", "110112", "gbt50563").source
-    'GB 55014-2021 §2.1.3'
+    >>> headline_target("park_coverage", "110112", "gbt50563").scope
+    'national'
     """
     found = [t for t in targets_for(indicator, district) if t.comparable(preset)]
     return found[-1] if found else None
