@@ -163,6 +163,12 @@ class NoLayersInForce(InvalidInput):
     code = "no_layers_in_force"
 
 
+class CoordinatesOutsideCRS(OutsideAnalysisCRS):
+    """Coordinates cannot be in their declared CRS (e.g. metres labelled EPSG:4326)."""
+
+    code = "coordinates_outside_crs"
+
+
 class UnknownActivity(InvalidInput):
     """An activity code is not in the activity vocabulary."""
 

@@ -765,13 +765,13 @@ class UrbanLand:
 
 
 def coverage_share(
-    parks: GeomArray, housing: GeomArray, radius: float = COVERAGE_RADIUS_M
+    parks: GeomArray, housing: GeomArray, radius: float = COVERAGE_RADIUS_M, quad_segs: int = 16
 ) -> float:
     """Residential area inside the union of ``radius`` m park buffers ÷ residential area."""
     total = float(shapely.area(housing).sum())
     if len(parks) == 0 or total == 0:
         return 0.0
-    served = shapely.union_all(shapely.buffer(parks, radius, quad_segs=16))
+    served = shapely.union_all(shapely.buffer(parks, radius, quad_segs=quad_segs))
     shapely.prepare(served)
     full = shapely.contains(served, housing)
     touched = ~full & shapely.intersects(served, housing)
@@ -1275,7 +1275,14 @@ def figures(districts: list[District], land: dict[str, UrbanLand]) -> list[dict[
             row[f"red{v}_pct"] = 100 * d.redline[v].area / a
         for cls in ("eco_control", "restricted", "concentrated"):
             row[f"{cls}_pct"] = 100 * d.zones[cls].area / a
-        row["coverage_pct"] = 100 * land[d.spec.code].coverage
+        # reported with the coverage engine's buffers (geozone.coverage.engine.QUAD_SEGS), so
+        # the printed figure is the engine's; the park selection above keeps its 16 segments
+        # per quarter circle, which the shipped files were generated with
+        homes = [h["geometry"] for h in land[d.spec.code].housing if h["zone_class"] == "0701"]
+        parks = [p["geometry"] for p in land[d.spec.code].parks]
+        row["coverage_pct"] = 100 * coverage_share(
+            np.asarray(parks, dtype=object), np.asarray(homes, dtype=object), quad_segs=65
+        )
         row["parks"] = len(land[d.spec.code].parks)
         row["homes_0701"] = sum(h["zone_class"] == "0701" for h in land[d.spec.code].housing)
         row["homes_0703"] = sum(h["zone_class"] == "0703" for h in land[d.spec.code].housing)

@@ -10,6 +10,7 @@ import shapely
 from rasterio.transform import from_origin
 
 from geozone.coverage import park_coverage
+from geozone.coverage.engine import QUAD_SEGS
 from geozone.coverage.population import population_coverage
 from geozone.coverage.raster import raster_crosscheck
 from geozone.coverage.whatif import suggest_sites, what_if
@@ -119,7 +120,7 @@ def test_what_if_candidate_parks():
     w = what_if(base, cand)
     assert w.candidates["radius_m"].tolist() == [300.0]
     exact_gain = shapely.intersection(res.geometry.iloc[2], shapely.buffer(cand.geometry.iloc[0],
-                                      300, quad_segs=8)).area  # fmt: skip
+                                      300, quad_segs=QUAD_SEGS)).area  # fmt: skip
     assert w.gain_m2 == pytest.approx(exact_gain, rel=1e-9)
     assert w.after == pytest.approx((15_000 + exact_gain) / 30_000)
     assert w.newly_covered.area.sum() == pytest.approx(exact_gain, rel=1e-9)

@@ -22,6 +22,7 @@ from geozone.cli import cli
 from geozone.coverage.catalog import coverage_for_catalog
 from geozone.coverage.indicators import plan_indicators
 from geozone.coverage.maps import write_chart, write_map
+from geozone.coverage.presets import get_preset
 from geozone.errors import FeatureNotFound, InvalidInput
 
 X0, Y0 = 470_000.0, 4_410_000.0
@@ -131,6 +132,26 @@ def test_per_township_rows_clip_a_parcel_on_the_boundary(catalog):
     assert by_district.units["ratio"].iloc[0] == pytest.approx(0.7)
 
 
+def test_targets_are_compared_only_with_figures_of_their_own_preset(catalog):
+    # the plans' targets are 500 m coverage; GB 55014's 80 % floor is a GB/T 50563 figure
+    r500 = coverage_for_catalog(catalog, "通州区", preset="radius500", by="township")
+    rows = {t["scope"]: t for t in r500.comparison()}
+    assert rows["110112"]["preset"] == "radius500" and rows["110112"]["comparable"]
+    assert rows["110112"]["met"] is False and rows["110112"]["gap"] == pytest.approx(0.7 - 0.96)
+    assert rows["national"]["comparable"] is False
+    assert rows["national"]["met"] is None and rows["national"]["gap"] is None
+    assert "gbt50563" in rows["national"]["note"]
+    assert r500.headline()["scope"] == "110112"
+    assert r500.to_dict()["headline_target"]["value"] == 0.96
+    gb = coverage_for_catalog(catalog, "通州区", preset="gbt50563", by="township")
+    assert gb.headline()["scope"] == "national" and gb.headline()["met"] is False  # 50 % < 80 %
+    assert {t["scope"] for t in gb.comparison() if not t["comparable"]} == {"beijing", "110112"}
+    assert list(gb.units["target"]) == [0.8, 0.8]
+    custom = coverage_for_catalog(catalog, "通州区", preset=get_preset("radius500").__class__(
+        "mine", get_preset("radius500").tiers, "custom"), by=None)  # fmt: skip
+    assert custom.headline() is None
+
+
 def test_residential_classes_and_errors(catalog):
     r = coverage_for_catalog(
         catalog, "通州区", extent="district", by=None, residential_classes=["0701", "0703"]
@@ -191,6 +212,8 @@ def test_cli_layer_set_mode(layers_dir, tmp_path, monkeypatch):
     ])  # fmt: skip
     assert out.exit_code == 0, out.output
     assert "110112002" in out.output and "70.00 %" in out.output
+    assert "Tongzhou park 500 m coverage 96 % by 2030" in out.output
+    assert "not comparable, defined with preset gbt50563" in out.output  # the GB 55014 floor
     blind = gpd.read_file(tmp_path / "bs.gpkg")
     assert blind["uncovered_m2"].sum() == pytest.approx(15_000)
     assert (tmp_path / "m.html").is_file() and (tmp_path / "c.png").is_file()

@@ -10,6 +10,7 @@ import pytest
 import shapely
 
 from geozone.coverage import park_coverage
+from geozone.coverage.engine import QUAD_SEGS
 from geozone.coverage.presets import get_preset, load_preset_file
 from geozone.crs import wgs84_to_gcj02
 from geozone.errors import InvalidGeoJSON, InvalidInput, LayerLoadError, UnknownClass, UnknownCRS
@@ -73,7 +74,7 @@ def test_presets_on_hand_squares(preset, park_class, park, expected):
     if expected is None:
         # thin park (y 0..30): the parcels span y 0..100, so compute the covered part by hand
         radius = 500.0 if preset == "radius500" else 300.0
-        zone = shapely.buffer(park, radius, quad_segs=8)
+        zone = shapely.buffer(park, radius, quad_segs=QUAD_SEGS)
         expected = sum(shapely.intersection(g, zone).area for g in res.geometry) / 40_000
     assert r.total_m2 == pytest.approx(40_000)
     assert r.ratio == pytest.approx(expected, abs=1e-12)
@@ -175,9 +176,13 @@ def test_blind_spots_and_per_unit_rows():
     assert rows.loc["110112001", "total_m2"] == pytest.approx(15_000)
     assert rows.loc["110117001", "covered_m2"] == pytest.approx(0.0, abs=1e-6)
     assert rows.loc["110117001", "total_m2"] == pytest.approx(15_000)
-    assert rows.loc["110112001", "target"] == 0.96  # Tongzhou's own 2030 target
-    assert rows.loc["110117001", "target"] == 0.8766  # Pinggu's
+    # a gbt50563 figure is compared with the GB 55014 floor only; the districts' own targets
+    # are 500 m coverage (radius500)
+    assert rows["target"].tolist() == [0.8, 0.8]
     assert bool(rows.loc["110112001", "met"]) is True
+    r500 = park_coverage(park, res, by=units, preset="radius500").units.set_index("code")
+    assert r500.loc["110112001", "target"] == 0.96  # Tongzhou's own 2030 target
+    assert r500.loc["110117001", "target"] == 0.8766  # Pinggu's
     bs = r.blind_spots
     assert sorted(bs["feature_id"]) == ["r1", "r2"]
     assert bs["uncovered_m2"].sum() == pytest.approx(15_000)
@@ -297,7 +302,7 @@ def test_equals_slow_overlay_reference_on_random_layers():
     radii = get_preset("gbt50563").radii(
         ["community"] * 40, shapely.area(park_geoms), parks["historic"]
     )
-    zones = shapely.buffer(park_geoms[radii > 0], radii[radii > 0], quad_segs=8)
+    zones = shapely.buffer(park_geoms[radii > 0], radii[radii > 0], quad_segs=QUAD_SEGS)
     zone = gpd.GeoDataFrame(geometry=[shapely.union_all(zones)], crs=CRS)
     clipped = gpd.overlay(res, gpd.GeoDataFrame(geometry=[extent], crs=CRS), how="intersection")
     covered = gpd.overlay(clipped, zone, how="intersection")
@@ -306,3 +311,127 @@ def test_equals_slow_overlay_reference_on_random_layers():
     assert r.ratio == pytest.approx(expected, abs=1e-9)
     assert r.total_m2 == pytest.approx(clipped.area.sum(), rel=1e-9)
     assert r.uncovered_m2 == pytest.approx(r.blind_spots["uncovered_m2"].sum(), rel=1e-9)
+
+
+# A 1 mm square park: its 500 m service area is the disc of radius 500 m to within
+# 4 × 0.001 × 500 = 2 m² (the Minkowski sum adds the park's perimeter × r).
+DOT = box(-0.0005, -0.0005, 0.0005, 0.0005)
+
+
+def _disc_in_square(r: float, s: float) -> float:
+    """Area of a disc of radius ``r`` and a concentric square of side ``s`` (analytic)."""
+    d = s / 2.0
+    if r <= d:
+        return np.pi * r * r
+    if r >= d * np.sqrt(2.0):
+        return s * s
+    segment = r * r * np.arccos(d / r) - d * np.sqrt(r * r - d * d)  # beyond one side
+    return np.pi * r * r - 4.0 * segment
+
+
+@pytest.mark.parametrize("side", [2_000.0, 800.0, 1_000.0])
+def test_disc_against_square_matches_the_true_circle(side):
+    # side 2,000: the disc lies inside, coverage πr²/side²; 800: the circle crosses every
+    # side (r between side/2 and side/√2); 1,000: the circle touches the sides
+    park = parks_frame([(DOT, "pocket", False)])
+    parcel = homes([box(-side / 2, -side / 2, side / 2, side / 2)])
+    r = park_coverage(park, parcel, preset="radius500")
+    expected = _disc_in_square(500.0, side) / side**2
+    assert r.total_m2 == pytest.approx(side**2, rel=1e-12)
+    assert abs(r.ratio - expected) * 100 < 0.01  # percentage points
+    assert abs(r.ratio - expected) < 1e-4 * expected  # relative area error < 1e-4
+    if side == 2_000.0:
+        assert expected == pytest.approx(np.pi / 16, rel=1e-12)
+
+
+def test_within_a_hundredth_of_a_point_of_a_256_segment_reference(demo_layers_dir, monkeypatch):
+    from geozone.catalog import load_catalog
+    from geozone.coverage import engine, metric
+    from geozone.coverage.catalog import coverage_for_catalog
+
+    demo = load_catalog(demo_layers_dir)
+    ours = {p: coverage_for_catalog(demo, "密云区", preset=p, by=None).ratio
+            for p in ("radius500", "gbt50563")}  # fmt: skip
+    for segs, within in ((64, True), (8, False)):  # 64 per quarter = 256 per circle
+
+        def union(parks, radii, segs=segs):
+            return engine.service_union(parks, radii, quad_segs=segs)
+
+        monkeypatch.setattr(metric, "service_union", union)
+        for preset, ratio in ours.items():
+            ref = coverage_for_catalog(demo, "密云区", preset=preset, by=None).ratio
+            # GEOS's default 8 segments per quarter is 0.1+ points short: the check has teeth
+            assert (abs(ratio - ref) * 100 < 0.01) is within, (preset, segs, ratio, ref)
+
+
+def test_analyst_columns_are_kept_on_parcels_blind_spots_and_cli_files(tmp_path):
+    from click.testing import CliRunner
+
+    from geozone.cli import cli
+
+    park = parks_frame([(box(0, 0, 100, 101), "community", False)])
+    res = gpd.GeoDataFrame(
+        {"name": ["甲", "乙", "丙"], "my_id": [11, 12, 13], "zone_class": ["0701"] * 3,
+         "area_m2": [1.0, 2.0, 3.0]},
+        geometry=[FULL, HALF_500, OUT], crs=CRS,
+    )  # fmt: skip
+    r = park_coverage(park, res, preset="gbt50563")
+    assert list(r.parcels.columns) == ["feature_id", "zone_class", "name", "my_id",
+                                       "input_area_m2", "area_m2", "covered_m2", "status",
+                                       "geometry"]  # fmt: skip
+    assert r.parcels[["name", "my_id"]].values.tolist() == [["甲", 11], ["乙", 12], ["丙", 13]]
+    assert r.parcels["input_area_m2"].tolist() == [1.0, 2.0, 3.0]  # theirs, renamed
+    blind = r.blind_spots
+    assert blind[["name", "my_id"]].values.tolist() == [["乙", 12], ["丙", 13]]
+    assert blind["uncovered_m2"].tolist() == pytest.approx([5_000.0, 10_000.0])
+    joined = res.merge(blind.drop(columns="geometry"), on="my_id")  # joins back
+    assert joined["name_x"].tolist() == joined["name_y"].tolist() == ["乙", "丙"]
+    park.to_file(tmp_path / "parks.gpkg", driver="GPKG")
+    res.to_file(tmp_path / "homes.gpkg", driver="GPKG")
+    for out in ("blind.geojson", "blind.gpkg"):
+        args = [
+            "coverage",
+            "--parks",
+            str(tmp_path / "parks.gpkg"),
+            "--residential",
+            str(tmp_path / "homes.gpkg"),
+            "--blind-spots",
+            str(tmp_path / out),
+            "--quiet",
+        ]
+        run = CliRunner().invoke(cli, args)
+        assert run.exit_code == 0, run.output
+        back = gpd.read_file(tmp_path / out)
+        assert back[["name", "my_id"]].values.tolist() == [["乙", 12], ["丙", 13]], out
+
+
+def test_projected_metres_labelled_wgs84_raise_naming_the_crs_and_bounds():
+    from geozone.errors import CoordinatesOutsideCRS
+
+    park = parks_frame([(box(0, 0, 100, 101), "community", False)])
+    park = park.set_crs(4326, allow_override=True)
+    with pytest.raises(CoordinatesOutsideCRS) as err:
+        park_coverage(park, homes([FULL]))
+    msg = err.value.message
+    assert "parks" in msg and "EPSG:4326" in msg and "x 470000..470100" in msg
+    assert "y 4.41e+06..4.4101e+06" in msg and "|lon| <= 180" in msg
+    assert err.value.detail["bounds"] == [470_000.0, 4_410_000.0, 470_100.0, 4_410_101.0]
+    assert err.value.status == 422
+    # degrees labelled EPSG:4548 lie ~4,000 km from its area of use (lon 115.5..118.5)
+    deg = homes([shapely.box(116.60, 39.90, 116.61, 39.91)])
+    where = r"EPSG:4548.*area of use is lon 115\.5\.\.118\.5"
+    with pytest.raises(CoordinatesOutsideCRS, match=where):
+        park_coverage(parks_frame([(box(0, 0, 100, 101), "community", False)]), deg)
+
+
+@pytest.mark.parametrize("preset", ["gbt50563", "gbt51346", "radius500"])
+def test_unknown_park_class_raises_under_every_preset(preset):
+    parks = parks_frame([(box(0, 0, 100, 101), "社区公园", False),  # a known Chinese spelling
+                         (box(0, 300, 100, 401), "zoo", False)])  # fmt: skip
+    with pytest.raises(UnknownClass) as err:
+        park_coverage(parks, homes([FULL]), preset=preset)
+    assert "'zoo'" in err.value.message and "zone_class" in err.value.message
+    assert "community (社区公园)" in err.value.message and "pocket (游园)" in err.value.message
+    assert err.value.detail["unknown"] == ["zoo"]
+    ok = park_coverage(parks.iloc[:1], homes([FULL]), preset=preset)
+    assert ok.parks["park_class"].tolist() == ["community"]

@@ -446,9 +446,15 @@ def test_coverage_view_shows_figure(page: Page, server: Server) -> None:
     page.select_option("#coverage-district", TONGZHOU)
     page.click("#coverage-run")
     page.wait_for_selector("#coverage-figure", timeout=60_000)
-    api = server.get_json(f"/api/v1/coverage?district={TONGZHOU}&preset=gbt50563&by=township")
+    # the default preset is the plans' 500 m one, compared with Tongzhou's 500 m target (96 %);
+    # the GB 55014 floor (a GB/T 50563 figure) is listed as not comparable
+    api = server.get_json(f"/api/v1/coverage?district={TONGZHOU}&preset=radius500&by=township")
     figure = page.inner_text("#coverage-figure")
     assert f"{api['ratio'] * 100:.1f}%" in figure
+    assert api["headline_target"]["value"] == 0.96
+    output = page.inner_text("#coverage-output")
+    assert "96.0%" in output
+    assert "不作比较" in output or "not comparable" in output
     assert "合成演示数据" in page.inner_text("#coverage-output")
     assert page.evaluate("() => window.geozone.coverage.blindSpots.getLayers().length") > 0
     page.wait_for_timeout(800)

@@ -40,8 +40,12 @@ def _print_table(result: CoverageResult) -> None:
         f"{len(result.parks)} of {result.parks_considered} parks count {result.radius_counts()}"
     )
     for t in result.comparison():
+        if not t["comparable"]:
+            click.echo(f"  target {t['label_en']} ({t['source']}): not comparable, defined with "
+                       f"preset {t['preset']} (run with --preset {t['preset']})")  # fmt: skip
+            continue
         met = {True: "met", False: "NOT met", None: "-"}[t["met"]]
-        click.echo(f"  target {t['label_en']}: {met}")
+        click.echo(f"  target {t['label_en']} ({t['source']}): {met}")
     for w in result.warnings:
         click.secho(f"warning: {w}", fg="yellow", err=True)
 

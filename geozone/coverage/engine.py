@@ -9,6 +9,7 @@ in m² of the projected analysis CRS (EPSG:4548); radii are metres.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,8 +22,37 @@ IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 ObjArray = npt.NDArray[np.object_]
 
-QUAD_SEGS = 8
-"""Segments per quarter circle of service-area buffers (radius error < 0.5 % on arcs)."""
+MAX_AREA_ERROR = 1e-4
+"""Largest relative area shortfall of a buffered circle against the true circle."""
+
+
+def quad_segs_for(max_area_error: float = MAX_AREA_ERROR) -> int:
+    """Segments per quarter circle so a buffered disc is within ``max_area_error`` of πr².
+
+    GEOS puts the vertices of a round buffer on the true circle, so each of the ``4q``
+    chords cuts off a sliver: the polygon's area is ``πr² · sin(x)/x`` with ``x = π/(2q)``,
+    short by ``x²/6`` (to first order). Solving ``x²/6 <= max_area_error`` gives ``q``.
+    The bound is relative, so it holds for every radius; at 1e-4 the largest gap between
+    chord and arc (``r·x²/8``) is 3.6 cm at 500 m and 2.2 cm at 300 m, and coverage figures
+    are within 0.01 percentage points of the true circle's.
+
+    Examples
+    --------
+    >>> quad_segs_for(1e-4), quad_segs_for(6.4e-3)
+    (65, 9)
+    """
+    if not 0 < max_area_error < 0.1:
+        raise ValueError(f"max_area_error must be in (0, 0.1), not {max_area_error!r}")
+    q = max(1, math.ceil(math.pi / (2.0 * math.sqrt(6.0 * max_area_error))))
+    while 1.0 - math.sin(math.pi / (2 * q)) / (math.pi / (2 * q)) > max_area_error:
+        q += 1  # the first-order estimate is already enough; this keeps it a guarantee
+    return q
+
+
+QUAD_SEGS = quad_segs_for()
+"""Segments per quarter circle of service-area buffers: 65 (260 per circle), see
+:func:`quad_segs_for`. Eight per quarter, GEOS's default, left coverage 0.11-0.17
+percentage points under the true circle on the shipped layers."""
 
 NONE, PARTIAL, FULL = 0, 1, 2
 
@@ -38,8 +68,8 @@ def service_areas(
     --------
     >>> import shapely
     >>> sq = shapely.box(0, 0, 100, 100)
-    >>> [round(g.area) for g in service_areas([sq, sq], [0.0, 10.0])]
-    [0, 14312]
+    >>> [round(g.area) for g in service_areas([sq, sq], [0.0, 10.0])]  # 10,000 + 4,000 + 100π
+    [0, 14314]
     """
     geoms = np.asarray(parks, dtype=object)
     radii = np.asarray(radii_m, dtype=np.float64)

@@ -24,6 +24,7 @@ from shapely.geometry.base import BaseGeometry
 from geozone import ANALYSIS_CRS, OUTPUT_CRS
 from geozone.crs import DeclaredCRS, coordinate_converter, geometries_to, parse_crs
 from geozone.errors import (
+    CoordinatesOutsideCRS,
     InvalidGeoJSON,
     InvalidInput,
     LayerLoadError,
@@ -32,7 +33,7 @@ from geozone.errors import (
     without_paths,
 )
 from geozone.query import check_measurable_extent
-from geozone.vocab import LayerKind, normalize_class
+from geozone.vocab import CLASSES, LayerKind, normalize_class
 
 VectorInput: TypeAlias = gpd.GeoDataFrame | str | Path | dict[str, Any]
 CLASS_FIELDS = ("zone_class", "class", "park_class", "type", "landuse", "dlbm")
@@ -77,6 +78,74 @@ def _polygonal(geom: BaseGeometry) -> BaseGeometry:
     return shapely.union_all(polys) if len(polys) else shapely.Polygon()
 
 
+AREA_OF_USE_MARGIN_DEG = 10.0
+"""How far (degrees) beyond its CRS's area of use an input may reach before it is refused."""
+
+
+def _outside_crs(
+    what: str, declared: DeclaredCRS, xy: npt.NDArray[np.float64], why: str, hint: str
+) -> None:
+    bounds = [float(xy[:, 0].min()), float(xy[:, 1].min()), float(xy[:, 0].max()),
+              float(xy[:, 1].max())]  # fmt: skip
+    raise CoordinatesOutsideCRS(
+        f"{what}: coordinates x {bounds[0]:.6g}..{bounds[2]:.6g}, "
+        f"y {bounds[1]:.6g}..{bounds[3]:.6g} cannot be in the declared CRS {declared.name}: "
+        f"{why}; declare the CRS they are in (crs=..., e.g. {hint})",
+        {"input": what, "crs": declared.name, "bounds": [round(v, 6) for v in bounds]},
+    )
+
+
+def check_declared_crs(
+    xy: npt.NDArray[np.float64],
+    declared: DeclaredCRS,
+    what: str,
+    lonlat: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None = None,
+) -> None:
+    """Refuse coordinates that cannot be in their declared CRS (422 naming CRS and bounds).
+
+    Degrees need ``|lon| <= 180`` and ``|lat| <= 90``: projected metres labelled EPSG:4326
+    fail here instead of being measured somewhere else. For a projected CRS, the
+    coordinates converted to longitude/latitude must lie within its area of use widened by
+    :data:`AREA_OF_USE_MARGIN_DEG` (degrees labelled EPSG:4548 fail); ``lonlat`` are those
+    converted coordinates when the caller has them already.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from geozone.crs import parse_crs
+    >>> check_declared_crs(np.array([[470000.0, 4410000.0]]), parse_crs("EPSG:4326"), "parks")
+    Traceback (most recent call last):
+    ...
+    geozone.errors.CoordinatesOutsideCRS: parks: coordinates x 470000..470000, y 4.41e+06..4.41e+06 cannot be in the declared CRS EPSG:4326: longitude and latitude are degrees, |lon| <= 180 and |lat| <= 90; declare the CRS they are in (crs=..., e.g. EPSG:4548 for metres in Beijing)
+    """  # noqa: E501
+    if len(xy) == 0:
+        return
+    if declared.is_geographic:
+        if np.abs(xy[:, 0]).max() > 180.0 or np.abs(xy[:, 1]).max() > 90.0:
+            _outside_crs(what, declared, xy,
+                         "longitude and latitude are degrees, |lon| <= 180 and |lat| <= 90",
+                         "EPSG:4548 for metres in Beijing")  # fmt: skip
+        return
+    area = declared.crs.area_of_use
+    if area is None:
+        return
+    if lonlat is None:
+        func = coordinate_converter(declared, OUTPUT_CRS)
+        if func is None:
+            return
+        with np.errstate(all="ignore"):
+            lonlat = func(xy[:, 0], xy[:, 1])
+    lon, lat = (np.asarray(v, dtype=float) for v in lonlat)
+    m = AREA_OF_USE_MARGIN_DEG
+    w, s, e, n = area.west - m, area.south - m, area.east + m, area.north + m
+    ok = np.isfinite(lon).all() and np.isfinite(lat).all()
+    if not ok or lon.min() < w or lon.max() > e or lat.min() < s or lat.max() > n:
+        _outside_crs(what, declared, xy,
+                     f"its area of use is lon {area.west:g}..{area.east:g}, "
+                     f"lat {area.south:g}..{area.north:g} ({area.name.rstrip('.')})",
+                     "EPSG:4326 for longitude/latitude degrees")  # fmt: skip
+
+
 def _check_coordinates(geoms: npt.NDArray[np.object_], declared: DeclaredCRS, what: str) -> None:
     """Refuse non-finite coordinates, and inputs EPSG:4548 cannot measure (422 naming ``what``).
 
@@ -90,9 +159,13 @@ def _check_coordinates(geoms: npt.NDArray[np.object_], declared: DeclaredCRS, wh
         raise InvalidGeoJSON(
             f"{what}: coordinates must be finite numbers (found NaN or infinity)", {"input": what}
         )
+    if declared.is_geographic:
+        check_declared_crs(xy, declared, what)
     func = coordinate_converter(declared, OUTPUT_CRS)
     lon, lat = (xy[:, 0], xy[:, 1]) if func is None else func(xy[:, 0], xy[:, 1])
     lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    if not declared.is_geographic:
+        check_declared_crs(xy, declared, what, (lon, lat))
     if not (np.isfinite(lon).all() and np.isfinite(lat).all()):
         raise OutsideAnalysisCRS(
             f"{what}: coordinates cannot be transformed from {declared.name}: "
@@ -168,11 +241,33 @@ def class_column(frame: pd.DataFrame) -> str | None:
     return None
 
 
-def normalised_classes(frame: pd.DataFrame, kind: LayerKind) -> np.ndarray:
-    """Class codes per row (vocabulary codes where known, raw text otherwise, None if absent)."""
+def normalised_classes(frame: pd.DataFrame, kind: LayerKind, strict: bool = False) -> np.ndarray:
+    """Class codes per row (vocabulary codes where known, raw text otherwise, None if absent).
+
+    With ``strict``, a class outside the vocabulary of ``kind`` raises
+    :class:`~geozone.errors.UnknownClass` naming the unknown values and the known classes.
+    """
     col = class_column(frame)
     if col is None:
         return np.full(len(frame), None, dtype=object)
+    if strict:
+        unknown = []
+        for value in frame[col]:
+            if value is None or (not isinstance(value, str) and pd.isna(value)):
+                continue
+            try:
+                normalize_class(kind, str(value))
+            except UnknownClass:
+                unknown.append(str(value))
+        if unknown:
+            names = sorted(set(unknown))
+            known = [f"{c.code} ({c.zh})" for c in CLASSES[kind]]
+            raise UnknownClass(
+                f"{kind.value} class {', '.join(repr(n) for n in names)} (column {col!r}, "
+                f"{len(unknown)} feature(s)) is not known; known classes: {', '.join(known)}",
+                {"kind": kind.value, "column": col, "unknown": names,
+                 "allowed": [c.code for c in CLASSES[kind]]},
+            )  # fmt: skip
 
     def norm(value: object) -> object:
         if value is None or (not isinstance(value, str) and pd.isna(value)):

@@ -222,8 +222,8 @@ def write_chart(result: CoverageResult, path: Path | str) -> Path:
         targets = [None if t != t or t is None else t * 100 for t in units["target"]]
     else:
         labels, values = ["overall"], [0.0 if result.ratio is None else result.ratio * 100]
-        targets = [max((t.value for t in result.targets), default=None)]
-        targets = [None if t is None else t * 100 for t in targets]
+        headline = result.headline()  # the most specific target of the result's own preset
+        targets = [None if headline is None else headline["value"] * 100]
     with plt.rc_context({"font.family": [font, "sans-serif"] if font else ["sans-serif"]}):
         fig, ax = plt.subplots(figsize=(max(6.0, 0.45 * len(labels) + 2), 4.5))
         colours = [

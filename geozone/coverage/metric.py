@@ -58,10 +58,13 @@ def residential_class_codes(classes: Iterable[str] | str | None) -> tuple[str, .
 def park_table(parks: gpd.GeoDataFrame, preset: Preset) -> gpd.GeoDataFrame:
     """Every park with its class, polygon area (m², EPSG:4548), ``historic`` flag and radius.
 
-    ``radius_m`` is 0 for parks the preset does not count.
+    ``radius_m`` is 0 for parks the preset does not count. A park class outside the park
+    vocabulary raises :class:`~geozone.errors.UnknownClass` under every preset, also those
+    that do not look at the class: a misspelt class would otherwise count or not count
+    depending on the preset.
     """
     ids, names = unit_labels(parks)
-    classes = normalised_classes(parks, LayerKind.PARK)
+    classes = normalised_classes(parks, LayerKind.PARK, strict=True)
     areas = shapely.area(np.asarray(parks.geometry.values, dtype=object)).astype(np.float64)
     historic = bool_column(parks, "historic")
     radii = preset.radii(classes, areas, historic)
@@ -96,9 +99,14 @@ def _residential_parts(
     extent: BaseGeometry | None,
     warnings: list[str],
 ) -> gpd.GeoDataFrame:
-    """Residential parcels of the wanted classes, clipped to the extent."""
+    """Residential parcels of the wanted classes, clipped to the extent, with the input's columns.
+
+    The input's own columns follow ``feature_id`` and ``zone_class`` so results join back to
+    the analyst's data; one named like a result column is kept as ``input_<name>``.
+    """
     ids, _ = unit_labels(residential)
     cls = normalised_classes(residential, LayerKind.RESIDENTIAL)
+    own = input_columns(residential)
     if all(c is None for c in cls):
         warnings.append("residential input has no class column: every parcel counts")
         keep = np.ones(len(residential), dtype=bool)
@@ -108,11 +116,39 @@ def _residential_parts(
         keep = np.isin(cls, list(classes))
     geoms = np.asarray(residential.geometry.values, dtype=object)[keep]
     ids, cls = ids[keep], cls[keep]
+    rows = np.flatnonzero(keep)
     if extent is not None:
         idx, geoms, _ = clip_to(extent, geoms)
-        ids, cls = ids[idx], cls[idx]
+        ids, cls, rows = ids[idx], cls[idx], rows[idx]
     frame = pd.DataFrame({"feature_id": ids, "zone_class": cls})
+    frame = pd.concat([frame, own.iloc[rows].reset_index(drop=True)], axis=1)
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=ANALYSIS_CRS))
+
+
+RESULT_COLUMNS = frozenset(
+    {"feature_id", "zone_class", "area_m2", "covered_m2", "status", "parcel_area_m2",
+     "uncovered_m2", "geometry"}
+)  # fmt: skip
+"""Columns the coverage engine writes on parcels and blind spots."""
+
+
+def input_columns(frame: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The input's own attribute columns, renamed ``input_<name>`` where they clash with ours.
+
+    ``feature_id`` and ``zone_class``, which the result takes from the input (the class
+    normalised), are not repeated.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> f = gpd.GeoDataFrame({"zone_class": ["701"], "my_id": [7], "area_m2": [1.0]},
+    ...                      geometry=[shapely.box(0, 0, 1, 1)])
+    >>> list(input_columns(f).columns)
+    ['my_id', 'input_area_m2']
+    """
+    attrs = pd.DataFrame(frame.drop(columns=frame.geometry.name)).reset_index(drop=True)
+    attrs = attrs.drop(columns=[c for c in ("feature_id", "zone_class") if c in attrs.columns])
+    return attrs.rename(columns={c: f"input_{c}" for c in attrs.columns if c in RESULT_COLUMNS})
 
 
 def unit_rows(
@@ -123,8 +159,11 @@ def unit_rows(
     covered_m2: np.ndarray,
     extent: BaseGeometry | None = None,
     progress: bool = False,
+    preset: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Covered and total residential land per unit (district, township...), m² in EPSG:4548.
+
+    Each row's ``target`` is the unit's most specific target defined with ``preset``.
 
     A parcel inside a unit keeps its known covered area; a parcel crossing the unit
     boundary is clipped to the unit, and only when it is also partly covered is the
@@ -146,7 +185,7 @@ def unit_rows(
         if cut.any():
             cov[cut] = covered_areas(union, parts[cut])
         covered, total = float(cov.sum()), float(part_area.sum())
-        target = headline_target("park_coverage", codes[i])
+        target = headline_target("park_coverage", codes[i], preset)
         ratio = covered / total if total > 0 else None
         rows.append(
             {
@@ -265,7 +304,9 @@ def park_coverage(
     parcels["area_m2"] = cls.area_m2
     parcels["covered_m2"] = cls.covered_m2
     parcels["status"] = [STATUS_NAMES[int(s)] for s in cls.status]
-    parcels = parcels[["feature_id", "zone_class", "area_m2", "covered_m2", "status", "geometry"]]
+    extra = [c for c in parcels.columns if c not in RESULT_COLUMNS]
+    parcels = parcels[["feature_id", "zone_class", *extra, "area_m2", "covered_m2", "status",
+                       "geometry"]]  # fmt: skip
     steps.update()
     covered, total = float(cls.covered_m2.sum()), float(cls.area_m2.sum())
     if total == 0:
@@ -274,7 +315,14 @@ def park_coverage(
     if by is not None:
         unit_frame = read_vector(by, crs=crs, what="by")
         units = unit_rows(
-            unit_frame, parcels, union, cls.status, cls.covered_m2, extent_geom, progress
+            unit_frame,
+            parcels,
+            union,
+            cls.status,
+            cls.covered_m2,
+            extent_geom,
+            progress,
+            chosen.name,
         )
     steps.update()
     steps.close()

@@ -48,8 +48,10 @@ class CoverageResult:
     parks_considered
         How many parks were given (counted or not).
     parcels
-        Residential land inside the extent: ``feature_id``, ``zone_class``, ``area_m2``,
-        ``covered_m2``, ``status`` (``full``/``partial``/``none``) and geometry.
+        Residential land inside the extent: ``feature_id``, ``zone_class``, the input's own
+        columns (``name``, ``my_id``...; one named like a result column as
+        ``input_<name>``), ``area_m2``, ``covered_m2``, ``status`` (``full``/``partial``/
+        ``none``) and geometry.
     service_area
         Union of the service areas (EPSG:4548).
     units
@@ -103,7 +105,8 @@ class CoverageResult:
     def blind_spots(self) -> gpd.GeoDataFrame:
         """Uncovered residential land (one row per parcel with an uncovered part), EPSG:4548.
 
-        Columns: ``feature_id``, ``zone_class``, ``parcel_area_m2``, ``uncovered_m2``.
+        Columns: ``feature_id``, ``zone_class``, the residential input's own columns (as on
+        :attr:`parcels`), ``parcel_area_m2``, ``uncovered_m2`` (m²).
         """
         codes = {name: code for code, name in STATUS_NAMES.items()}
         st = np.asarray([codes[v] for v in self.parcels["status"]], dtype=np.int8)
@@ -113,14 +116,11 @@ class CoverageResult:
         open_ = st != FULL
         area[open_] = shapely.area(uncovered[open_])
         keep = open_ & (area > 0)
-        frame = pd.DataFrame(
-            {
-                "feature_id": self.parcels["feature_id"].to_numpy()[keep],
-                "zone_class": self.parcels["zone_class"].to_numpy()[keep],
-                "parcel_area_m2": self.parcels["area_m2"].to_numpy()[keep],
-                "uncovered_m2": area[keep],
-            }
-        )
+        fixed = {"area_m2", "covered_m2", "status", self.parcels.geometry.name}
+        cols = [c for c in self.parcels.columns if c not in fixed]  # feature_id, zone_class, own
+        frame = pd.DataFrame(self.parcels[cols]).iloc[np.flatnonzero(keep)].reset_index(drop=True)
+        frame["parcel_area_m2"] = self.parcels["area_m2"].to_numpy()[keep]
+        frame["uncovered_m2"] = area[keep]
         return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(uncovered[keep], crs=ANALYSIS_CRS))
 
     @cached_property
@@ -141,8 +141,17 @@ class CoverageResult:
         return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms[keep], crs=ANALYSIS_CRS))
 
     def comparison(self) -> list[dict[str, Any]]:
-        """Each target with the actual ratio, ``met`` and the ``gap`` (fraction)."""
-        return compare(self.targets, self.ratio)
+        """Each target with the actual ratio, ``met`` and the ``gap`` (fraction).
+
+        Targets defined with another preset than this result's are listed with
+        ``comparable: false`` and no ``met``/``gap`` (:func:`~geozone.coverage.targets.compare`).
+        """
+        return compare(self.targets, self.ratio, self.preset.name)
+
+    def headline(self) -> dict[str, Any] | None:
+        """The most specific target comparable with this result's preset, compared."""
+        rows = [r for r in self.comparison() if r["comparable"]]
+        return rows[-1] if rows else None
 
     def radius_counts(self) -> dict[str, int]:
         """How many counted parks use each radius (``{"300": 4, "500": 12}``)."""
@@ -197,6 +206,7 @@ class CoverageResult:
             },
             "units": self.units_records(),
             "targets": self.comparison(),
+            "headline_target": self.headline(),
             "blind_spots": blind,
             "synthetic": self.synthetic,
             "warnings": list(self.warnings),

@@ -4,11 +4,17 @@ Each :class:`Target` names its indicator, scope (``"national"``, ``"beijing"`` o
 adcode), threshold as a fraction (or m²/person), comparator, year and source. Values come
 from the published plans and standards; ``source`` names the document and its
 chapter, section or table item.
+
+A park-coverage target also names the service-radius preset it is defined with: the plans'
+"公园绿地500米服务半径覆盖率" targets count every park at 500 m (``radius500``), while the
+GB 55014-2021 floor is a 公园绿地服务半径覆盖率 in the national calibre of GB/T 50563-2010
+(``gbt50563``). A figure is compared only with targets of its own preset; the others are
+listed as not comparable (:func:`compare`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 TONGZHOU, PINGGU, MIYUN = "110112", "110117", "110118"
@@ -31,6 +37,9 @@ class Target:
         Threshold: a fraction for shares (0.8 = 80 %), m²/person for park area per person.
     comparator
         ``">"`` (strictly above) or ``">="``.
+    preset
+        For ``park_coverage``: the service-radius preset the target is defined with
+        (``radius500``, ``gbt50563``); ``None`` for other indicators.
     """
 
     indicator: str
@@ -42,6 +51,17 @@ class Target:
     year: int | None
     source: str
     binding: bool = False
+    preset: str | None = None
+
+    def comparable(self, preset: str | None) -> bool:
+        """Whether a figure computed with ``preset`` may be compared with this target.
+
+        Examples
+        --------
+        >>> [t.comparable("gbt50563") for t in targets_for("park_coverage", "110112")]
+        [True, False, False]
+        """
+        return self.preset is None or self.preset == preset
 
     def met(self, actual: float | None) -> bool | None:
         """Whether ``actual`` meets the target (``None`` when there is no value)."""
@@ -64,6 +84,7 @@ class Target:
             "year": self.year,
             "source": self.source,
             "binding": self.binding,
+            "preset": self.preset,
         }
 
 
@@ -101,6 +122,16 @@ TARGETS: tuple[Target, ...] = (
            "Beijing park area per person 16.7 m²", 2025, _BJ + " 五（二）着力提升城市生态环境品质"),
 )  # fmt: skip
 
+_DEFINED_WITH = {
+    # GB 55014-2021 §2.1.3: 公园绿地服务半径覆盖率, the national calibre of GB/T 50563-2010
+    ("park_coverage", "national"): "gbt50563",
+    # the plans' targets are 公园绿地500米服务半径覆盖率: every park at 500 m
+    ("park_coverage", "beijing"): "radius500",
+    ("park_coverage", TONGZHOU): "radius500",
+    ("park_coverage", PINGGU): "radius500",
+}
+TARGETS = tuple(replace(t, preset=_DEFINED_WITH.get((t.indicator, t.scope))) for t in TARGETS)
+
 
 def targets_for(indicator: str, district: str | None = None) -> list[Target]:
     """Targets of an indicator: national, Beijing, then the district's own (if any).
@@ -118,20 +149,47 @@ def targets_for(indicator: str, district: str | None = None) -> list[Target]:
     ]
 
 
-def headline_target(indicator: str, district: str | None = None) -> Target | None:
-    """The most specific target: the district's own, else Beijing's, else the national one."""
-    found = targets_for(indicator, district)
+def headline_target(
+    indicator: str, district: str | None = None, preset: str | None = None
+) -> Target | None:
+    """The most specific target comparable with ``preset`` (``None`` when there is none).
+
+    The district's own target, else Beijing's, else the national one.
+
+    Examples
+    --------
+    >>> headline_target("park_coverage", "110112", "radius500").value
+    0.96
+    >>> headline_target("park_coverage", "110112", "gbt50563").scope
+    'national'
+    """
+    found = [t for t in targets_for(indicator, district) if t.comparable(preset)]
     return found[-1] if found else None
 
 
-def compare(targets: list[Target], actual: float | None) -> list[dict[str, Any]]:
-    """Each target with the actual value, whether it is met and the gap (fraction or m²)."""
-    return [
-        {
-            **t.to_dict(),
-            "actual": actual,
-            "met": t.met(actual),
-            "gap": None if actual is None else actual - t.value,
-        }
-        for t in targets
-    ]
+def compare(
+    targets: list[Target], actual: float | None, preset: str | None = None
+) -> list[dict[str, Any]]:
+    """Each target with the actual value, whether it is met and the gap (fraction or m²).
+
+    A target defined with another service-radius preset than ``preset`` is listed with
+    ``comparable: false`` and no ``met`` or ``gap``: a GB/T 50563 figure says nothing
+    about a 500 m target, and the other way round.
+    """
+    rows = []
+    for t in targets:
+        ok = t.comparable(preset)
+        rows.append(
+            {
+                **t.to_dict(),
+                "actual": actual,
+                "comparable": ok,
+                "met": t.met(actual) if ok else None,
+                "gap": None if actual is None or not ok else actual - t.value,
+                "note": None
+                if ok
+                else f"not comparable: the target is defined with preset {t.preset}, "
+                f"this figure uses {preset}",
+            }
+        )
+    return rows

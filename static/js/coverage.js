@@ -9,7 +9,9 @@ import { SERVICE_AREA_STYLE, BLIND_SPOT_STYLE } from "./styles.js";
 import { paneRenderer } from "./map.js";
 
 const L = window.L;
-const PRESETS = ["gbt50563", "gbt51346", "radius500"];
+// radius500 first: the plans' targets are 500 m coverage (公园绿地500米服务半径覆盖率), so the
+// default figure is the one they are stated in
+const PRESETS = ["radius500", "gbt50563", "gbt51346"];
 
 function districtCode(props) {
   for (const k of ["code", "adcode", "admin_code", "feature_id"]) if (props[k]) return String(props[k]);
@@ -107,8 +109,11 @@ export class CoverageView {
     const fig = el("div", "gz-coverage-figure");
     fig.id = "coverage-figure";
     fig.appendChild(el("div", "gz-small", t("coverage_ratio")));
+    // only a target defined with the figure's own preset is compared (the server marks the
+    // others comparable: false); the headline is the most specific comparable one
     const targets = r.targets || [];
-    const headline = targets[targets.length - 1];
+    const comparable = targets.filter((tg) => tg.comparable !== false);
+    const headline = r.headline_target || comparable[comparable.length - 1];
     const big = el("div", "gz-big", r.ratio === null ? "–" : formatShare(r.ratio));
     if (headline && headline.met === false) big.classList.add("gz-big-below");
     fig.appendChild(big);
@@ -127,14 +132,18 @@ export class CoverageView {
       line.appendChild(el("div", "gz-small", `${pick(headline, "label")} · ${headline.source}`));
       out.appendChild(line);
     }
-    const others = targets.slice(0, -1);
+    const others = targets.filter((tg) => !headline || tg.label_en !== headline.label_en);
     if (others.length) {
       const ul = el("ul", "gz-small gz-target-list");
-      others.forEach((tg) =>
-        ul.appendChild(
-          el("li", null, `${pick(tg, "label")}: ${tg.met ? "✓" : "✗"} (${tg.source})`),
-        ),
-      );
+      others.forEach((tg) => {
+        const mark =
+          tg.comparable === false
+            ? `${t("coverage_not_comparable")} (${t("coverage_preset")} ${tg.preset})`
+            : tg.met
+              ? "✓"
+              : "✗";
+        ul.appendChild(el("li", null, `${pick(tg, "label")}: ${mark} (${tg.source})`));
+      });
       out.appendChild(ul);
     }
     const facts = el("dl", "gz-facts");
