@@ -42,7 +42,7 @@ import os
 import re
 import shutil
 import tempfile
-import time
+import threading
 import tomllib
 import zipfile
 import zlib
@@ -179,6 +179,45 @@ def ensure_lock_file(root: Path) -> bool:
     return True
 
 
+def _wait_for_flock(fd: int, timeout_s: float) -> bool:
+    """Take ``flock(fd, LOCK_EX)`` within ``timeout_s`` seconds, without polling.
+
+    ``flock`` has no timeout, and a request thread must not sleep in a polling loop: a
+    helper thread blocks in ``flock`` on a duplicate of the descriptor (the lock belongs
+    to the open file, shared by both) while this thread waits on an event. On a time-out
+    the helper is abandoned: once it gets the lock it closes its descriptor, which, the
+    caller's being closed by then, releases the lock again.
+    """
+    helper_fd = os.dup(fd)
+    got = threading.Event()
+    lock = threading.Lock()
+    abandoned = False
+
+    def take() -> None:
+        nonlocal abandoned
+        try:
+            fcntl.flock(helper_fd, fcntl.LOCK_EX)
+        except OSError:
+            os.close(helper_fd)
+            return
+        with lock:
+            if abandoned:
+                os.close(helper_fd)
+                return
+            got.set()
+
+    threading.Thread(target=take, name="geozone-change-lock", daemon=True).start()
+    if got.wait(timeout_s):
+        os.close(helper_fd)  # the lock stays with the open file, held through ``fd``
+        return True
+    with lock:
+        if got.is_set():
+            os.close(helper_fd)
+            return True
+        abandoned = True
+    return False
+
+
 @contextmanager
 def change_lock(root: Path, timeout_s: float = 60.0) -> Iterator[None]:
     """Hold the exclusive change lock of a layer folder (``flock``, across processes).
@@ -190,17 +229,11 @@ def change_lock(root: Path, timeout_s: float = 60.0) -> Iterator[None]:
     """
     fd = os.open(root / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise ChangeBusy(
-                        "another layer change is in progress; try again shortly"
-                    ) from None
-                time.sleep(0.02)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if not _wait_for_flock(fd, timeout_s):
+                raise ChangeBusy("another layer change is in progress; try again shortly") from None
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock

@@ -197,6 +197,36 @@ def test_lock_is_exclusive_across_descriptors(root: Path) -> None:
     assert (root / LOCK_NAME).is_file()
 
 
+def test_a_waiting_change_gets_the_lock_when_it_is_freed_and_gives_up_cleanly(root: Path) -> None:
+    import threading
+
+    from geozone.errors import ChangeBusy
+
+    order: list[str] = []
+    holding = threading.Event()
+    release = threading.Event()
+
+    def holder() -> None:
+        with change_lock(root):
+            holding.set()
+            release.wait(10)
+            order.append("holder done")
+
+    t = threading.Thread(target=holder)
+    t.start()
+    assert holding.wait(10)
+    # one waiter gives up after 0.2 s; its abandoned helper must not keep the lock later
+    with pytest.raises(ChangeBusy), change_lock(root, timeout_s=0.2):
+        pass
+    threading.Timer(0.3, release.set).start()
+    with change_lock(root, timeout_s=10):  # blocks until the holder lets go, no polling
+        order.append("waiter in")
+    t.join(10)
+    assert order == ["holder done", "waiter in"]
+    with change_lock(root, timeout_s=2):  # free again: nobody kept it
+        pass
+
+
 def test_follower_loads_new_generations_and_survives_a_broken_folder(root: Path) -> None:
     published: list[LayerState] = []
     follower = LayerFollower(root, published.append, interval_s=0.05)
