@@ -98,6 +98,8 @@ class Tally:
     """Report id -> the answer bytes received (a batch row's answer: its parsed JSON)."""
     served: int = 0
     kill_at: float | None = None
+    t0: float = 0.0
+    error_times: list[float] = field(default_factory=list)  # seconds since t0
 
 
 def request(conn: http.client.HTTPConnection, kind: str, rng: random.Random) -> tuple[int, bytes]:
@@ -155,6 +157,7 @@ def client(port: int, seed: int, stop: threading.Event, tally: Tally) -> None:
         except (OSError, http.client.HTTPException) as exc:
             with tally.lock:
                 tally.errors[f"{kind}: {type(exc).__name__}"] += 1
+                tally.error_times.append(time.monotonic() - tally.t0)
             conn.close()
             conn = None
             continue
@@ -166,6 +169,7 @@ def client(port: int, seed: int, stop: threading.Event, tally: Tally) -> None:
                 record_ids(tally, kind, body)
             else:
                 tally.errors[f"{kind}: HTTP {status}"] += 1
+                tally.error_times.append(time.monotonic() - tally.t0)
 
 
 def rss_mib(pid: int) -> float:
@@ -306,6 +310,7 @@ def main() -> int:
             for i in range(args.connections)
         ]
         t0 = time.monotonic()
+        tally.t0 = t0
         for t in clients:
             t.start()
         events: list[str] = []
@@ -379,7 +384,13 @@ def main() -> int:
     for kind, n in tally.errors.most_common():
         print(f"  {n:6d}  {kind}")
     if tally.kill_at is not None:
-        print("  (connection errors at the kill are the killed worker's in-flight requests)")
+        # the killed worker's in-flight requests fail at the kill; anything else is a bug
+        at_kill = [t for t in tally.error_times if tally.kill_at - 0.1 <= t <= tally.kill_at + 2]
+        print(
+            f"  {len(at_kill)} of them within 2 s after the kill -9 at {tally.kill_at:.1f} s "
+            f"(the killed worker's in-flight requests); {len(tally.error_times) - len(at_kill)} "
+            "at other times"
+        )
     print(f"server RSS: {rss0:.0f} MiB at start, {rss1:.0f} MiB at end")
     print(
         f"report ids answered: {len(tally.answers)}; fetchable with the same answer: {same}; "
