@@ -21,10 +21,12 @@ from api.ogc_features import (
     JSON,
     MAX_LIMIT,
     MAX_SIMPLIFY_M,
+    SCHEMA_JSON,
     Collection,
     check_access,
     collection_doc,
     collection_ids,
+    collection_queryables,
     feature,
     find_feature,
     matching_rows,
@@ -36,6 +38,8 @@ from api.ogc_features import (
     simplify_degrees,
 )
 from geozone.errors import FeatureNotFound, InvalidInput
+from geozone.ogc_crs import SUPPORTED_URIS, parse_bbox_in, parse_crs
+from geozone.ogc_filter import parse_filter, queryables_schema
 from geozone.tokens import Principal
 
 router = APIRouter(prefix="/ogc", tags=["OGC API Features"])
@@ -78,13 +82,48 @@ def _sees_restricted(principal: Principal | None) -> bool:
     return principal is not None and principal.sees_restricted
 
 
-_RESTRICTED_RESPONSES: dict[int | str, dict[str, Any]] = {
-    401: {
-        "description": "The collection is a restricted layer: its features need a reader "
-        "or admin token (`restricted_layer`)."
+_ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["code", "message"],
+    "properties": {
+        "code": {"type": "string"},
+        "message": {"type": "string"},
+        "detail": {},
     },
-    403: {"description": "Unknown token (`forbidden`)."},
 }
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {JSON: {"schema": _ERROR_SCHEMA}}}
+
+
+_RESTRICTED_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: _error(
+        "The collection is a restricted layer: its features need a reader or admin token "
+        "(`restricted_layer`)."
+    ),
+    403: _error("Unknown token (`forbidden`)."),
+}
+_BAD_PARAMETER: dict[int | str, dict[str, Any]] = {
+    400: _error(
+        "A bad query parameter: an unparsable or mistyped `filter` (`invalid_filter`), an "
+        "unknown `filter-lang`, or a CRS that is not served (`invalid_parameter`)."
+    ),
+    404: _error("No such collection or feature (`layer_not_found`, `feature_not_found`)."),
+}
+_CRS_DOC = "Supported: " + ", ".join(f"`{u}`" for u in SUPPORTED_URIS) + "."
+
+CrsParam = Annotated[
+    str | None,
+    Query(
+        description="CRS of the response geometries (OGC API Features Part 2), in its own "
+        "axis order: CRS84 lon/lat (default), EPSG:4326 and EPSG:4490 lat/lon, EPSG:4548 "
+        "northing/easting in metres. " + _CRS_DOC,
+        openapi_examples={
+            "CGCS2000 GK CM 117E": {"value": "http://www.opengis.net/def/crs/EPSG/0/4548"}
+        },
+    ),
+]
 _PRIVATE = {"Cache-Control": "private, no-store", "Vary": "Authorization"}
 
 
@@ -198,6 +237,55 @@ def collection(
     return collection_doc(catalog, coll, _base(request), sees_restricted=sees)
 
 
+class SchemaJSONResponse(JSONResponse):
+    """A JSON Schema response (``application/schema+json``)."""
+
+    media_type = SCHEMA_JSON
+
+
+_QUERYABLES_EXAMPLE = {
+    "$schema": "https://json-schema.org/draft/2019-09/schema",
+    "$id": "http://127.0.0.1:8000/ogc/collections/redline/queryables",
+    "type": "object",
+    "title": "redline",
+    "properties": {
+        "geometry": {"title": "geometry", "format": "geometry-any"},
+        "zone_class": {"title": "zone_class", "type": "string"},
+    },
+    "additionalProperties": False,
+}
+
+
+@router.get(
+    "/collections/{collection_id}/queryables",
+    summary="Queryable properties of a collection (JSON Schema, for `filter`)",
+    response_class=SchemaJSONResponse,
+    responses={
+        200: {"content": {SCHEMA_JSON: {"example": _QUERYABLES_EXAMPLE}}},
+        **_BAD_PARAMETER,
+        **_RESTRICTED_RESPONSES,
+    },
+)
+def queryables(
+    collection_id: str,
+    request: Request,
+    catalog: CatalogDep,
+    principal: PrincipalDep,
+    f: FormatParam = None,
+) -> SchemaJSONResponse:
+    """The properties a CQL2 `filter` may use, each with its JSON type (OGC Part 3).
+
+    A restricted collection's queryables need a reader or admin token, as its items do.
+    """
+    _check_format(f)
+    coll = resolve(catalog, collection_id)
+    check_access(catalog, coll, _sees_restricted(principal), collection_id)
+    url = f"{_base(request)}/collections/{collection_id}/queryables"
+    doc = queryables_schema(collection_queryables(catalog, coll), url, collection_id)
+    private = catalog.restricted(coll.layer_id)
+    return SchemaJSONResponse(doc, headers=_PRIVATE if private else None)
+
+
 def _page_links(request: Request, offset: int, limit: int, matched: int) -> list[dict[str, Any]]:
     url = public_request_url(request)
     links: list[dict[str, Any]] = [
@@ -211,6 +299,11 @@ def _page_links(request: Request, offset: int, limit: int, matched: int) -> list
         links.append({"href": str(prev), "rel": "prev", "type": GEOJSON, "title": "previous page"})
     return links
 
+
+_CONTENT_CRS_HEADER = {
+    "description": "The CRS of the geometries, as `<uri>` (OGC API Features Part 2).",
+    "schema": {"type": "string"},
+}
 
 _ITEMS_EXAMPLE = {
     "type": "FeatureCollection",
@@ -239,7 +332,14 @@ _ITEMS_EXAMPLE = {
     "/collections/{collection_id}/items",
     summary="Features of a collection (GeoJSON, paged)",
     response_class=GeoJSONResponse,
-    responses={200: {"content": {GEOJSON: {"example": _ITEMS_EXAMPLE}}}, **_RESTRICTED_RESPONSES},
+    responses={
+        200: {
+            "content": {GEOJSON: {"example": _ITEMS_EXAMPLE}},
+            "headers": {"Content-Crs": _CONTENT_CRS_HEADER},
+        },
+        **_BAD_PARAMETER,
+        **_RESTRICTED_RESPONSES,
+    },
 )
 async def items(
     collection_id: str,
@@ -249,10 +349,44 @@ async def items(
     bbox: Annotated[
         str | None,
         Query(
-            description="minLon,minLat,maxLon,maxLat in CRS84; features intersecting it.",
+            description="Lower then upper corner in `bbox-crs` axis order (CRS84 default: "
+            "minLon,minLat,maxLon,maxLat); features intersecting it.",
             openapi_examples={"Miyun": {"value": "116.8,40.3,117.2,40.6"}},
         ),
     ] = None,
+    bbox_crs: Annotated[
+        str | None,
+        Query(alias="bbox-crs", description="CRS of `bbox` (Part 2). " + _CRS_DOC),
+    ] = None,
+    filter_: Annotated[
+        str | None,
+        Query(
+            alias="filter",
+            description="A CQL2 filter (Part 3) over the collection's queryables "
+            "(`/queryables`): comparisons, AND/OR/NOT, LIKE, IN, IS NULL, BETWEEN and "
+            "S_INTERSECTS & co. with a WKT/BBOX (text) or GeoJSON (JSON) literal.",
+            openapi_examples={
+                "core areas": {"value": "zone_class = 'core'"},
+                "near a point": {"value": "S_INTERSECTS(geometry, BBOX(116.9,40.4,117.0,40.5))"},
+            },
+        ),
+    ] = None,
+    filter_lang: Annotated[
+        str | None,
+        Query(
+            alias="filter-lang",
+            description="`cql2-text` (default) or `cql2-json`.",
+            openapi_examples={"text": {"value": "cql2-text"}},
+        ),
+    ] = None,
+    filter_crs: Annotated[
+        str | None,
+        Query(
+            alias="filter-crs",
+            description="CRS of the geometry literals in `filter`. " + _CRS_DOC,
+        ),
+    ] = None,
+    crs: CrsParam = None,
     limit: Annotated[
         int,
         Query(
@@ -288,33 +422,43 @@ async def items(
     ] = None,
     f: FormatParam = None,
 ) -> GeoJSONResponse:
-    """Features as GeoJSON in WGS84, with numberMatched/numberReturned and next/prev links.
+    """Features as GeoJSON (CRS84 or `crs`), with numberMatched/numberReturned and links.
 
+    `filter` is applied before paging, so numberMatched counts the filtered features.
     A restricted layer's features need a reader or admin token: without one, 401.
     """
     _check_format(f)
     coll: Collection = resolve(catalog, collection_id)
     check_access(catalog, coll, _sees_restricted(principal), collection_id)
     private = catalog.restricted(coll.layer_id)
+    out_crs, box_crs = parse_crs(crs, "crs"), parse_crs(bbox_crs, "bbox-crs")
+    lit_crs = parse_crs(filter_crs, "filter-crs")
+    cql = parse_filter(filter_, filter_lang) if filter_ is not None else None
+    if cql is None and filter_lang is not None:
+        parse_filter("x", filter_lang)  # an unknown filter-lang is a 400 even alone
 
-    def work() -> GeoJSONResponse:  # in a geometry-pool thread: its lane's bbox trees
-        box = parse_bbox(bbox)
+    def work() -> GeoJSONResponse:  # in a geometry-pool thread: its lane's trees
+        box = parse_bbox(bbox) if box_crs.is_crs84 else parse_bbox_in(bbox, box_crs)
         when = parse_datetime(datetime)
         lv = select_version(catalog, coll, when)
         size = min(limit, MAX_LIMIT)
         tolerance = simplify_degrees(simplify)
-        rows = matching_rows(lv, box) if lv is not None else []
+        types = collection_queryables(catalog, coll)
+        rows = matching_rows(lv, box, box_crs, cql, lit_crs, types) if lv is not None else []
         page = rows[offset : offset + size]
         body = {
             "type": "FeatureCollection",
-            "features": [feature(lv, r, tolerance) for r in page] if lv is not None else [],
+            "features": [feature(lv, r, tolerance, out_crs) for r in page]
+            if lv is not None
+            else [],
             "numberMatched": len(rows),
             "numberReturned": len(page),
             "timeStamp": now_rfc3339(),
             "layer_version": lv.version if lv is not None else None,
             "links": _page_links(request, offset, size, len(rows)),
         }
-        return GeoJSONResponse(body, headers=_PRIVATE if private else None)
+        headers = {"Content-Crs": f"<{out_crs.uri}>", **(_PRIVATE if private else {})}
+        return GeoJSONResponse(body, headers=headers)
 
     return await run_in_pool(request, work)
 
@@ -324,8 +468,11 @@ async def items(
     summary="One feature (GeoJSON)",
     response_class=GeoJSONResponse,
     responses={
-        200: {"content": {GEOJSON: {"example": _ITEMS_EXAMPLE["features"][0]}}},  # type: ignore[index]
-        404: {"description": "No such collection or feature."},
+        200: {
+            "content": {GEOJSON: {"example": _ITEMS_EXAMPLE["features"][0]}},  # type: ignore[index]
+            "headers": {"Content-Crs": _CONTENT_CRS_HEADER},
+        },
+        **_BAD_PARAMETER,
         **_RESTRICTED_RESPONSES,
     },
 )
@@ -338,10 +485,12 @@ async def item(
     datetime: Annotated[
         str | None, Query(description="Selects the layer version, as for `items`.")
     ] = None,
+    crs: CrsParam = None,
     f: FormatParam = None,
 ) -> GeoJSONResponse:
-    """One feature by id from the selected version, in WGS84 (restricted layers: token)."""
+    """One feature by id from the selected version, CRS84 or `crs` (restricted: token)."""
     _check_format(f)
+    out_crs = parse_crs(crs, "crs")
     coll = resolve(catalog, collection_id)
     check_access(catalog, coll, _sees_restricted(principal), collection_id)
     private = catalog.restricted(coll.layer_id)
@@ -353,12 +502,13 @@ async def item(
                 f"collection {collection_id!r} has no version in force for that datetime",
                 {"collection_id": collection_id},
             )
-        body = feature(lv, find_feature(lv, feature_id))
+        body = feature(lv, find_feature(lv, feature_id), crs=out_crs)
         url = f"{_base(request)}/collections/{collection_id}"
         body["links"] = [
             {"href": str(public_request_url(request)), "rel": "self", "type": GEOJSON},
             {"href": url, "rel": "collection", "type": JSON},
         ]
-        return GeoJSONResponse(body, headers=_PRIVATE if private else None)
+        headers = {"Content-Crs": f"<{out_crs.uri}>", **(_PRIVATE if private else {})}
+        return GeoJSONResponse(body, headers=headers)
 
     return await run_in_pool(request, work)
