@@ -325,9 +325,11 @@ class FilterEvaluator:
         t = self.types[name]
         if name in self.attrs.columns:
             raw = self.attrs[name]
+            present = raw.notna()
+            raw = raw.astype(object).where(present, None)
             if t == "string":
                 raw = raw.map(lambda v: v if v is None or isinstance(v, str) else str(v))
-            series = raw.astype(object).where(raw.notna(), None).astype(_NULLABLE[t])
+            series = raw.astype(_NULLABLE[t])
         else:
             series = pd.Series(pd.array([None] * self.n, dtype=_NULLABLE[t]))
         series.index = self.attrs.index
