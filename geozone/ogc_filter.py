@@ -35,6 +35,8 @@ from geozone.errors import InvalidFilter
 
 GEOMETRY = "geometry"
 FILTER_LANGS = ("cql2-text", "cql2-json")
+FILTER_LANG_NAMES = (*FILTER_LANGS, "cql-text")
+"""Accepted ``filter-lang`` values: ``cql-text`` is the drafts' name of ``cql2-text``."""
 
 SpatialIndex = Callable[[shapely.Geometry, str], npt.NDArray[np.bool_]]
 """``(literal, predicate) -> mask``: features ``f`` with ``predicate(literal, f)`` true.
@@ -167,6 +169,8 @@ def parse_filter(text: str, lang: str | None = None) -> ast.Node:
         the parser's complaint.
     """
     language = (lang or "cql2-text").strip().lower()
+    if language == "cql-text":
+        language = "cql2-text"
     if language not in FILTER_LANGS:
         raise InvalidFilter(
             f"filter-lang {lang!r} is not served; use cql2-text or cql2-json",
@@ -199,6 +203,42 @@ def parse_filter(text: str, lang: str | None = None) -> ast.Node:
             {"parameter": "filter", "filter-lang": language},
         )
     return node
+
+
+def and_equalities(
+    node: ast.Node | None, equalities: dict[str, str], types: dict[str, str]
+) -> ast.Node | None:
+    """``node AND p1 = v1 AND ...`` for queryables given as query parameters (Part 3).
+
+    ``equalities`` maps queryable names to their query-parameter text, read as the
+    queryable's type (``integer``, ``number``, ``boolean`` ``true``/``false``).
+
+    Raises
+    ------
+    InvalidFilter
+        (400) when a value does not read as its queryable's type.
+    """
+    out = node
+    for name, text in equalities.items():
+        t = types.get(name, "string")
+        value: Any = text
+        try:
+            if t == "integer":
+                value = int(text)
+            elif t == "number":
+                value = float(text)
+            elif t == "boolean":
+                if text.lower() not in ("true", "false"):
+                    raise ValueError(text)
+                value = text.lower() == "true"
+        except ValueError:
+            raise InvalidFilter(
+                f"query parameter {name}={text!r} is not a {t}",
+                {"parameter": name, "type": t},
+            ) from None
+        eq = ast.Equal(ast.Attribute(name), value)
+        out = eq if out is None else ast.And(out, eq)
+    return out
 
 
 # --- evaluation ----------------------------------------------------------------------

@@ -49,7 +49,8 @@ def test_landing_links(client: TestClient) -> None:
     rels = {link["rel"]: link["href"] for link in r.json()["links"]}
     assert {"self", "service-desc", "conformance", "data"} <= set(rels)
     assert rels["data"].endswith("/ogc/collections")
-    assert rels["service-desc"].endswith("/openapi.json")
+    descs = [lk["href"] for lk in r.json()["links"] if lk["rel"] == "service-desc"]
+    assert descs[0].endswith("/ogc/api") and descs[1].endswith("/openapi.json")
     doc = client.get("/openapi.json").json()
     assert doc["openapi"] == "3.0.3"
 

@@ -306,7 +306,9 @@ def test_axis_order_of_a_known_point() -> None:
         for code in ("OGC:CRS84", "EPSG:4326", "EPSG:4490", "EPSG:4548")
     }
     assert (got["OGC:CRS84"].x, got["OGC:CRS84"].y) == (116.95, 40.45)
-    assert got["EPSG:4326"].x == pytest.approx(40.45) and got["EPSG:4326"].y == pytest.approx(116.95)
+    assert got["EPSG:4326"].x == pytest.approx(40.45) and got["EPSG:4326"].y == pytest.approx(
+        116.95
+    )
     assert got["EPSG:4490"].x == pytest.approx(40.45, abs=1e-8)
     assert got["EPSG:4490"].y == pytest.approx(116.95, abs=1e-8)
     assert got["EPSG:4548"].x == pytest.approx(n, abs=1e-3)
@@ -358,3 +360,30 @@ def test_bbox_crs(client: TestClient) -> None:
     latfirst = f"{lat0},{lon0},{lat1},{lon1}"
     assert ids(client, "redline", bbox=latfirst, **{"bbox-crs": EPSG + "4326"}) == (1, ["r2"])
     assert ids(client, "redline", bbox=latfirst, **{"bbox-crs": EPSG + "4490"}) == (1, ["r2"])
+
+
+def test_queryables_as_query_parameters(client: TestClient) -> None:
+    assert ids(client, "redline", zone_class="core") == (1, ["r2"])
+    assert ids(client, "water", zone_class="grade1", feature_id="g1b") == (1, ["g1b"])
+    assert ids(client, "admin", remark="fixture t1") == (1, ["t1"])  # the layer's own column
+    assert ids(client, "water", zone_class="grade1", filter="feature_id <> 'g1a'") == (
+        1,
+        ["g1b"],
+    )
+    r = client.get("/ogc/collections/redline/items", params={"synthetic": "maybe"})
+    assert r.status_code == 400 and r.json()["code"] == "invalid_filter"
+
+
+def test_ogc_api_definition_relative_to_ogc(client: TestClient) -> None:
+    r = client.get("/ogc/api")
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("application/vnd.oai.openapi+json")
+    doc = r.json()
+    assert doc["servers"] == [{"url": "http://testserver/ogc"}]
+    assert "/ogc/collections" not in doc["paths"]
+    params = doc["paths"]["/collections/{collectionId}/items"]["get"]["parameters"]
+    by_name = {p["name"]: p for p in params}
+    assert by_name["collectionId"]["in"] == "path"
+    assert {"cql2-text", "cql2-json"} <= set(by_name["filter-lang"]["schema"]["enum"])
+    assert {"filter", "filter-crs", "bbox-crs", "crs", "zone_class"} <= set(by_name)
+    assert "/collections/{collectionId}/queryables" in doc["paths"]

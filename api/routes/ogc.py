@@ -39,11 +39,17 @@ from api.ogc_features import (
 )
 from geozone.errors import FeatureNotFound, InvalidInput
 from geozone.ogc_crs import SUPPORTED_URIS, parse_bbox_in, parse_crs
-from geozone.ogc_filter import parse_filter, queryables_schema
+from geozone.ogc_filter import (
+    FILTER_LANG_NAMES,
+    and_equalities,
+    parse_filter,
+    queryables_schema,
+)
 from geozone.tokens import Principal
 
 router = APIRouter(prefix="/ogc", tags=["OGC API Features"])
 
+OPENAPI_JSON = "application/vnd.oai.openapi+json;version=3.0"
 _FORMATS = {"json", "geojson", "application/json", "application/geo+json"}
 
 FormatParam = Annotated[
@@ -155,10 +161,16 @@ def landing(request: Request, catalog: CatalogDep, f: FormatParam = None) -> dic
         "links": [
             {"href": base, "rel": "self", "type": JSON, "title": "this document"},
             {
+                "href": f"{base}/api",
+                "rel": "service-desc",
+                "type": OPENAPI_JSON,
+                "title": "the OGC API definition (OpenAPI 3.0, paths relative to /ogc)",
+            },
+            {
                 "href": f"{root}/openapi.json",
                 "rel": "service-desc",
-                "type": "application/vnd.oai.openapi+json;version=3.0",
-                "title": "the API definition (OpenAPI 3.0)",
+                "type": OPENAPI_JSON,
+                "title": "the whole geozone API definition (OpenAPI 3.0)",
             },
             {
                 "href": f"{root}/docs",
@@ -186,6 +198,55 @@ def conformance(f: FormatParam = None) -> dict[str, Any]:
     """The conformance classes implemented: Features core, GeoJSON, OpenAPI 3.0."""
     _check_format(f)
     return {"conformsTo": CONFORMANCE}
+
+
+_PATH_PARAMS = {"collection_id": "collectionId", "feature_id": "featureId"}
+
+
+class OpenAPIResponse(JSONResponse):
+    """An OpenAPI 3.0 document (``application/vnd.oai.openapi+json;version=3.0``)."""
+
+    media_type = OPENAPI_JSON
+
+
+def ogc_openapi(document: dict[str, Any], base: str) -> dict[str, Any]:
+    """The ``/ogc`` part of the app's OpenAPI document, as an OGC API definition.
+
+    Paths are relative to the OGC landing page (``/collections/{collectionId}/items``,
+    the names OGC API Features uses), with ``servers`` pointing at ``base``: the form OGC
+    clients (GDAL's OAPIF driver) look up to find the items parameters, such as the
+    ``filter-lang`` values and the queryables usable as query parameters.
+    """
+    paths: dict[str, Any] = {}
+    for path, item in document.get("paths", {}).items():
+        if path != "/ogc" and not path.startswith("/ogc/"):
+            continue
+        rel = path[len("/ogc") :] or "/"
+        for old, new in _PATH_PARAMS.items():
+            rel = rel.replace("{" + old + "}", "{" + new + "}")
+        ops: dict[str, Any] = {}
+        for method, op in item.items():
+            renamed = dict(op)
+            renamed["parameters"] = [
+                {**prm, "name": _PATH_PARAMS.get(prm["name"], prm["name"])}
+                if prm.get("in") == "path"
+                else prm
+                for prm in op.get("parameters", [])
+            ]
+            ops[method] = renamed
+        paths[rel] = ops
+    return {
+        **{k: v for k, v in document.items() if k not in ("paths", "servers")},
+        "servers": [{"url": base}],
+        "paths": paths,
+    }
+
+
+@router.get("/api", include_in_schema=False, response_class=OpenAPIResponse)
+def api_definition(request: Request, f: FormatParam = None) -> OpenAPIResponse:
+    """The OGC API definition: the ``/ogc`` operations with paths relative to ``/ogc``."""
+    _check_format(f)
+    return OpenAPIResponse(ogc_openapi(request.app.openapi(), _base(request)))
 
 
 @router.get("/collections", summary="All feature collections (every layer and layer version)")
@@ -300,6 +361,12 @@ def _page_links(request: Request, offset: int, limit: int, matched: int) -> list
     return links
 
 
+_ITEMS_PARAMS = frozenset(
+    {"bbox", "bbox-crs", "limit", "offset", "datetime", "simplify", "f", "crs"}
+    | {"filter", "filter-lang", "filter-crs"}
+)
+"""Query parameters of `items` that are not queryables (a column so named is not one)."""
+
 _CONTENT_CRS_HEADER = {
     "description": "The CRS of the geometries, as `<uri>` (OGC API Features Part 2).",
     "schema": {"type": "string"},
@@ -375,8 +442,10 @@ async def items(
         str | None,
         Query(
             alias="filter-lang",
-            description="`cql2-text` (default) or `cql2-json`.",
+            description="`cql2-text` (default) or `cql2-json`; `cql-text`, the name drafts "
+            "of Part 3 used (and GDAL before 3.7 sends), is read as `cql2-text`.",
             openapi_examples={"text": {"value": "cql2-text"}},
+            json_schema_extra={"enum": list(FILTER_LANG_NAMES)},
         ),
     ] = None,
     filter_crs: Annotated[
@@ -387,6 +456,21 @@ async def items(
         ),
     ] = None,
     crs: CrsParam = None,
+    zone_class: Annotated[
+        str | None,
+        Query(
+            description="Queryable as a query parameter (Part 3): features whose "
+            "`zone_class` equals this code; ANDed with `filter`. Every other queryable "
+            "of the collection (`/queryables`) may be given the same way.",
+            openapi_examples={"core": {"value": "core"}},
+        ),
+    ] = None,
+    name: Annotated[
+        str | None, Query(description="Queryable as a query parameter: the zone name.")
+    ] = None,
+    feature_id: Annotated[
+        str | None, Query(description="Queryable as a query parameter: the feature id.")
+    ] = None,
     limit: Annotated[
         int,
         Query(
@@ -444,7 +528,10 @@ async def items(
         size = min(limit, MAX_LIMIT)
         tolerance = simplify_degrees(simplify)
         types = collection_queryables(catalog, coll)
-        rows = matching_rows(lv, box, box_crs, cql, lit_crs, types) if lv is not None else []
+        query = request.query_params
+        given = {k: query[k] for k in types if k in query and k not in _ITEMS_PARAMS}
+        where = and_equalities(cql, given, types)
+        rows = matching_rows(lv, box, box_crs, where, lit_crs, types) if lv is not None else []
         page = rows[offset : offset + size]
         body = {
             "type": "FeatureCollection",
