@@ -58,6 +58,7 @@ FormatParam = Annotated[
         alias="f",
         description="Response format; only JSON/GeoJSON is served (`json`, `geojson`).",
         openapi_examples={"json": {"summary": "JSON", "value": "json"}},
+        json_schema_extra={"enum": sorted(_FORMATS)},
     ),
 ]
 
@@ -110,12 +111,19 @@ _RESTRICTED_RESPONSES: dict[int | str, dict[str, Any]] = {
     ),
     403: _error("Unknown token (`forbidden`)."),
 }
+_BAD_FORMAT: dict[int | str, dict[str, Any]] = {
+    422: _error("A format `f` that is not served (`invalid_input`).")
+}
 _BAD_PARAMETER: dict[int | str, dict[str, Any]] = {
     400: _error(
         "A bad query parameter: an unparsable or mistyped `filter` (`invalid_filter`), an "
         "unknown `filter-lang`, or a CRS that is not served (`invalid_parameter`)."
     ),
     404: _error("No such collection or feature (`layer_not_found`, `feature_not_found`)."),
+    422: _error(
+        "A malformed `bbox`, `datetime`, `limit`, `offset`, `simplify` or `f` "
+        "(`invalid_input`, `invalid_date`, `invalid_request`)."
+    ),
 }
 _CRS_DOC = "Supported: " + ", ".join(f"`{u}`" for u in SUPPORTED_URIS) + "."
 
@@ -128,6 +136,7 @@ CrsParam = Annotated[
         openapi_examples={
             "CGCS2000 GK CM 117E": {"value": "http://www.opengis.net/def/crs/EPSG/0/4548"}
         },
+        json_schema_extra={"enum": SUPPORTED_URIS},
     ),
 ]
 _PRIVATE = {"Cache-Control": "private, no-store", "Vary": "Authorization"}
@@ -145,7 +154,7 @@ _LANDING_EXAMPLE = {
 @router.get(
     "",
     summary="OGC API landing page",
-    responses={200: {"content": {JSON: {"example": _LANDING_EXAMPLE}}}},
+    responses={200: {"content": {JSON: {"example": _LANDING_EXAMPLE}}}, **_BAD_FORMAT},
 )
 def landing(request: Request, catalog: CatalogDep, f: FormatParam = None) -> dict[str, Any]:
     """Links to the API definition, conformance declaration and the collections."""
@@ -192,7 +201,7 @@ def landing(request: Request, catalog: CatalogDep, f: FormatParam = None) -> dic
 @router.get(
     "/conformance",
     summary="OGC API conformance declaration",
-    responses={200: {"content": {JSON: {"example": {"conformsTo": CONFORMANCE}}}}},
+    responses={200: {"content": {JSON: {"example": {"conformsTo": CONFORMANCE}}}}, **_BAD_FORMAT},
 )
 def conformance(f: FormatParam = None) -> dict[str, Any]:
     """The conformance classes implemented: Features core, GeoJSON, OpenAPI 3.0."""
@@ -249,7 +258,11 @@ def api_definition(request: Request, f: FormatParam = None) -> OpenAPIResponse:
     return OpenAPIResponse(ogc_openapi(request.app.openapi(), _base(request)))
 
 
-@router.get("/collections", summary="All feature collections (every layer and layer version)")
+@router.get(
+    "/collections",
+    summary="All feature collections (every layer and layer version)",
+    responses={**_BAD_FORMAT, 403: _RESTRICTED_RESPONSES[403]},
+)
 def collections(
     request: Request,
     response: Response,
@@ -277,7 +290,15 @@ def collections(
     }
 
 
-@router.get("/collections/{collection_id}", summary="One feature collection")
+@router.get(
+    "/collections/{collection_id}",
+    summary="One feature collection",
+    responses={
+        **_BAD_FORMAT,
+        403: _RESTRICTED_RESPONSES[403],
+        404: _error("No such collection (`layer_not_found`)."),
+    },
+)
 def collection(
     collection_id: str,
     request: Request,
@@ -423,7 +444,11 @@ async def items(
     ] = None,
     bbox_crs: Annotated[
         str | None,
-        Query(alias="bbox-crs", description="CRS of `bbox` (Part 2). " + _CRS_DOC),
+        Query(
+            alias="bbox-crs",
+            description="CRS of `bbox` (Part 2). " + _CRS_DOC,
+            json_schema_extra={"enum": SUPPORTED_URIS},
+        ),
     ] = None,
     filter_: Annotated[
         str | None,
@@ -453,6 +478,7 @@ async def items(
         Query(
             alias="filter-crs",
             description="CRS of the geometry literals in `filter`. " + _CRS_DOC,
+            json_schema_extra={"enum": SUPPORTED_URIS},
         ),
     ] = None,
     crs: CrsParam = None,
