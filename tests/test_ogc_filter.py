@@ -387,3 +387,24 @@ def test_ogc_api_definition_relative_to_ogc(client: TestClient) -> None:
     assert {"cql2-text", "cql2-json"} <= set(by_name["filter-lang"]["schema"]["enum"])
     assert {"filter", "filter-crs", "bbox-crs", "crs", "zone_class"} <= set(by_name)
     assert "/collections/{collectionId}/queryables" in doc["paths"]
+
+
+def test_filter_crs_latitude_first(client: TestClient) -> None:
+    """A literal in EPSG:4326 is read latitude first; the same numbers as CRS84 miss."""
+    lon, lat = TO_LONLAT.transform(X0 + 1450, Y0 + 70)  # inside r2
+    latfirst = f"S_INTERSECTS(geometry, POINT({lat} {lon}))"
+    assert ids(client, "redline", filter=latfirst, **{"filter-crs": EPSG + "4326"}) == (
+        1,
+        ["r2"],
+    )
+    assert ids(client, "redline", filter=latfirst) == (0, [])
+    doc = {
+        "op": "s_intersects",
+        "args": [{"property": "geometry"}, {"type": "Point", "coordinates": [lat, lon]}],
+    }
+    assert ids(
+        client,
+        "redline",
+        filter=json.dumps(doc),
+        **{"filter-lang": "cql2-json", "filter-crs": EPSG + "4490"},
+    ) == (1, ["r2"])
