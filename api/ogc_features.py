@@ -40,6 +40,9 @@ from geozone.errors import (
     RestrictedLayer,
 )
 from geozone.lanes import current_lane
+from geozone.ogc_crs import CRS84 as CRS84_CRS
+from geozone.ogc_crs import SUPPORTED_URIS, OgcCrs, output_geometries, to_frame
+from geozone.ogc_filter import FilterEvaluator, queryable_types, tree_mask
 from geozone.vocab import get_class
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
@@ -48,7 +51,20 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-json",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+    "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions-plus",
+    "http://www.opengis.net/spec/cql2/1.0/conf/spatial-functions",
 ]
+SCHEMA_JSON = "application/schema+json"
 GEOJSON = "application/geo+json"
 JSON = "application/json"
 DEFAULT_LIMIT = 100
@@ -283,7 +299,7 @@ def collection_doc(
             )
         ),
         "itemType": "feature",
-        "crs": [CRS84],
+        "crs": SUPPORTED_URIS,
         "storageCrs": CRS84,
         "extent": extent,
         "layer_id": collection.layer_id,
@@ -295,6 +311,12 @@ def collection_doc(
         "links": [
             {"href": url, "rel": "self", "type": JSON, "title": "this collection"},
             {"href": f"{url}/items", "rel": "items", "type": GEOJSON, "title": items_title},
+            {
+                "href": f"{url}/queryables",
+                "rel": "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+                "type": SCHEMA_JSON,
+                "title": "queryable properties (CQL2 filter)",
+            },
         ],
     }
 
@@ -364,19 +386,28 @@ def simplify_degrees(metres: float | None) -> float | None:
     return metres / METRES_PER_DEGREE
 
 
-def feature(lv: LayerVersion, row: int, simplify_deg: float | None = None) -> dict[str, Any]:
-    """One feature of a layer version as a GeoJSON Feature in WGS84.
+def feature(
+    lv: LayerVersion,
+    row: int,
+    simplify_deg: float | None = None,
+    crs: OgcCrs = CRS84_CRS,
+) -> dict[str, Any]:
+    """One feature of a layer version as a GeoJSON Feature in ``crs`` (default CRS84).
 
     Properties: ``zone_class`` (code), ``class_zh``, ``class_en``, ``name``,
     ``synthetic``, ``layer_id``, ``layer_version``, ``layer_kind``, then the file's
     other attributes. ``simplify_deg`` simplifies the geometry for display (topology
-    preserved); lookups always use the full geometry.
+    preserved; in degrees, or the same tolerance in metres for EPSG:4548 output); lookups
+    always use the full geometry. Coordinates are in ``crs``'s own axis order.
     """
     frame = lv.frame_wgs84
     record = frame.iloc[row]
     geom = record.geometry
+    if not crs.is_crs84 and geom is not None:
+        geom = output_geometries(crs, [geom], [lv.frame.geometry.iloc[row]])[0]
     if simplify_deg is not None and geom is not None:
-        geom = shapely.simplify(geom, simplify_deg, preserve_topology=True)
+        tolerance = simplify_deg * METRES_PER_DEGREE if crs.is_analysis else simplify_deg
+        geom = shapely.simplify(geom, tolerance, preserve_topology=True)
     zh, en = _class_names(lv, record["zone_class"])
     props: dict[str, Any] = {
         "feature_id": _plain(record["feature_id"]),
@@ -400,27 +431,63 @@ def feature(lv: LayerVersion, row: int, simplify_deg: float | None = None) -> di
     }
 
 
-def matching_rows(lv: LayerVersion, bbox: tuple[float, float, float, float] | None) -> list[int]:
-    """Row positions of features intersecting ``bbox`` (all rows when ``None``), in file order."""
-    if bbox is None:
-        return list(range(len(lv.frame_wgs84)))
-    box = shapely.box(*bbox)
-    hits = _bbox_tree(lv).query(box, predicate="intersects")
-    return sorted(int(i) for i in hits)
+def matching_rows(
+    lv: LayerVersion,
+    bbox: tuple[float, float, float, float] | shapely.Geometry | None,
+    bbox_crs: OgcCrs = CRS84_CRS,
+    cql: Any = None,
+    filter_crs: OgcCrs = CRS84_CRS,
+    types: dict[str, str] | None = None,
+) -> list[int]:
+    """Row positions of features matching ``bbox`` and a parsed CQL2 filter, in file order.
 
-
-def _bbox_tree(lv: LayerVersion) -> shapely.STRtree:
-    """An STRtree over own copies of the layer's WGS84 geometries, in this thread's lane.
-
-    Not the frame's ``sindex``: GeoPandas builds it lazily on a frame every thread reads,
-    and a GEOS tree must not be used by two threads at once (:mod:`geozone.lanes`).
+    ``bbox`` is a CRS84 tuple or a box polygon in ``bbox_crs``'s axis order
+    (:func:`geozone.ogc_crs.parse_bbox_in`); features intersecting it match. ``cql`` is a
+    :func:`geozone.ogc_filter.parse_filter` AST whose geometry literals are in
+    ``filter_crs``; ``types`` are the collection's queryables. Spatial tests run on this
+    thread's lane trees: EPSG:4548 literals against the analysis frame (metres), the
+    others against the CRS84 frame.
     """
-    cache = current_lane().cache("ogc_bbox_tree", 64)
+    n = len(lv.frame_wgs84)
+    keep = np.ones(n, dtype=bool)
+    if bbox is not None:
+        geom = shapely.box(*bbox) if isinstance(bbox, tuple) else bbox
+        local, analysis = to_frame(geom, bbox_crs)
+        keep &= tree_mask(_bbox_tree(lv, analysis), n, local, "intersects")
+    if cql is not None:
+
+        def spatial(literal: shapely.Geometry, predicate: str) -> np.ndarray:
+            return tree_mask(_bbox_tree(lv, filter_crs.is_analysis), n, literal, predicate)
+
+        evaluator = FilterEvaluator(
+            lv.frame_wgs84.drop(columns=lv.frame_wgs84.geometry.name),
+            types if types is not None else queryable_types([lv.frame_wgs84]),
+            spatial,
+            lambda g: to_frame(g, filter_crs)[0],
+        )
+        keep &= evaluator.mask(cql)
+    return [int(i) for i in np.flatnonzero(keep)]
+
+
+def _bbox_tree(lv: LayerVersion, analysis: bool = False) -> shapely.STRtree:
+    """An STRtree over own copies of the layer's geometries, in this thread's lane.
+
+    CRS84 geometries, or with ``analysis`` the EPSG:4548 ones (metres). Not the frame's
+    ``sindex``: GeoPandas builds it lazily on a frame every thread reads, and a GEOS tree
+    must not be used by two threads at once (:mod:`geozone.lanes`).
+    """
+    cache = current_lane().cache("ogc_analysis_tree" if analysis else "ogc_bbox_tree", 64)
     tree: shapely.STRtree | None = cache.get1(lv)
     if tree is None:
-        geoms = np.asarray(lv.frame_wgs84.geometry.values, dtype=object)
+        frame = lv.frame if analysis else lv.frame_wgs84
+        geoms = np.asarray(frame.geometry.values, dtype=object)
         tree = cache.put((lv,), None, shapely.STRtree(shapely.from_wkb(shapely.to_wkb(geoms))))
     return tree
+
+
+def collection_queryables(catalog: Catalog, collection: Collection) -> dict[str, str]:
+    """Queryable name -> JSON type over every version the collection may serve."""
+    return queryable_types(v.frame_wgs84 for v in collection.versions(catalog))
 
 
 def find_feature(lv: LayerVersion, feature_id: str) -> int:

@@ -22,6 +22,7 @@ HERE = Path(__file__).resolve().parent
 BENCHMARKS: list[tuple[str, list[str], list[str]]] = [
     ("bench_lookup.py", [], ["--points", "100000", "--single", "1000"]),
     ("bench_coverage.py", [], ["--cells", "10000", "--parks", "1000"]),
+    ("bench_ogc_filter.py", [], ["--features", "20000", "--repeat", "1"]),
     ("bench_api.py", [], ["--seconds", "2", "--rounds", "1"]),
     ("bench_stress.py", [], ["--seconds", "10", "--connections", "16"]),
 ]

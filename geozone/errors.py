@@ -181,6 +181,22 @@ class UnknownClass(InvalidInput):
     code = "unknown_class"
 
 
+class InvalidQueryParameter(InvalidInput):
+    """An OGC API query parameter (``crs``, ``bbox-crs``, ``filter-lang``...) is not served.
+
+    OGC API Features answers 400 for a bad query parameter (Part 1, 7.6).
+    """
+
+    status = 400
+    code = "invalid_parameter"
+
+
+class InvalidFilter(InvalidQueryParameter):
+    """A CQL2 ``filter`` does not parse, names an unknown queryable or mixes types."""
+
+    code = "invalid_filter"
+
+
 class InvalidDate(InvalidInput):
     """A date does not parse as ISO 8601 (YYYY-MM-DD)."""
 

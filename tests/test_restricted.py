@@ -200,6 +200,11 @@ def test_no_route_serves_restricted_geometry_without_token(
         "/ogc/collections/redline@1/items",
         "/ogc/collections/redline/items?bbox=116,39,118,41&limit=1",
         "/ogc/collections/redline/items/RL-CORE",
+        "/ogc/collections/redline/items?filter=zone_class%3D%27core%27",
+        "/ogc/collections/redline/items?filter=S_INTERSECTS(geometry,BBOX(116,39,118,41))",
+        "/ogc/collections/redline/items?crs=http://www.opengis.net/def/crs/EPSG/0/4548",
+        "/ogc/collections/redline/items/RL-CORE?crs=EPSG:4326",
+        "/ogc/collections/redline/queryables",
         "/ogc/collections/parks/items",
         "/ogc/collections/parks",
         "/api/v1/layers/parks",
@@ -256,7 +261,14 @@ def test_no_route_serves_restricted_geometry_without_token(
     assert {p: v for p, v in leaks.items() if v} == {}
 
     # the restricted routes refuse, rather than answer empty
-    for path in ("/ogc/collections/redline/items", "/ogc/collections/redline/items/RL-GEN"):
+    for path in (
+        "/ogc/collections/redline/items",
+        "/ogc/collections/redline/items/RL-GEN",
+        "/ogc/collections/redline/queryables",
+        "/ogc/collections/redline/items?filter=zone_class%3D%27core%27",
+        "/ogc/collections/redline/items?filter=no_such%3D1",  # no queryable names leak either
+        "/ogc/collections/redline/items?crs=EPSG:4548",
+    ):
         r = client.get(path)
         assert r.status_code == 401, r.text
         assert r.json()["code"] == "restricted_layer"
@@ -298,6 +310,14 @@ def test_reader_and_admin_tokens_see_restricted_geometry(
         assert items.headers["cache-control"] == "private, no-store"
         one = client.get("/ogc/collections/redline/items/RL-GEN", headers=auth)
         assert one.status_code == 200 and one.json()["geometry"]["type"] == "Polygon"
+        core = client.get(
+            "/ogc/collections/redline/items", params={"filter": "zone_class = 'core'"}, headers=auth
+        )
+        assert [f["id"] for f in core.json()["features"]] == ["RL-CORE"], core.text
+        assert core.headers["cache-control"] == "private, no-store"
+        schema = client.get("/ogc/collections/redline/queryables", headers=auth)
+        assert schema.status_code == 200 and "zone_class" in schema.json()["properties"]
+        assert schema.headers["cache-control"] == "private, no-store"
         coll = client.get("/ogc/collections/redline", headers=auth)
         assert coll.json()["access"] == "restricted" and "spatial" in coll.json()["extent"]
         assert _leaks(coll.text, secret_numbers)  # the bbox is caught by the leak check
@@ -327,6 +347,8 @@ def test_restricted_collection_listed_without_extent_and_unknown_token_refused(
     assert client.get("/ogc/collections/water/items").status_code == 200
     bad = {"Authorization": "Bearer not-a-token"}
     assert client.get("/ogc/collections/redline/items", headers=bad).status_code == 403
+    assert client.get("/ogc/collections/redline/queryables", headers=bad).status_code == 403
+    assert client.get("/ogc/collections/water/queryables").status_code == 200
 
 
 def test_coverage_figures_answered_geometry_needs_token(client: TestClient) -> None:

@@ -21,10 +21,12 @@ from api.ogc_features import (
     JSON,
     MAX_LIMIT,
     MAX_SIMPLIFY_M,
+    SCHEMA_JSON,
     Collection,
     check_access,
     collection_doc,
     collection_ids,
+    collection_queryables,
     feature,
     find_feature,
     matching_rows,
@@ -36,10 +38,18 @@ from api.ogc_features import (
     simplify_degrees,
 )
 from geozone.errors import FeatureNotFound, InvalidInput
+from geozone.ogc_crs import SUPPORTED_URIS, parse_bbox_in, parse_crs
+from geozone.ogc_filter import (
+    FILTER_LANG_NAMES,
+    and_equalities,
+    parse_filter,
+    queryables_schema,
+)
 from geozone.tokens import Principal
 
 router = APIRouter(prefix="/ogc", tags=["OGC API Features"])
 
+OPENAPI_JSON = "application/vnd.oai.openapi+json;version=3.0"
 _FORMATS = {"json", "geojson", "application/json", "application/geo+json"}
 
 FormatParam = Annotated[
@@ -48,6 +58,7 @@ FormatParam = Annotated[
         alias="f",
         description="Response format; only JSON/GeoJSON is served (`json`, `geojson`).",
         openapi_examples={"json": {"summary": "JSON", "value": "json"}},
+        json_schema_extra={"enum": sorted(_FORMATS)},
     ),
 ]
 
@@ -78,13 +89,56 @@ def _sees_restricted(principal: Principal | None) -> bool:
     return principal is not None and principal.sees_restricted
 
 
-_RESTRICTED_RESPONSES: dict[int | str, dict[str, Any]] = {
-    401: {
-        "description": "The collection is a restricted layer: its features need a reader "
-        "or admin token (`restricted_layer`)."
+_ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["code", "message"],
+    "properties": {
+        "code": {"type": "string"},
+        "message": {"type": "string"},
+        "detail": {},
     },
-    403: {"description": "Unknown token (`forbidden`)."},
 }
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {JSON: {"schema": _ERROR_SCHEMA}}}
+
+
+_RESTRICTED_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: _error(
+        "The collection is a restricted layer: its features need a reader or admin token "
+        "(`restricted_layer`)."
+    ),
+    403: _error("Unknown token (`forbidden`)."),
+}
+_BAD_FORMAT: dict[int | str, dict[str, Any]] = {
+    422: _error("A format `f` that is not served (`invalid_input`).")
+}
+_BAD_PARAMETER: dict[int | str, dict[str, Any]] = {
+    400: _error(
+        "A bad query parameter: an unparsable or mistyped `filter` (`invalid_filter`), an "
+        "unknown `filter-lang`, or a CRS that is not served (`invalid_parameter`)."
+    ),
+    404: _error("No such collection or feature (`layer_not_found`, `feature_not_found`)."),
+    422: _error(
+        "A malformed `bbox`, `datetime`, `limit`, `offset`, `simplify` or `f` "
+        "(`invalid_input`, `invalid_date`, `invalid_request`)."
+    ),
+}
+_CRS_DOC = "Supported: " + ", ".join(f"`{u}`" for u in SUPPORTED_URIS) + "."
+
+CrsParam = Annotated[
+    str | None,
+    Query(
+        description="CRS of the response geometries (OGC API Features Part 2), in its own "
+        "axis order: CRS84 lon/lat (default), EPSG:4326 and EPSG:4490 lat/lon, EPSG:4548 "
+        "northing/easting in metres. " + _CRS_DOC,
+        openapi_examples={
+            "CGCS2000 GK CM 117E": {"value": "http://www.opengis.net/def/crs/EPSG/0/4548"}
+        },
+        json_schema_extra={"enum": SUPPORTED_URIS},
+    ),
+]
 _PRIVATE = {"Cache-Control": "private, no-store", "Vary": "Authorization"}
 
 
@@ -100,7 +154,7 @@ _LANDING_EXAMPLE = {
 @router.get(
     "",
     summary="OGC API landing page",
-    responses={200: {"content": {JSON: {"example": _LANDING_EXAMPLE}}}},
+    responses={200: {"content": {JSON: {"example": _LANDING_EXAMPLE}}}, **_BAD_FORMAT},
 )
 def landing(request: Request, catalog: CatalogDep, f: FormatParam = None) -> dict[str, Any]:
     """Links to the API definition, conformance declaration and the collections."""
@@ -116,10 +170,16 @@ def landing(request: Request, catalog: CatalogDep, f: FormatParam = None) -> dic
         "links": [
             {"href": base, "rel": "self", "type": JSON, "title": "this document"},
             {
+                "href": f"{base}/api",
+                "rel": "service-desc",
+                "type": OPENAPI_JSON,
+                "title": "the OGC API definition (OpenAPI 3.0, paths relative to /ogc)",
+            },
+            {
                 "href": f"{root}/openapi.json",
                 "rel": "service-desc",
-                "type": "application/vnd.oai.openapi+json;version=3.0",
-                "title": "the API definition (OpenAPI 3.0)",
+                "type": OPENAPI_JSON,
+                "title": "the whole geozone API definition (OpenAPI 3.0)",
             },
             {
                 "href": f"{root}/docs",
@@ -141,7 +201,7 @@ def landing(request: Request, catalog: CatalogDep, f: FormatParam = None) -> dic
 @router.get(
     "/conformance",
     summary="OGC API conformance declaration",
-    responses={200: {"content": {JSON: {"example": {"conformsTo": CONFORMANCE}}}}},
+    responses={200: {"content": {JSON: {"example": {"conformsTo": CONFORMANCE}}}}, **_BAD_FORMAT},
 )
 def conformance(f: FormatParam = None) -> dict[str, Any]:
     """The conformance classes implemented: Features core, GeoJSON, OpenAPI 3.0."""
@@ -149,7 +209,60 @@ def conformance(f: FormatParam = None) -> dict[str, Any]:
     return {"conformsTo": CONFORMANCE}
 
 
-@router.get("/collections", summary="All feature collections (every layer and layer version)")
+_PATH_PARAMS = {"collection_id": "collectionId", "feature_id": "featureId"}
+
+
+class OpenAPIResponse(JSONResponse):
+    """An OpenAPI 3.0 document (``application/vnd.oai.openapi+json;version=3.0``)."""
+
+    media_type = OPENAPI_JSON
+
+
+def ogc_openapi(document: dict[str, Any], base: str) -> dict[str, Any]:
+    """The ``/ogc`` part of the app's OpenAPI document, as an OGC API definition.
+
+    Paths are relative to the OGC landing page (``/collections/{collectionId}/items``,
+    the names OGC API Features uses), with ``servers`` pointing at ``base``: the form OGC
+    clients (GDAL's OAPIF driver) look up to find the items parameters, such as the
+    ``filter-lang`` values and the queryables usable as query parameters.
+    """
+    paths: dict[str, Any] = {}
+    for path, item in document.get("paths", {}).items():
+        if path != "/ogc" and not path.startswith("/ogc/"):
+            continue
+        rel = path[len("/ogc") :] or "/"
+        for old, new in _PATH_PARAMS.items():
+            rel = rel.replace("{" + old + "}", "{" + new + "}")
+        ops: dict[str, Any] = {}
+        for method, op in item.items():
+            renamed = dict(op)
+            renamed["parameters"] = [
+                {**prm, "name": _PATH_PARAMS.get(prm["name"], prm["name"])}
+                if prm.get("in") == "path"
+                else prm
+                for prm in op.get("parameters", [])
+            ]
+            ops[method] = renamed
+        paths[rel] = ops
+    return {
+        **{k: v for k, v in document.items() if k not in ("paths", "servers")},
+        "servers": [{"url": base}],
+        "paths": paths,
+    }
+
+
+@router.get("/api", include_in_schema=False, response_class=OpenAPIResponse)
+def api_definition(request: Request, f: FormatParam = None) -> OpenAPIResponse:
+    """The OGC API definition: the ``/ogc`` operations with paths relative to ``/ogc``."""
+    _check_format(f)
+    return OpenAPIResponse(ogc_openapi(request.app.openapi(), _base(request)))
+
+
+@router.get(
+    "/collections",
+    summary="All feature collections (every layer and layer version)",
+    responses={**_BAD_FORMAT, 403: _RESTRICTED_RESPONSES[403]},
+)
 def collections(
     request: Request,
     response: Response,
@@ -177,7 +290,15 @@ def collections(
     }
 
 
-@router.get("/collections/{collection_id}", summary="One feature collection")
+@router.get(
+    "/collections/{collection_id}",
+    summary="One feature collection",
+    responses={
+        **_BAD_FORMAT,
+        403: _RESTRICTED_RESPONSES[403],
+        404: _error("No such collection (`layer_not_found`)."),
+    },
+)
 def collection(
     collection_id: str,
     request: Request,
@@ -198,6 +319,55 @@ def collection(
     return collection_doc(catalog, coll, _base(request), sees_restricted=sees)
 
 
+class SchemaJSONResponse(JSONResponse):
+    """A JSON Schema response (``application/schema+json``)."""
+
+    media_type = SCHEMA_JSON
+
+
+_QUERYABLES_EXAMPLE = {
+    "$schema": "https://json-schema.org/draft/2019-09/schema",
+    "$id": "http://127.0.0.1:8000/ogc/collections/redline/queryables",
+    "type": "object",
+    "title": "redline",
+    "properties": {
+        "geometry": {"title": "geometry", "format": "geometry-any"},
+        "zone_class": {"title": "zone_class", "type": "string"},
+    },
+    "additionalProperties": False,
+}
+
+
+@router.get(
+    "/collections/{collection_id}/queryables",
+    summary="Queryable properties of a collection (JSON Schema, for `filter`)",
+    response_class=SchemaJSONResponse,
+    responses={
+        200: {"content": {SCHEMA_JSON: {"example": _QUERYABLES_EXAMPLE}}},
+        **_BAD_PARAMETER,
+        **_RESTRICTED_RESPONSES,
+    },
+)
+def queryables(
+    collection_id: str,
+    request: Request,
+    catalog: CatalogDep,
+    principal: PrincipalDep,
+    f: FormatParam = None,
+) -> SchemaJSONResponse:
+    """The properties a CQL2 `filter` may use, each with its JSON type (OGC Part 3).
+
+    A restricted collection's queryables need a reader or admin token, as its items do.
+    """
+    _check_format(f)
+    coll = resolve(catalog, collection_id)
+    check_access(catalog, coll, _sees_restricted(principal), collection_id)
+    url = f"{_base(request)}/collections/{collection_id}/queryables"
+    doc = queryables_schema(collection_queryables(catalog, coll), url, collection_id)
+    private = catalog.restricted(coll.layer_id)
+    return SchemaJSONResponse(doc, headers=_PRIVATE if private else None)
+
+
 def _page_links(request: Request, offset: int, limit: int, matched: int) -> list[dict[str, Any]]:
     url = public_request_url(request)
     links: list[dict[str, Any]] = [
@@ -211,6 +381,17 @@ def _page_links(request: Request, offset: int, limit: int, matched: int) -> list
         links.append({"href": str(prev), "rel": "prev", "type": GEOJSON, "title": "previous page"})
     return links
 
+
+_ITEMS_PARAMS = frozenset(
+    {"bbox", "bbox-crs", "limit", "offset", "datetime", "simplify", "f", "crs"}
+    | {"filter", "filter-lang", "filter-crs"}
+)
+"""Query parameters of `items` that are not queryables (a column so named is not one)."""
+
+_CONTENT_CRS_HEADER = {
+    "description": "The CRS of the geometries, as `<uri>` (OGC API Features Part 2).",
+    "schema": {"type": "string"},
+}
 
 _ITEMS_EXAMPLE = {
     "type": "FeatureCollection",
@@ -239,7 +420,14 @@ _ITEMS_EXAMPLE = {
     "/collections/{collection_id}/items",
     summary="Features of a collection (GeoJSON, paged)",
     response_class=GeoJSONResponse,
-    responses={200: {"content": {GEOJSON: {"example": _ITEMS_EXAMPLE}}}, **_RESTRICTED_RESPONSES},
+    responses={
+        200: {
+            "content": {GEOJSON: {"example": _ITEMS_EXAMPLE}},
+            "headers": {"Content-Crs": _CONTENT_CRS_HEADER},
+        },
+        **_BAD_PARAMETER,
+        **_RESTRICTED_RESPONSES,
+    },
 )
 async def items(
     collection_id: str,
@@ -249,9 +437,65 @@ async def items(
     bbox: Annotated[
         str | None,
         Query(
-            description="minLon,minLat,maxLon,maxLat in CRS84; features intersecting it.",
+            description="Lower then upper corner in `bbox-crs` axis order (CRS84 default: "
+            "minLon,minLat,maxLon,maxLat); features intersecting it.",
             openapi_examples={"Miyun": {"value": "116.8,40.3,117.2,40.6"}},
         ),
+    ] = None,
+    bbox_crs: Annotated[
+        str | None,
+        Query(
+            alias="bbox-crs",
+            description="CRS of `bbox` (Part 2). " + _CRS_DOC,
+            json_schema_extra={"enum": SUPPORTED_URIS},
+        ),
+    ] = None,
+    filter_: Annotated[
+        str | None,
+        Query(
+            alias="filter",
+            description="A CQL2 filter (Part 3) over the collection's queryables "
+            "(`/queryables`): comparisons, AND/OR/NOT, LIKE, IN, IS NULL, BETWEEN and "
+            "S_INTERSECTS & co. with a WKT/BBOX (text) or GeoJSON (JSON) literal.",
+            openapi_examples={
+                "core areas": {"value": "zone_class = 'core'"},
+                "near a point": {"value": "S_INTERSECTS(geometry, BBOX(116.9,40.4,117.0,40.5))"},
+            },
+        ),
+    ] = None,
+    filter_lang: Annotated[
+        str | None,
+        Query(
+            alias="filter-lang",
+            description="`cql2-text` (default) or `cql2-json`; `cql-text`, the name drafts "
+            "of Part 3 used (and GDAL before 3.7 sends), is read as `cql2-text`.",
+            openapi_examples={"text": {"value": "cql2-text"}},
+            json_schema_extra={"enum": list(FILTER_LANG_NAMES)},
+        ),
+    ] = None,
+    filter_crs: Annotated[
+        str | None,
+        Query(
+            alias="filter-crs",
+            description="CRS of the geometry literals in `filter`. " + _CRS_DOC,
+            json_schema_extra={"enum": SUPPORTED_URIS},
+        ),
+    ] = None,
+    crs: CrsParam = None,
+    zone_class: Annotated[
+        str | None,
+        Query(
+            description="Queryable as a query parameter (Part 3): features whose "
+            "`zone_class` equals this code; ANDed with `filter`. Every other queryable "
+            "of the collection (`/queryables`) may be given the same way.",
+            openapi_examples={"core": {"value": "core"}},
+        ),
+    ] = None,
+    name: Annotated[
+        str | None, Query(description="Queryable as a query parameter: the zone name.")
+    ] = None,
+    feature_id: Annotated[
+        str | None, Query(description="Queryable as a query parameter: the feature id.")
     ] = None,
     limit: Annotated[
         int,
@@ -288,33 +532,46 @@ async def items(
     ] = None,
     f: FormatParam = None,
 ) -> GeoJSONResponse:
-    """Features as GeoJSON in WGS84, with numberMatched/numberReturned and next/prev links.
+    """Features as GeoJSON (CRS84 or `crs`), with numberMatched/numberReturned and links.
 
+    `filter` is applied before paging, so numberMatched counts the filtered features.
     A restricted layer's features need a reader or admin token: without one, 401.
     """
     _check_format(f)
     coll: Collection = resolve(catalog, collection_id)
     check_access(catalog, coll, _sees_restricted(principal), collection_id)
     private = catalog.restricted(coll.layer_id)
+    out_crs, box_crs = parse_crs(crs, "crs"), parse_crs(bbox_crs, "bbox-crs")
+    lit_crs = parse_crs(filter_crs, "filter-crs")
+    cql = parse_filter(filter_, filter_lang) if filter_ is not None else None
+    if cql is None and filter_lang is not None:
+        parse_filter("x", filter_lang)  # an unknown filter-lang is a 400 even alone
 
-    def work() -> GeoJSONResponse:  # in a geometry-pool thread: its lane's bbox trees
-        box = parse_bbox(bbox)
+    def work() -> GeoJSONResponse:  # in a geometry-pool thread: its lane's trees
+        box = parse_bbox(bbox) if box_crs.is_crs84 else parse_bbox_in(bbox, box_crs)
         when = parse_datetime(datetime)
         lv = select_version(catalog, coll, when)
         size = min(limit, MAX_LIMIT)
         tolerance = simplify_degrees(simplify)
-        rows = matching_rows(lv, box) if lv is not None else []
+        types = collection_queryables(catalog, coll)
+        query = request.query_params
+        given = {k: query[k] for k in types if k in query and k not in _ITEMS_PARAMS}
+        where = and_equalities(cql, given, types)
+        rows = matching_rows(lv, box, box_crs, where, lit_crs, types) if lv is not None else []
         page = rows[offset : offset + size]
         body = {
             "type": "FeatureCollection",
-            "features": [feature(lv, r, tolerance) for r in page] if lv is not None else [],
+            "features": [feature(lv, r, tolerance, out_crs) for r in page]
+            if lv is not None
+            else [],
             "numberMatched": len(rows),
             "numberReturned": len(page),
             "timeStamp": now_rfc3339(),
             "layer_version": lv.version if lv is not None else None,
             "links": _page_links(request, offset, size, len(rows)),
         }
-        return GeoJSONResponse(body, headers=_PRIVATE if private else None)
+        headers = {"Content-Crs": f"<{out_crs.uri}>", **(_PRIVATE if private else {})}
+        return GeoJSONResponse(body, headers=headers)
 
     return await run_in_pool(request, work)
 
@@ -324,8 +581,11 @@ async def items(
     summary="One feature (GeoJSON)",
     response_class=GeoJSONResponse,
     responses={
-        200: {"content": {GEOJSON: {"example": _ITEMS_EXAMPLE["features"][0]}}},  # type: ignore[index]
-        404: {"description": "No such collection or feature."},
+        200: {
+            "content": {GEOJSON: {"example": _ITEMS_EXAMPLE["features"][0]}},  # type: ignore[index]
+            "headers": {"Content-Crs": _CONTENT_CRS_HEADER},
+        },
+        **_BAD_PARAMETER,
         **_RESTRICTED_RESPONSES,
     },
 )
@@ -338,10 +598,12 @@ async def item(
     datetime: Annotated[
         str | None, Query(description="Selects the layer version, as for `items`.")
     ] = None,
+    crs: CrsParam = None,
     f: FormatParam = None,
 ) -> GeoJSONResponse:
-    """One feature by id from the selected version, in WGS84 (restricted layers: token)."""
+    """One feature by id from the selected version, CRS84 or `crs` (restricted: token)."""
     _check_format(f)
+    out_crs = parse_crs(crs, "crs")
     coll = resolve(catalog, collection_id)
     check_access(catalog, coll, _sees_restricted(principal), collection_id)
     private = catalog.restricted(coll.layer_id)
@@ -353,12 +615,13 @@ async def item(
                 f"collection {collection_id!r} has no version in force for that datetime",
                 {"collection_id": collection_id},
             )
-        body = feature(lv, find_feature(lv, feature_id))
+        body = feature(lv, find_feature(lv, feature_id), crs=out_crs)
         url = f"{_base(request)}/collections/{collection_id}"
         body["links"] = [
             {"href": str(public_request_url(request)), "rel": "self", "type": GEOJSON},
             {"href": url, "rel": "collection", "type": JSON},
         ]
-        return GeoJSONResponse(body, headers=_PRIVATE if private else None)
+        headers = {"Content-Crs": f"<{out_crs.uri}>", **(_PRIVATE if private else {})}
+        return GeoJSONResponse(body, headers=headers)
 
     return await run_in_pool(request, work)
