@@ -22,7 +22,9 @@ CHECKOUT = PACKAGE_DIR.parent
 
 def is_checkout() -> bool:
     """True when geozone runs from a source checkout (not from an installed wheel)."""
-    return (CHECKOUT / "pyproject.toml").is_file() and (CHECKOUT / "layers" / "manifest.toml").is_file()
+    return (CHECKOUT / "pyproject.toml").is_file() and (
+        CHECKOUT / "layers" / "manifest.toml"
+    ).is_file()
 
 
 def static_dir() -> Path:

@@ -53,9 +53,7 @@ _IMPORTMAP = re.compile(
 _SCRIPT_TAG = re.compile(r"<script\b([^>]*)>", re.IGNORECASE)
 _SRC = re.compile(r"\bsrc=[\"']([^\"']+)[\"']", re.IGNORECASE)
 _CSS_URL = re.compile(r"url\(\s*[\"']?([^\"')]+?)[\"']?\s*\)|@import\s+[\"']([^\"']+)[\"']")
-_ESM_SPEC = re.compile(
-    r"(?:\bfrom\s*|\bimport\s*\(\s*|(?<![\w$.])import\s*)[\"']([^\"'\n]+)[\"']"
-)
+_ESM_SPEC = re.compile(r"(?:\bfrom\s*|\bimport\s*\(\s*|(?<![\w$.])import\s*)[\"']([^\"'\n]+)[\"']")
 
 LOADED_BY_SCRIPT = {
     # Leaflet's L.Icon.Default finds its images folder through leaflet.css (marker-icon.png)
@@ -189,7 +187,9 @@ def package_of(path: str) -> str:
     return "/".join(parts[:2]) if parts[0].startswith("@") else parts[0]
 
 
-def plan(node_modules: Path = NODE_MODULES, repo: Path = REPO) -> tuple[dict[str, bytes], list[str]]:
+def plan(
+    node_modules: Path = NODE_MODULES, repo: Path = REPO
+) -> tuple[dict[str, bytes], list[str]]:
     """The vendor folder's contents (relative path -> bytes) and any unresolved references."""
     refs = collect(node_modules, repo)
     out: dict[str, bytes] = {p: (node_modules / p).read_bytes() for p in sorted(refs.files)}
@@ -197,7 +197,9 @@ def plan(node_modules: Path = NODE_MODULES, repo: Path = REPO) -> tuple[dict[str
     for pkg in sorted({package_of(p) for p in refs.files}):
         meta = json.loads((node_modules / pkg / "package.json").read_text(encoding="utf-8"))
         licences = sorted(
-            f.name for f in (node_modules / pkg).iterdir() if f.is_file() and LICENSE_NAMES.match(f.name)
+            f.name
+            for f in (node_modules / pkg).iterdir()
+            if f.is_file() and LICENSE_NAMES.match(f.name)
         )
         for name in licences:
             out[f"{pkg}/{name}"] = (node_modules / pkg / name).read_bytes()
@@ -254,7 +256,9 @@ def main(argv: list[str] | None = None) -> int:
         now = current()
         stale = sorted(k for k in contents.keys() | now.keys() if contents.get(k) != now.get(k))
         if stale:
-            print("static/vendor is out of date; run scripts/vendor_web_assets.py:", file=sys.stderr)
+            print(
+                "static/vendor is out of date; run scripts/vendor_web_assets.py:", file=sys.stderr
+            )
             for k in stale:
                 print(f"  {k}", file=sys.stderr)
             return 1

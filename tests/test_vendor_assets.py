@@ -18,7 +18,9 @@ from fastapi.testclient import TestClient
 REPO = Path(__file__).resolve().parent.parent
 VENDOR = REPO / "static" / "vendor"
 
-_spec = importlib.util.spec_from_file_location("vendor_web_assets", REPO / "scripts" / "vendor_web_assets.py")
+_spec = importlib.util.spec_from_file_location(
+    "vendor_web_assets", REPO / "scripts" / "vendor_web_assets.py"
+)
 assert _spec and _spec.loader
 vendor = importlib.util.module_from_spec(_spec)
 sys.modules["vendor_web_assets"] = vendor
@@ -53,7 +55,9 @@ def test_vendor_folder_holds_only_used_files_licences_and_manifest() -> None:
     manifest = json.loads((VENDOR / "vendor.json").read_text(encoding="utf-8"))
     on_disk = {p.relative_to(VENDOR).as_posix() for p in VENDOR.rglob("*") if p.is_file()}
     licences = {
-        f"{pkg}/{name}" for pkg, meta in manifest["packages"].items() for name in meta["license_files"]
+        f"{pkg}/{name}"
+        for pkg, meta in manifest["packages"].items()
+        for name in meta["license_files"]
     }
     assert on_disk == refs.files | licences | {"vendor.json"}
     assert not any(p.endswith(".map") for p in on_disk)
