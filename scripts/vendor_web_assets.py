@@ -240,6 +240,7 @@ def write(contents: dict[str, bytes], vendor: Path = VENDOR) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Rebuild (or with ``--check`` compare) ``static/vendor``; the exit status."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true", help="compare only; exit 1 if out of date")
     args = ap.parse_args(argv)

@@ -97,12 +97,14 @@ def test_new_reference_is_found_and_reported_missing(tmp_path: Path) -> None:
     ]
 
 
-def test_vendor_assets_are_served_from_the_vendor_folder() -> None:
+def test_vendor_assets_are_served_from_the_vendor_folder(tmp_path: Path) -> None:
     from api.main import create_app
     from api.routes import web
+    from geozone.settings import Settings
 
     assert web.STATIC_DIR == REPO / "static"
-    with TestClient(create_app()) as client:
+    settings = Settings(report_store=tmp_path / "reports.sqlite", jobs_dir=tmp_path / "jobs")
+    with TestClient(create_app(settings)) as client:
         for path in ("leaflet/dist/leaflet.js", "leaflet/dist/images/marker-icon.png"):
             r = client.get(f"/static/vendor/{path}")
             assert r.status_code == 200

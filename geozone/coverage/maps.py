@@ -36,7 +36,9 @@ CJK_FILE_KEYS = ("wqy", "notosanscjk", "notosanssc", "simhei")
 def _leaflet_assets(leaflet_dir: Path) -> tuple[str, str]:
     js, css = leaflet_dir / "leaflet.js", leaflet_dir / "leaflet.css"
     if not (js.is_file() and css.is_file()):
-        raise GeozoneError(f"Leaflet assets not found in {leaflet_dir} (run scripts/vendor_web_assets.py)")
+        raise GeozoneError(
+            f"Leaflet assets not found in {leaflet_dir} (run scripts/vendor_web_assets.py)"
+        )
     return js.read_text(encoding="utf-8"), css.read_text(encoding="utf-8")
 
 
