@@ -7,10 +7,9 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.geozone-installed
-NPM_STAMP := static/node_modules/.geozone-installed
 SYS_STAMP := $(VENV)/.system-deps-installed
 
-.PHONY: setup setup-system run test lint typecheck pytest bench demo-layers clean
+.PHONY: setup setup-system run test lint typecheck pytest bench demo-layers vendor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,15 +19,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e ".[test]"
 	touch $@
 
-$(NPM_STAMP): static/package.json static/package-lock.json
-	cd static && npm ci --no-audit --no-fund --loglevel=error
-	touch $@
-
 $(SYS_STAMP): scripts/install-system-deps.sh | $(BIN)/python
 	bash scripts/install-system-deps.sh
 	touch $@
 
-setup: $(STAMP) $(NPM_STAMP)
+# the web map's npm assets are committed in static/vendor: no npm to run or serve
+setup: $(STAMP)
 
 setup-system: $(SYS_STAMP)
 
@@ -50,6 +46,11 @@ test: lint typecheck pytest
 bench: setup setup-system
 	command -v wrk >/dev/null 2>&1 || bash scripts/install-system-deps.sh wrk
 	$(BIN)/python benchmarks/run_all.py
+
+# developers only, after changing static/package.json or a page's /static/vendor references
+vendor: setup
+	cd static && npm ci --no-audit --no-fund --loglevel=error
+	$(BIN)/python scripts/vendor_web_assets.py
 
 demo-layers: setup
 	$(BIN)/python layers/generate_demo.py

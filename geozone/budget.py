@@ -30,11 +30,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import shapely
-
 from geozone.errors import QueryTooLarge
 
 if TYPE_CHECKING:
+    import shapely
+
     from geozone.query import Query
 
 DEFAULT_MAX_PARCEL_WORK = 20_000_000
@@ -46,6 +46,8 @@ def parcel_work(tree: shapely.STRtree, query: Query) -> dict[str, Any]:
 
     Returns ``{"vertices", "candidates", "tolerance_m", "work"}``.
     """
+    import shapely  # here, not at the top: geozone.settings reads this module's constant
+
     geom = query.geometry
     t = float(query.tolerance_m)
     minx, miny, maxx, maxy = geom.bounds

@@ -14,10 +14,11 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from geozone import resources
 from geozone.budget import DEFAULT_MAX_PARCEL_WORK
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_LAYERS_DIR = REPO_ROOT / "layers"
+REPO_ROOT = resources.CHECKOUT
+"""The repository root in a source checkout (site-packages for an installed package)."""
 
 
 def _comma_list(value: object) -> object:
@@ -127,7 +128,11 @@ class Settings(BaseSettings):
         env_prefix="GEOZONE_", env_nested_delimiter="__", extra="ignore"
     )
 
-    layers_dir: Path = DEFAULT_LAYERS_DIR
+    layers_dir: Path = Field(
+        default_factory=resources.default_layers_dir,
+        description="Layer folder; default the checkout's layers/, or for an installed "
+        "package a working copy of its synthetic demo layers in $XDG_STATE_HOME/geozone.",
+    )
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     admin_token: str | None = Field(
@@ -151,7 +156,9 @@ class Settings(BaseSettings):
     )
     cors_origins: Annotated[list[str], BeforeValidator(_comma_list)] = []
     report_store: Path | None = Field(
-        None, description="SQLite file of answered lookups; default var/reports.sqlite"
+        None,
+        description="SQLite file of answered lookups; default var/reports.sqlite in a "
+        "checkout, $XDG_STATE_HOME/geozone/reports.sqlite (~/.local/state) when installed.",
     )
     jobs_dir: Path | None = Field(
         None, description="Folder of batch-job uploads and results; default var/jobs"
@@ -188,7 +195,7 @@ class Settings(BaseSettings):
     @property
     def report_store_path(self) -> Path:
         """Where the SQLite report store lives."""
-        return self.report_store or (REPO_ROOT / "var" / "reports.sqlite")
+        return self.report_store or (resources.state_dir() / "reports.sqlite")
 
     @property
     def tokens_path(self) -> Path:

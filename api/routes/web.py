@@ -1,4 +1,9 @@
-"""The web map: ``/`` serves ``static/index.html``; ``/static`` and ``/static/vendor`` assets."""
+"""The web map: ``/`` serves ``static/index.html``; ``/static`` serves the folder.
+
+The folder is the checkout's ``static/`` or the installed package's copy of it
+(:func:`geozone.resources.static_dir`); its npm assets are the committed
+``static/vendor/`` (``scripts/vendor_web_assets.py``), so ``/static/vendor/...`` needs no npm.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,9 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-STATIC_DIR = Path(__file__).resolve().parent.parent.parent / "static"
+from geozone import resources
+
+STATIC_DIR = resources.static_dir()
 
 router = APIRouter(tags=["web map"])
 
@@ -30,10 +37,5 @@ def index() -> Response:
 
 
 def mount_static(app: FastAPI, static_dir: Path = STATIC_DIR) -> None:
-    """Mount ``static/node_modules`` at ``/static/vendor`` and ``static/`` at ``/static``."""
-    app.mount(
-        "/static/vendor",
-        StaticFiles(directory=static_dir / "node_modules", check_dir=False),
-        name="vendor",
-    )
+    """Mount ``static/`` at ``/static`` (its ``vendor/`` is ``/static/vendor``)."""
     app.mount("/static", StaticFiles(directory=static_dir, check_dir=False), name="static")

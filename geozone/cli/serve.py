@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 
 from geozone.cli.common import echo_json, layers_option
-from geozone.versions import library_versions
 
 
 @click.command()
@@ -48,6 +47,7 @@ def serve(
             host=bind_host,
             port=bind_port,
             log_level="info",
+            ws="none",  # no WebSocket routes: skip importing a WebSocket stack (~60 ms)
         )
         sys.exit(run_workers(config, workers))
     uvicorn.run(
@@ -58,10 +58,13 @@ def serve(
         workers=None if reload else workers,
         reload=reload,
         log_level="info",
+        ws="none",
     )
 
 
 @click.command()
 def versions() -> None:
     """Print versions of geozone and its geospatial libraries as JSON."""
+    from geozone.versions import library_versions  # geopandas: not for `geozone serve`
+
     echo_json(library_versions())

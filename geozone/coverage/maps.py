@@ -1,6 +1,6 @@
 """An offline folium map and a per-unit bar chart of a coverage result.
 
-The map inlines Leaflet's JS and CSS (from ``static/node_modules/leaflet/dist``) and drops
+The map inlines Leaflet's JS and CSS (the vendored ``static/vendor/leaflet/dist``) and drops
 folium's CDN resources (jQuery, Bootstrap, awesome-markers), so the saved HTML opens with
 no network; base tiles are off unless a tile URL is given.
 """
@@ -21,13 +21,13 @@ from jinja2 import Template
 from geozone import ANALYSIS_CRS
 from geozone.coverage.result import CoverageResult
 from geozone.errors import GeozoneError
-from geozone.settings import REPO_ROOT
+from geozone.resources import static_dir
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib import colormaps, font_manager
 
-LEAFLET_DIR = REPO_ROOT / "static" / "node_modules" / "leaflet" / "dist"
+LEAFLET_DIR = static_dir() / "vendor" / "leaflet" / "dist"
 TIER_COLOURS = {500.0: "#1b7837", 300.0: "#7fbf7b"}
 CJK_FONTS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans SC", "SimHei")
 CJK_FILE_KEYS = ("wqy", "notosanscjk", "notosanssc", "simhei")
@@ -36,7 +36,9 @@ CJK_FILE_KEYS = ("wqy", "notosanscjk", "notosanssc", "simhei")
 def _leaflet_assets(leaflet_dir: Path) -> tuple[str, str]:
     js, css = leaflet_dir / "leaflet.js", leaflet_dir / "leaflet.css"
     if not (js.is_file() and css.is_file()):
-        raise GeozoneError(f"Leaflet assets not found in {leaflet_dir} (run npm ci in static/)")
+        raise GeozoneError(
+            f"Leaflet assets not found in {leaflet_dir} (run scripts/vendor_web_assets.py)"
+        )
     return js.read_text(encoding="utf-8"), css.read_text(encoding="utf-8")
 
 
