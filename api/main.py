@@ -35,9 +35,10 @@ from api.routes import (
 from api.security import SecurityHeaders, policy
 from geozone import __version__
 from geozone.audit import AuditLog
-from geozone.lanes import register_current_thread
+from geozone.lanes import current_lane, register_current_thread
 from geozone.layer_changes import LayerChanges
 from geozone.layer_follower import LayerFollower, LayerState
+from geozone.lookup import prepare
 from geozone.report_store import ReportStore
 from geozone.settings import Settings
 from geozone.tokens import TokenRegistry
@@ -89,13 +90,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.catalog = state.catalog
             app.state.rules = state.rules
 
-        # the event loop's lane (point lookups) and one per geometry-pool thread
-        # (everything else that touches GEOS indexes), registered before the first
-        # prepare() so each gets its index: see README "Architecture: concurrency"
+        # the event loop's lane (point lookups) is built before the first request; each
+        # geometry-pool thread (everything else that touches GEOS indexes) builds its own
+        # as its first task, in the background: see README "Architecture: concurrency"
         register_current_thread()
-        app.state.geometry_pool = start_pool(settings.geometry_threads)
         follower = LayerFollower(settings.layers_dir, publish, settings.layer_poll_s)
-        state = follower.load_initial()  # prepare()s today's lookup index in every lane
+        state = follower.load_initial()  # prepare()s today's lookup index in the loop's lane
+
+        def warm_lane() -> None:
+            prepare(app.state.layers.catalog, lanes=[current_lane()])
+
+        app.state.geometry_pool = start_pool(settings.geometry_threads, warm=warm_lane)
         app.state.follower = follower
         app.state.changes = LayerChanges(follower.root, AuditLog(settings.audit_path))
         app.state.reports = ReportStore(settings.report_store_path)
