@@ -133,11 +133,11 @@ def bench_set(name: str, root: Path, requests: int, threads: int) -> None:
         admin_page = [f"{base}/ogc/collections/admin/items?limit=1000"]
         start = tile_urls(base, drawn_at_start, tiles_over(START_BOUNDS, 8))
         cold_bytes, cold_s, _, err1 = fetch_all(start + admin_page, 6)
-        warm_bytes, warm_s, _, err2 = fetch_all(start + admin_page, 6)
+        _, warm_s, _, err2 = fetch_all(start + admin_page, 6)
         zoomed = tile_urls(base, ids, tiles_over(view_box(*CENTRE_LONLAT, 16), 15))
         z_bytes, z_s, _, err3 = fetch_all(zoomed, 6)
         print(f"\n[{name}] map start-up")
-        print(f"  before (all items, {pages} pages): {before_bytes / 1e6:9.2f} MB {before_s:7.2f} s")
+        print(f"  before (all items, {pages} pages): {before_bytes / 1e6:9.2f} MB {before_s:.2f} s")
         print(
             f"  after  ({len(start)} tiles + admin page), cold: {cold_bytes / 1e6:6.2f} MB "
             f"{cold_s:7.2f} s   warm: {warm_s:5.2f} s"
@@ -146,7 +146,10 @@ def bench_set(name: str, root: Path, requests: int, threads: int) -> None:
             f"  ratio before/after: bytes {before_bytes / max(cold_bytes, 1):6.1f}x, "
             f"time {before_s / cold_s:6.1f}x cold, {before_s / warm_s:6.1f}x warm"
         )
-        print(f"  zoomed-in view (z15, {len(zoomed)} tiles): {z_bytes / 1e6:.2f} MB {z_s:.2f} s")
+        print(
+            f"  zoomed-in view (tile z15, {len(zoomed)} tiles of all layers): "
+            f"{z_bytes / 1e6:.2f} MB {z_s:.2f} s"
+        )
         rng = random.Random(19)
         pool_urls: list[str] = []
         x0, y0, x1, y1 = START_BOUNDS

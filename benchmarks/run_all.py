@@ -7,7 +7,8 @@ asserted in tests; run this on a quiet machine and read the figures.
     .venv/bin/python benchmarks/run_all.py [--quick]
 
 ``--quick`` shrinks the inputs (100,000 points, 10,000 cells, one 2 s round of requests)
-for a smoke run; the stress run (``bench_stress.py``) then lasts 10 s at 16 connections,\nand the tiles run (``bench_tiles.py``) uses 20,000 parcels and 300 tile requests.
+for a smoke run; the stress run (``bench_stress.py``) then lasts 10 s at 16 connections,
+and the tiles run (``bench_tiles.py``) uses 20,000 parcels and 300 tile requests.
 """
 
 from __future__ import annotations

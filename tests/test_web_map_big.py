@@ -11,12 +11,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from big_layers import grid_lonlat, write_big_layers
-from e2e_browser import ConsoleLog, launch_chromium, open_map, screen_point, screenshot, set_view
-from e2e_browser import wait_result
+from e2e_browser import (
+    ConsoleLog,
+    launch_chromium,
+    open_map,
+    screen_point,
+    screenshot,
+    set_view,
+    wait_result,
+)
 from live_server import Server, run_server
 from playwright.sync_api import sync_playwright
 
