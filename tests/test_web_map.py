@@ -141,7 +141,7 @@ def test_page_loads_layers_legend_and_synthetic_label(page: Page, server: Server
     )
     for layer in config["layers"]:
         if layer["kind"] == "residential":
-            continue  # drawn from zoom 11 on
+            continue  # drawn from zoom 13 on
         items = server.get_json(
             f"/ogc/collections/{layer['id']}/items?limit=1&datetime={TODAY.isoformat()}"
         )

@@ -11,9 +11,11 @@ import { styleFor, KIND_ORDER, SERVICE_AREA_STYLE, BLIND_SPOT_STYLE } from "./st
 import { VectorTileLayer } from "./vector-tiles.js";
 
 const L = window.L;
-// Residential land has many small parcels: drawn from this zoom on (below it they are
-// sub-pixel and a tile would carry tens of thousands of them).
-const MIN_ZOOM = { residential: 11 };
+// Residential land has many small parcels: drawn from map zoom 13 on (tile zoom 12,
+// ~10 km tiles). Below it parcels are a few pixels and a city's tile would carry tens of
+// thousands of them (81,000 parcels, 4.6 MB in one zoom-10 tile of the 200,000-parcel
+// benchmark grid; at tile zoom 12 about 6,000 per tile at most).
+const MIN_ZOOM = { residential: 13 };
 const NAMED_KINDS = new Set(["admin"]); // features kept for search and coverage (by name)
 const WHOLE_LIMIT = 1000;
 
