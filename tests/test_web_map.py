@@ -90,7 +90,7 @@ def server(demo_layers_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> I
         yield srv
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # closed after this module: a sync Playwright is one at a time
 def browser() -> Iterator[Browser]:
     with sync_playwright() as p:
         b = launch_chromium(p)
