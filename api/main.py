@@ -30,6 +30,7 @@ from api.routes import (
     meta,
     ogc,
     reports,
+    tiles,
     web,
 )
 from api.security import SecurityHeaders, policy
@@ -41,6 +42,7 @@ from geozone.layer_follower import LayerFollower, LayerState
 from geozone.lookup import prepare
 from geozone.report_store import ReportStore
 from geozone.settings import Settings
+from geozone.tiles import TileCache
 from geozone.tokens import TokenRegistry
 
 log = logging.getLogger("api")
@@ -53,6 +55,7 @@ TAGS = [
     {"name": "coverage", "description": "Park service-radius coverage and blind spots."},
     {"name": "layers", "description": "The loaded layer set and its versions."},
     {"name": "OGC API Features", "description": "Every layer as OGC API Features (Part 1)."},
+    {"name": "OGC API Tiles", "description": "Every layer as vector tiles (MVT)."},
     {"name": "admin", "description": "Layer administration (bearer token)."},
     {"name": "health", "description": "Service health and versions."},
     {"name": "config", "description": "Settings the web map reads (basemap, class names)."},
@@ -139,6 +142,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.tile_cache = TileCache(int(settings.tile_cache_mb * 2**20))
     app.state.tokens = TokenRegistry(settings.tokens_path, settings.admin_token)
     add_exception_handlers(app)
     if settings.cors_origins:
@@ -157,7 +161,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     # first, so the busiest request matches without trying every other route
     app.router.routes.insert(0, lookup.point_route)
-    for module in (health, config, meta, layers, lookup, jobs, reports, coverage, ogc, admin):
+    routers = (health, config, meta, layers, lookup, jobs, reports, coverage, ogc, tiles, admin)
+    for module in routers:
         app.include_router(module.router)
     app.include_router(web.router)
     install_openapi(app)

@@ -7,7 +7,8 @@ asserted in tests; run this on a quiet machine and read the figures.
     .venv/bin/python benchmarks/run_all.py [--quick]
 
 ``--quick`` shrinks the inputs (100,000 points, 10,000 cells, one 2 s round of requests)
-for a smoke run; the stress run (``bench_stress.py``) then lasts 10 s at 16 connections.
+for a smoke run; the stress run (``bench_stress.py``) then lasts 10 s at 16 connections,
+and the tiles run (``bench_tiles.py``) uses 20,000 parcels and 300 tile requests.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ BENCHMARKS: list[tuple[str, list[str], list[str]]] = [
     ("bench_ogc_filter.py", [], ["--features", "20000", "--repeat", "1"]),
     ("bench_api.py", [], ["--seconds", "2", "--rounds", "1"]),
     ("bench_stress.py", [], ["--seconds", "10", "--connections", "16"]),
+    ("bench_tiles.py", [], ["--parcels", "20000", "--requests", "300"]),
 ]
 
 

@@ -172,6 +172,13 @@ class Settings(BaseSettings):
         "(parcel and batch lookups, coverage, OGC items); each holds its own lookup index "
         "(~30 MB for the shipped layers).",
     )
+    tile_cache_mb: float = Field(
+        64.0,
+        ge=0,
+        le=65_536,
+        description="Bytes (MiB) of encoded vector tiles each worker process keeps in its "
+        "LRU cache (``GEOZONE_TILE_CACHE_MB``; 0 turns the cache off).",
+    )
     basemap_url: str | None = Field(
         None, description="Optional XYZ tile URL for the web map; the map works without it."
     )

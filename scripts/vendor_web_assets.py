@@ -53,6 +53,9 @@ _IMPORTMAP = re.compile(
 _SCRIPT_TAG = re.compile(r"<script\b([^>]*)>", re.IGNORECASE)
 _SRC = re.compile(r"\bsrc=[\"']([^\"']+)[\"']", re.IGNORECASE)
 _CSS_URL = re.compile(r"url\(\s*[\"']?([^\"')]+?)[\"']?\s*\)|@import\s+[\"']([^\"']+)[\"']")
+_BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+"""A JS block comment: JSDoc such as ``/** @import {Feature} from 'geojson' */`` names
+type-only modules the browser never loads."""
 _ESM_SPEC = re.compile(r"(?:\bfrom\s*|\bimport\s*\(\s*|(?<![\w$.])import\s*)[\"']([^\"'\n]+)[\"']")
 
 LOADED_BY_SCRIPT = {
@@ -121,7 +124,7 @@ def page_references(repo: Path = REPO) -> tuple[set[str], set[str]]:
                 if src and src.group(1).startswith(PREFIX) and "module" in attrs.lower():
                     modules.add(_vendor_path(src.group(1)))
         elif page.suffix in (".js", ".mjs"):
-            for spec in _ESM_SPEC.findall(text):
+            for spec in _ESM_SPEC.findall(_BLOCK_COMMENT.sub("", text)):
                 if spec.startswith(PREFIX):
                     modules.add(_vendor_path(spec))
                 elif spec in imap:
@@ -168,7 +171,7 @@ def collect(root: Path, repo: Path = REPO) -> References:
                 todo.append((target, path, False))
         elif is_module:
             text = (root / path).read_text(encoding="utf-8", errors="replace")
-            for spec in _ESM_SPEC.findall(text):
+            for spec in _ESM_SPEC.findall(_BLOCK_COMMENT.sub("", text)):
                 if spec.startswith(("./", "../")):
                     todo.append((posixpath.normpath(posixpath.join(base, spec)), path, True))
                 elif spec.startswith(PREFIX):

@@ -12,12 +12,14 @@ admin token) sees the geometry through OGC API Features.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import mapbox_vector_tile
 import pytest
 import shapely
 from api_client import api_client
@@ -132,6 +134,15 @@ def _parcel_inside() -> dict[str, Any]:
     return {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
 
 
+def _core_tile(z: int = 14) -> dict[str, str]:
+    """Path values ``z``, ``y``, ``x`` of the z14 tile holding the restricted core zone."""
+    lon, lat = lonlat(*INSIDE_CORE)
+    n = 2**z
+    x = int((lon + 180) / 360 * n)
+    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+    return {"z": str(z), "y": str(y), "x": str(x)}
+
+
 def _get_paths(client: TestClient, values: dict[str, str]) -> list[str]:
     """Every GET route of the app with its path parameters filled in."""
     paths = []
@@ -189,6 +200,7 @@ def test_no_route_serves_restricted_geometry_without_token(
         "report_id": report_id,
         "job_id": job_id,
         "layer_id": "redline",
+        **_core_tile(),
     }
     responses: dict[str, str] = {}
     statuses: dict[str, int] = {}
@@ -261,6 +273,7 @@ def test_no_route_serves_restricted_geometry_without_token(
     assert {p: v for p, v in leaks.items() if v} == {}
 
     # the restricted routes refuse, rather than answer empty
+    tile = "/ogc/collections/redline/tiles/WebMercatorQuad/{z}/{y}/{x}".format(**_core_tile())
     for path in (
         "/ogc/collections/redline/items",
         "/ogc/collections/redline/items/RL-GEN",
@@ -268,6 +281,7 @@ def test_no_route_serves_restricted_geometry_without_token(
         "/ogc/collections/redline/items?filter=zone_class%3D%27core%27",
         "/ogc/collections/redline/items?filter=no_such%3D1",  # no queryable names leak either
         "/ogc/collections/redline/items?crs=EPSG:4548",
+        tile,
     ):
         r = client.get(path)
         assert r.status_code == 401, r.text
@@ -318,6 +332,14 @@ def test_reader_and_admin_tokens_see_restricted_geometry(
         schema = client.get("/ogc/collections/redline/queryables", headers=auth)
         assert schema.status_code == 200 and "zone_class" in schema.json()["properties"]
         assert schema.headers["cache-control"] == "private, no-store"
+        tile_url = "/ogc/collections/redline/tiles/WebMercatorQuad/{z}/{y}/{x}"
+        tile = client.get(tile_url.format(**_core_tile()), headers=auth)
+        assert tile.status_code == 200, tile.text
+        assert tile.headers["content-type"] == "application/vnd.mapbox-vector-tile"
+        assert tile.headers["cache-control"].startswith("private")
+        decoded = mapbox_vector_tile.decode(tile.content)
+        ids = {f["properties"]["feature_id"] for f in decoded["redline"]["features"]}
+        assert "RL-CORE" in ids
         coll = client.get("/ogc/collections/redline", headers=auth)
         assert coll.json()["access"] == "restricted" and "spatial" in coll.json()["extent"]
         assert _leaks(coll.text, secret_numbers)  # the bbox is caught by the leak check

@@ -90,7 +90,7 @@ def server(demo_layers_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> I
         yield srv
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # closed after this module: a sync Playwright is one at a time
 def browser() -> Iterator[Browser]:
     with sync_playwright() as p:
         b = launch_chromium(p)
@@ -133,14 +133,15 @@ def click_map(page: Page, lon: float, lat: float, zoom: int = 15) -> None:
 def test_page_loads_layers_legend_and_synthetic_label(page: Page, server: Server) -> None:
     config = server.get_json("/api/v1/config")
     assert config["synthetic"] is True
-    # every layer in force today is drawn from OGC API Features with as many features as the API has
+    # every layer in force today is drawn from vector tiles with every feature the API has
+    # (the start view holds the three districts whole)
     counts = page.evaluate(
-        """() => Object.fromEntries([...window.geozone.layers.entries.entries()]
-             .map(([id, e]) => [id, e.features.length]))"""
+        """() => Object.fromEntries([...window.geozone.layers.entries.keys()]
+             .map((id) => [id, window.geozone.layers.drawnIds(id).size]))"""
     )
     for layer in config["layers"]:
         if layer["kind"] == "residential":
-            continue  # drawn from zoom 11 on, by bounding box
+            continue  # drawn from zoom 13 on
         items = server.get_json(
             f"/ogc/collections/{layer['id']}/items?limit=1&datetime={TODAY.isoformat()}"
         )
@@ -166,7 +167,7 @@ def test_page_loads_layers_legend_and_synthetic_label(page: Page, server: Server
     # the residential layer appears once zoomed in
     set_view(page, 116.66, 39.91, 13)
     page.wait_for_function(
-        "() => window.geozone.layers.entries.get('residential').features.length > 0",
+        "() => window.geozone.layers.drawnIds('residential').size > 0",
         timeout=20_000,
     )
     screenshot(page, "01-map-loaded")

@@ -1,28 +1,28 @@
-// Zone layers from OGC API Features: small layers whole, big ones (parks, residential land)
-// by bounding box on every moveend; all of them follow the as-of date (items `datetime=`).
-// Also the layer switcher and the legend (zh/en class names, synthetic label).
+// Zone layers drawn from the service's vector tiles (OGC API Tiles, Mapbox Vector Tiles,
+// vector-tiles.js): the map fetches only the tiles of the view, never a whole layer, so a
+// city's 10^5-10^6 residential parcels cost what the view shows. Every layer follows the
+// as-of date (tiles `datetime=`). The admin layer's features (districts and townships, a
+// few dozen) are also fetched as items once per date: search and the coverage view list
+// them by name. Also the layer switcher and the legend (zh/en class names, synthetic label).
 
-import { api, allItems } from "./api.js";
+import { allItems } from "./api.js";
 import { t, pickPlain, onLangChange, lang } from "./i18n.js";
 import { styleFor, KIND_ORDER, SERVICE_AREA_STYLE, BLIND_SPOT_STYLE } from "./styles.js";
-import { paneRenderer } from "./map.js";
+import { VectorTileLayer } from "./vector-tiles.js";
 
 const L = window.L;
-const BBOX_KINDS = new Set(["park", "residential"]);
-const BBOX_LIMIT = 2000;
-// Residential land has thousands of parcels: drawn from this zoom on (a bbox page of the whole
-// three districts would be an arbitrary subset).
-const MIN_ZOOM = { residential: 11 };
+// Residential land has many small parcels: drawn from map zoom 13 on (tile zoom 12,
+// ~10 km tiles). Below it parcels are a few pixels and a city's tile would carry tens of
+// thousands of them (81,000 parcels, 4.6 MB in one zoom-10 tile of the 200,000-parcel
+// benchmark grid; at tile zoom 12 about 6,000 per tile at most).
+const MIN_ZOOM = { residential: 13 };
+const NAMED_KINDS = new Set(["admin"]); // features kept for search and coverage (by name)
 const WHOLE_LIMIT = 1000;
 
-/**
- * Ground size of one screen pixel (metres) at the map's zoom and centre: the tolerance
- * the server uses to simplify bbox-loaded layers for display (never for lookups).
- */
-function pixelMetres(map) {
-  const lat = (map.getCenter().lat * Math.PI) / 180;
-  const metres = (40075016.686 * Math.cos(lat)) / (256 * 2 ** map.getZoom());
-  return Math.min(1000, Math.max(0, Math.round(metres * 10) / 10));
+/** The tile URL template of a collection on a date (YYYY-MM-DD). */
+export function tileUrl(collection, asOf) {
+  const base = `/ogc/collections/${encodeURIComponent(collection)}/tiles/WebMercatorQuad/{z}/{y}/{x}`;
+  return `${base}?datetime=${encodeURIComponent(asOf)}`;
 }
 
 /** The version of a layer in force on asOf ("YYYY-MM-DD"), or null (valid_to is inclusive). */
@@ -45,16 +45,14 @@ export class LayerManager {
       (a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind),
     );
     ordered.forEach((meta) => {
-      const group = L.geoJSON(null, {
+      const group = new VectorTileLayer({
         pane: meta.kind,
-        renderer: paneRenderer(meta.kind),
-        interactive: false,
-        style: (f) => styleFor(meta.kind, f.properties?.zone_class),
+        minZoom: MIN_ZOOM[meta.kind] || 0,
+        style: (props) => styleFor(meta.kind, props.zone_class),
       });
-      this.entries.set(meta.id, { meta, group, token: 0, visible: true, features: [] });
-      group.addTo(map);
+      this.entries.set(meta.id, { meta, group, token: 0, visible: true, features: [], onMap: false });
     });
-    map.on("moveend", () => this.refreshBboxLayers());
+    map.on("zoomend", () => this.renderSwitcher());
     this.switcher = this.buildSwitcher();
     this.legend = this.buildLegend();
     onLangChange(() => {
@@ -74,7 +72,7 @@ export class LayerManager {
     this.loadedListeners.add(fn);
   }
 
-  /** Load every layer as of a date ("YYYY-MM-DD"); resolves when all are drawn. */
+  /** Show every layer as of a date ("YYYY-MM-DD"); resolves when the view's tiles are drawn. */
   async setAsOf(asOf) {
     this.asOf = asOf;
     const jobs = [...this.entries.values()].map((e) => this.load(e));
@@ -83,66 +81,42 @@ export class LayerManager {
     this.loadedListeners.forEach((fn) => fn(asOf));
   }
 
-  refreshBboxLayers() {
-    if (!this.asOf) return;
-    [...this.entries.values()]
-      .filter((e) => BBOX_KINDS.has(e.meta.kind) && e.visible)
-      .forEach((e) => this.load(e));
+  /** Whether a layer's tiles are drawn at the map's zoom. */
+  tooFar(entry) {
+    return this.map.getZoom() < (MIN_ZOOM[entry.meta.kind] || 0);
   }
 
+  /** Put a layer's tile layer on the map (or off it) for the date; resolve once drawn. */
   async load(entry) {
     const { meta, group } = entry;
     entry.token += 1;
     const token = entry.token;
     const version = versionInForce(meta, this.asOf);
-    if (meta.access === "restricted") {
-      // its geometry is served to reader/admin tokens only; the map has none
-      group.clearLayers();
-      entry.features = [];
-      entry.version = version;
-      return;
-    }
-    if (!version) {
-      group.clearLayers();
-      entry.features = [];
-      entry.version = null;
-      return;
-    }
-    if (!entry.visible && BBOX_KINDS.has(meta.kind)) return;
-    if (this.map.getZoom() < (MIN_ZOOM[meta.kind] || 0)) {
-      group.clearLayers();
-      entry.features = [];
-      entry.version = version;
-      entry.tooFar = true;
-      this.renderSwitcher();
-      return;
-    }
-    if (entry.tooFar) {
-      entry.tooFar = false;
-      this.renderSwitcher();
-    }
-    let fc;
-    try {
-      if (BBOX_KINDS.has(meta.kind)) {
-        const b = this.map.getBounds().pad(0.1);
-        fc = await api.items(meta.id, {
-          bbox: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()],
-          limit: BBOX_LIMIT,
-          datetime: this.asOf,
-          simplify: pixelMetres(this.map),
-        });
-      } else {
-        fc = await allItems(meta.id, { datetime: this.asOf, limit: WHOLE_LIMIT });
-      }
-    } catch (err) {
-      console.warn(`layer ${meta.id}: ${err.message}`);
-      return;
-    }
-    if (token !== entry.token) return; // a newer request superseded this one
-    group.clearLayers();
-    entry.features = fc.features || [];
     entry.version = version;
-    group.addData(fc);
+    // restricted: its geometry is served to reader/admin tokens only; the map has none
+    const shown = meta.access !== "restricted" && version !== null && entry.visible;
+    const named = NAMED_KINDS.has(meta.kind) && meta.access !== "restricted" && version !== null;
+    const names = named
+      ? allItems(meta.id, { datetime: this.asOf, limit: WHOLE_LIMIT }).catch((err) => {
+          console.warn(`layer ${meta.id}: ${err.message}`);
+          return { features: [] };
+        })
+      : Promise.resolve({ features: [] });
+    let drawn = Promise.resolve();
+    if (!shown) {
+      group.remove();
+    } else {
+      const url = tileUrl(meta.id, this.asOf);
+      const changed = url !== group.options.url || !this.map.hasLayer(group);
+      if (changed && !this.tooFar(entry)) {
+        drawn = new Promise((resolve) => group.once("load", resolve));
+      }
+      group.setUrl(url);
+      if (!this.map.hasLayer(group)) group.addTo(this.map);
+    }
+    const [fc] = await Promise.all([names, drawn]);
+    if (token !== entry.token) return; // a newer date superseded this one
+    entry.features = fc.features || [];
   }
 
   /** Features currently loaded for a layer id (WGS84 GeoJSON). */
@@ -155,16 +129,17 @@ export class LayerManager {
     return [...this.entries.values()].filter((e) => e.meta.kind === kind).map((e) => e.meta);
   }
 
+  /** Feature ids drawn now for a layer id (from the tiles of the view). */
+  drawnIds(layerId) {
+    return this.entries.get(layerId)?.group.featureIds() || new Set();
+  }
+
   setVisible(id, visible) {
     const e = this.entries.get(id);
     if (e) {
       e.visible = visible;
-      if (visible) {
-        e.group.addTo(this.map);
-        if (BBOX_KINDS.has(e.meta.kind)) this.load(e);
-      } else {
-        e.group.remove();
-      }
+      if (visible) this.load(e);
+      else e.group.remove();
       return;
     }
     const x = this.extra.get(id);
@@ -226,7 +201,8 @@ export class LayerManager {
         addRow(id, title || id, false, t("restricted_layer"), true);
         return;
       }
-      const note = v ? v.version + (e.tooFar ? ` · ${t("zoom_in")}` : "") : this.asOf ? "–" : "";
+      const far = this.tooFar(e);
+      const note = v ? v.version + (far ? ` · ${t("zoom_in")}` : "") : this.asOf ? "–" : "";
       addRow(id, title || id, e.visible, note);
     });
     this.extra.forEach((x, id) => addRow(id, t(x.labelKey), x.visible, ""));

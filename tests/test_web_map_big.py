@@ -1,0 +1,80 @@
+"""The web map on a residential layer of 200,000 parcels (headless Chromium).
+
+The map must not download a layer: it draws from vector tiles, so starting it costs the
+tiles of the view whatever the layer's size. The start-up time is printed (timings are
+measured in benchmarks/bench_tiles.py, never asserted); the test asserts that no page of
+residential items was fetched, that tiles were, and that a click still gives a verdict
+naming the parcel under the cursor.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from big_layers import grid_lonlat, write_big_layers
+from e2e_browser import (
+    ConsoleLog,
+    launch_chromium,
+    open_map,
+    screen_point,
+    screenshot,
+    set_view,
+    wait_result,
+)
+from live_server import Server, run_server
+from playwright.sync_api import sync_playwright
+
+pytestmark = [pytest.mark.server, pytest.mark.browser, pytest.mark.slow]
+
+PARCELS = 200_000
+
+
+@pytest.fixture(scope="module")
+def big_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    root = write_big_layers(tmp_path_factory.mktemp("big-layers"), PARCELS)
+    with run_server(root, tmp_path_factory.mktemp("big-work"), timeout_s=300) as srv:
+        yield srv
+
+
+def test_map_on_200k_parcels_loads_tiles_not_items(big_server: Server) -> None:
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+        log = ConsoleLog()
+        log.attach(page)
+        urls: list[str] = []
+        page.on("request", lambda r: urls.append(r.url))
+        started = time.perf_counter()
+        open_map(page, big_server.url + "/")
+        ready_s = time.perf_counter() - started
+        print(f"\nmap ready with {PARCELS:,} residential parcels in {ready_s:.2f} s")
+        # the parcels are drawn once zoomed in, from tiles
+        index = PARCELS // 2 + 100
+        lon, lat = grid_lonlat(index, PARCELS)
+        set_view(page, lon, lat, 16)
+        page.wait_for_function(
+            "() => window.geozone.layers.drawnIds('residential').size > 0", timeout=60_000
+        )
+        drawn = page.evaluate("() => window.geozone.layers.drawnIds('residential').size")
+        assert 0 < drawn < PARCELS / 100  # the view's parcels, not the layer
+        screenshot(page, "big-01-parcels")
+        # a click still asks the lookup API and names the parcel under the cursor
+        page.select_option("#activity", "polluting_industry")
+        x, y = screen_point(page, lon, lat)
+        page.mouse.click(x, y)
+        result = wait_result(page, timeout_ms=60_000)
+        parcel = [h for h in result["hits"] if h["layer_id"] == "residential" and h["inside"]]
+        assert [h["feature_id"] for h in parcel] == [f"RS-BIG-{index + 1:07d}"]
+        assert result["verdicts"][0]["verdict"] in {"prohibited", "conditional", "permitted"}
+        browser.close()
+    pages = [u for u in urls if "/items?" in u]  # item pages, not single items by id
+    tiles = [u for u in urls if "/tiles/WebMercatorQuad/" in u]
+    print(f"requests: {len(tiles)} tiles, {len(pages)} item pages: {pages}")
+    # only the admin layer's names (districts, townships) come as an item page, for search;
+    # the hit parcel's outline is fetched by id for the highlight
+    assert pages and all("/collections/admin/items?" in u for u in pages)
+    assert any("/collections/residential/items/RS-BIG-" in u for u in urls)
+    assert any("/collections/residential/tiles/" in u for u in tiles)
+    assert log.errors == [], "\n".join(log.errors)
