@@ -23,6 +23,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
+from api.schemas import ErrorBody
+
 OPENAPI_VERSION = "3.0.3"
 
 _SCHEMA_LISTS = ("anyOf", "oneOf", "allOf", "prefixItems")
@@ -151,6 +153,9 @@ def downgrade(document: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
+_CONSTRAINTS = ("enum", "format", "pattern", "minimum", "maximum", "minLength", "maxLength")
+
+
 def query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
     """OpenAPI ``parameters`` (in: query) describing a flat pydantic model's fields."""
     props = model.model_json_schema()["properties"]
@@ -158,6 +163,7 @@ def query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
     for name, info in model.model_fields.items():
         prop = props[name]
         schema = next((s for s in prop.get("anyOf", []) if s != {"type": "null"}), prop)
+        schema = {**schema, **{k: v for k, v in prop.items() if k in _CONSTRAINTS}}
         examples = info.examples or []
         out.append(
             {
@@ -165,7 +171,7 @@ def query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
                 "in": "query",
                 "required": info.is_required(),
                 "description": info.description,
-                "schema": {"type": schema["type"]},
+                "schema": {k: v for k, v in schema.items() if k in ("type", *_CONSTRAINTS)},
                 "examples": {str(v): {"value": v} for v in examples},
             }
         )
@@ -215,7 +221,129 @@ def install_openapi(app: FastAPI) -> None:
                 if isinstance(route, DocumentedRoute):
                     item = document.setdefault("paths", {}).setdefault(route.path, {})
                     item[route.method] = route.operation
+            declare_errors(document)
             app.openapi_schema = downgrade(document)
+            fill_vocabulary(app.openapi_schema, app)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+ERROR_REF = {"$ref": "#/components/schemas/ErrorBody"}
+
+ERROR_DESCRIPTIONS = {
+    400: "Malformed request: a multipart body that cannot be parsed.",
+    401: "No bearer token where one is required (`WWW-Authenticate: Bearer`).",
+    403: "The bearer token is unknown, or lacks the role (reader/admin) needed.",
+    404: "Nothing with that id (layer, version, collection, feature, report or job).",
+    405: "Method not allowed (the `Allow` header lists those that are).",
+    409: "Conflict with the current state (`If-Match` mismatch, job not finished).",
+    410: "Gone: the job's results were deleted after retention.",
+    413: "The body, upload or query is over its size limit.",
+    422: "Invalid input: `detail` names the field and what was expected.",
+    429: "Too many requests: a quota is spent (`Retry-After`).",
+    503: "A store (reports, audit log, layer change lock) cannot work now (`Retry-After`).",
+    507: "The jobs folder is full: no new job until old results expire.",
+}
+"""What each error status means, for responses declared without a description."""
+
+_HEADERS = {
+    401: {"WWW-Authenticate": {"description": "`Bearer`", "schema": {"type": "string"}}},
+    503: {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "string"}}},
+}
+
+
+def _error_codes(path: str, op: dict[str, Any]) -> set[int]:
+    """The error statuses an operation can answer, beyond those it declares."""
+    codes = {int(c) for c in op.get("responses", {}) if c.isdigit() and int(c) >= 400}
+    params = op.get("parameters", [])
+    if params or "requestBody" in op:
+        codes.add(422)
+    if any(p.get("in") == "path" for p in params):
+        codes.add(404)
+    body = op.get("requestBody", {}).get("content", {})
+    if body:
+        codes.add(413)
+    if "multipart/form-data" in body:
+        codes.add(400)
+    if op.get("security"):
+        codes.add(403)  # an unknown token is refused, never read as anonymous
+    return codes
+
+
+def declare_errors(document: dict[str, Any]) -> None:
+    """Declare ``ErrorBody`` for every error status each operation can answer, in place.
+
+    FastAPI declares 422 as its own ``HTTPValidationError``; the service answers every
+    error as ``{code, message, detail}`` (:func:`api.errors.error_response`), so each
+    4xx/5xx response gets that schema. Bearer security is optional (``{}`` first) except
+    on admin operations: a reader token only widens what is shown.
+    """
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    schemas["ErrorBody"] = ErrorBody.model_json_schema()
+    for path, item in document.get("paths", {}).items():
+        for op in item.values():
+            if not isinstance(op, dict) or "responses" not in op:
+                continue
+            responses = op["responses"]
+            for code in sorted(_error_codes(path, op)):
+                old = responses.get(str(code), {})
+                new: dict[str, Any] = {
+                    "description": old.get("description") or ERROR_DESCRIPTIONS[code],
+                    "content": {"application/json": {"schema": ERROR_REF}},
+                }
+                if code in _HEADERS:
+                    new["headers"] = _HEADERS[code]
+                responses[str(code)] = new
+            if op.get("security") and not path.startswith("/api/v1/admin"):
+                op["security"] = [{}, *[s for s in op["security"] if s]]
+    for unused in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(unused, None)
+
+
+def _walk_schemas(document: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """``(name, schema)`` of every query parameter and every request-body property."""
+    out: list[tuple[str, dict[str, Any]]] = []
+    for item in document.get("paths", {}).values():
+        for op in item.values():
+            if not isinstance(op, dict):
+                continue
+            for p in op.get("parameters", []):
+                if p.get("in") == "query" and "schema" in p:
+                    out.append((p["name"], p))
+            for body in op.get("requestBody", {}).get("content", {}).values():
+                schema = body.get("schema", {})
+                ref = schema.get("$ref", "")
+                if ref.startswith("#/components/schemas/"):
+                    schema = document["components"]["schemas"][ref.rsplit("/", 1)[1]]
+                for name, prop in schema.get("properties", {}).items():
+                    out.append((name, {"schema": prop}))
+                for alt in schema.get("anyOf", []):
+                    for name, prop in alt.get("properties", {}).items():
+                        out.append((name, {"schema": prop}))
+    return out
+
+
+def fill_vocabulary(document: dict[str, Any], app: FastAPI) -> None:
+    """Give ``activity``/``activities`` their codes and ``tolerance_m`` its limit, in place.
+
+    Both come from the running service (the rule table's activities, the settings'
+    ``query.max_tolerance_m``), so a schema-valid request is one the server accepts.
+    The rule table is read once the lifespan has loaded the layers.
+    """
+    settings = getattr(app.state, "settings", None)
+    layers = getattr(app.state, "layers", None)
+    codes = sorted(layers.rules.activities) if layers is not None else None
+    for name, holder in _walk_schemas(document):
+        schema = holder["schema"]
+        if name == "tolerance_m" and settings is not None:
+            schema["minimum"] = 0
+            schema["maximum"] = settings.query.max_tolerance_m
+        if name in ("activity", "activities") and codes:
+            if schema.get("type") == "array":
+                schema["items"] = {"type": "string", "enum": codes}
+            elif holder.get("in") == "query":  # a repeated or comma-separated parameter
+                holder["schema"] = {"type": "array", "items": {"type": "string", "enum": codes}}
+                holder["style"], holder["explode"] = "form", True
+                for example in holder.get("examples", {}).values():
+                    example["value"] = str(example["value"]).split(",")

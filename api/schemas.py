@@ -1,0 +1,243 @@
+"""Typed, published schemas of the JSON the service answers: the lookup answer and the error body.
+
+These models *describe* bytes the core writes (:meth:`geozone.lookup.LookupResult.to_json`)
+and the error handler writes (:func:`api.errors.error_response`); the fast point path
+never serialises through them (its bytes must stay the engine's). Their JSON Schemas
+are published in the OpenAPI document, and ``tests/test_schemas.py`` validates the bytes
+of thousands of real answers against them. Areas are m² and distances metres, measured
+in EPSG:4548; shares are fractions of the parcel's area (0..1).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+VerdictText = Literal["prohibited", "conditional", "permitted", "outside"]
+LayerKindText = Literal[
+    "redline",
+    "control_zone",
+    "water_protection",
+    "reservoir_ring",
+    "control_unit",
+    "park",
+    "residential",
+    "admin",
+]
+
+
+class _Closed(BaseModel):
+    """A JSON object with exactly the members declared (``additionalProperties: false``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorBody(_Closed):
+    """Every error the service answers (4xx and 5xx): a stable code, a message, a detail."""
+
+    code: str = Field(description="Stable machine-readable error code, e.g. `invalid_geojson`.")
+    message: str = Field(description="What went wrong and how to fix it, for people.")
+    detail: Any = Field(
+        description="Structured context (the offending field, value, limits), or null."
+    )
+
+
+class AdminUnit(_Closed):
+    """An administrative unit (district or township): its code and Chinese name."""
+
+    code: str
+    name: str
+
+
+class AdminShare(_Closed):
+    """An administrative unit the query lies in, with the part of a parcel inside it."""
+
+    code: str
+    name: str
+    area_m2: float | None = Field(description="Parcel area inside the unit (m²); null for a point.")
+    share: float | None = Field(
+        description="Fraction of the parcel inside the unit; null for a point."
+    )
+
+
+class Admin(_Closed):
+    """Where the query lies: the main district and township, and every one it touches."""
+
+    district: AdminUnit | None
+    township: AdminUnit | None
+    districts: list[AdminShare]
+    townships: list[AdminShare]
+
+
+class Geometry(BaseModel):
+    """A GeoJSON geometry (WGS84 longitude/latitude degrees), coordinates rounded."""
+
+    type: Literal["Point", "Polygon", "MultiPolygon"]
+    coordinates: list[Any]
+
+
+class AnswerQuery(_Closed):
+    """The normalised question: what the report id is computed from."""
+
+    type: Literal["point", "parcel"]
+    geometry: Geometry
+    crs: str = Field(description="The CRS the input was given in, as understood.")
+    as_of: str = Field(description="Date (YYYY-MM-DD) whose layer versions answered.")
+    tolerance_m: float = Field(description="Boundary tolerance in metres (EPSG:4548).")
+    activities: list[str]
+    area_m2: float | None = Field(description="Parcel area in m² (EPSG:4548); null for a point.")
+    detail: Literal["summary"] | None = Field(
+        None, description="Present (`summary`) only for a summary answer."
+    )
+
+
+class Layerset(_Closed):
+    """The layer set that answered: id, version and content hash."""
+
+    id: str
+    version: str
+    hash: str
+
+
+class AnswerLayer(_Closed):
+    """A layer version in force on ``as_of`` that the lookup consulted."""
+
+    id: str
+    version: str
+    key: str = Field(description="`<id>@<version>`.")
+    kind: LayerKindText
+    synthetic: bool
+
+
+class Jurisdiction(_Closed):
+    """The authority whose document a citation names."""
+
+    code: str
+    level: str
+    name_zh: str
+    name_en: str
+
+
+class Citation(_Closed):
+    """The legal source of a rule; ``confidence: verify`` marks one still to be checked."""
+
+    document: str
+    article: str | None
+    url: str | None
+    confidence: Literal["src", "verify"]
+    jurisdiction: Jurisdiction
+
+
+class HitRule(_Closed):
+    """The rule a hit brings for one activity (``superseded_by`` another hit's rule)."""
+
+    activity: str
+    verdict: Literal["prohibited", "conditional", "permitted"]
+    condition_zh: str
+    condition_en: str
+    citation: Citation
+    rule_id: str
+    dimensions: dict[str, str] | None = Field(
+        description="Control-unit dimensions (spatial_layout, emission_control, ...)."
+    )
+    superseded_by: str | None
+
+
+class Hit(_Closed):
+    """A feature the query lies in, overlaps, or comes within tolerance of."""
+
+    layer_id: str
+    layer_version: str
+    layer_kind: LayerKindText
+    layer_title_zh: str
+    layer_title_en: str
+    feature_id: str
+    zone_class: str
+    class_zh: str
+    class_en: str
+    name: str | None
+    inside: bool
+    edge: bool = Field(description="Within tolerance of the feature's boundary.")
+    distance_to_boundary_m: float = Field(description="Metres to the boundary (EPSG:4548).")
+    overlap_m2: float | None = Field(description="Overlap with the parcel (m²); null for a point.")
+    overlap_share: float | None = Field(description="Fraction of the parcel; null for a point.")
+    synthetic: bool
+    rules: list[HitRule]
+
+
+class DecidedBy(_Closed):
+    """The hit whose rule decided a verdict."""
+
+    layer_id: str
+    feature_id: str
+    zone_class: str
+    class_zh: str
+    class_en: str
+
+
+class VerdictPart(_Closed):
+    """The verdict on the part of a parcel in one district."""
+
+    district: AdminUnit | None
+    verdict: VerdictText
+    rule_id: str | None
+    citation: Citation | None
+    condition_zh: str | None
+    condition_en: str | None
+    decided_by: DecidedBy | None
+
+
+class ActivityVerdict(_Closed):
+    """The overall verdict for one activity: the strictest rule of the hits."""
+
+    activity: str
+    activity_zh: str
+    activity_en: str
+    verdict: VerdictText
+    rule_id: str | None
+    citation: Citation | None
+    condition_zh: str | None
+    condition_en: str | None
+    decided_by: DecidedBy | None
+    parts: list[VerdictPart] | None = Field(
+        description="Per-district verdicts when a parcel spans districts; else null."
+    )
+
+
+class ContextGroup(_Closed):
+    """``detail=summary``: context-layer features per layer and class."""
+
+    layer_id: str
+    layer_version: str
+    layer_kind: LayerKindText
+    layer_title_zh: str
+    layer_title_en: str
+    zone_class: str
+    class_zh: str
+    class_en: str
+    count: int = Field(description="Features the query lies in.")
+    near: int = Field(description="Features within tolerance only.")
+    overlap_m2: float | None
+    overlap_share: float | None
+
+
+class LookupAnswer(_Closed):
+    """The lookup answer: the JSON of ``geozone lookup --json``, stored under ``report_id``."""
+
+    report_id: str = Field(description="32 hex digits; the answer is stored under it.")
+    geozone_version: str
+    query: AnswerQuery
+    as_of: str = Field(description="Date (YYYY-MM-DD) whose layer versions answered.")
+    layerset: Layerset
+    rules_version: str
+    layers: list[AnswerLayer]
+    synthetic: bool
+    inside_territory: bool
+    admin: Admin
+    hits: list[Hit]
+    verdicts: list[ActivityVerdict]
+    warnings: list[str]
+    context: list[ContextGroup] | None = Field(
+        None, description="Only with `detail=summary`: the context layers' features, counted."
+    )
