@@ -23,7 +23,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from api.schemas import ErrorBody
+from api.schemas import DATE_PATTERN, ErrorBody
+from geozone.vocab import LayerKind, classes_of
 
 OPENAPI_VERSION = "3.0.3"
 
@@ -232,7 +233,7 @@ def install_openapi(app: FastAPI) -> None:
 ERROR_REF = {"$ref": "#/components/schemas/ErrorBody"}
 
 ERROR_DESCRIPTIONS = {
-    400: "Malformed request: a multipart body that cannot be parsed.",
+    400: "Malformed body: not UTF-8 JSON text, or a multipart body that cannot be parsed.",
     401: "No bearer token where one is required (`WWW-Authenticate: Bearer`).",
     403: "The bearer token is unknown, or lacks the role (reader/admin) needed.",
     404: "Nothing with that id (layer, version, collection, feature, report or job).",
@@ -263,9 +264,7 @@ def _error_codes(path: str, op: dict[str, Any]) -> set[int]:
         codes.add(404)
     body = op.get("requestBody", {}).get("content", {})
     if body:
-        codes.add(413)
-    if "multipart/form-data" in body:
-        codes.add(400)
+        codes.update((400, 413))  # 400: a body that is not UTF-8 text or not multipart
     if op.get("security"):
         codes.add(403)  # an unknown token is refused, never read as anonymous
     return codes
@@ -301,48 +300,100 @@ def declare_errors(document: dict[str, Any]) -> None:
         schemas.pop(unused, None)
 
 
-def _walk_schemas(document: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    """``(name, schema)`` of every query parameter and every request-body property."""
-    out: list[tuple[str, dict[str, Any]]] = []
+def _walk_schemas(document: dict[str, Any]) -> list[tuple[str, dict[str, Any], str]]:
+    """``(name, holder, where)`` of every query parameter and request-body property.
+
+    ``holder["schema"]`` is the schema; ``where`` is ``"query"`` or the body's media type.
+    """
+    out: list[tuple[str, dict[str, Any], str]] = []
+    components = document.get("components", {}).get("schemas", {})
     for item in document.get("paths", {}).values():
         for op in item.values():
             if not isinstance(op, dict):
                 continue
             for p in op.get("parameters", []):
                 if p.get("in") == "query" and "schema" in p:
-                    out.append((p["name"], p))
-            for body in op.get("requestBody", {}).get("content", {}).values():
+                    out.append((p["name"], p, "query"))
+            for media, body in op.get("requestBody", {}).get("content", {}).items():
                 schema = body.get("schema", {})
                 ref = schema.get("$ref", "")
                 if ref.startswith("#/components/schemas/"):
-                    schema = document["components"]["schemas"][ref.rsplit("/", 1)[1]]
-                for name, prop in schema.get("properties", {}).items():
-                    out.append((name, {"schema": prop}))
-                for alt in schema.get("anyOf", []):
+                    schema = components[ref.rsplit("/", 1)[1]]
+                for alt in [schema, *schema.get("anyOf", [])]:
                     for name, prop in alt.get("properties", {}).items():
-                        out.append((name, {"schema": prop}))
+                        holder = {"schema": prop}
+                        out.append((name, holder, media))
+                        alt["properties"][name] = holder["schema"]
     return out
 
 
-def fill_vocabulary(document: dict[str, Any], app: FastAPI) -> None:
-    """Give ``activity``/``activities`` their codes and ``tolerance_m`` its limit, in place.
+DATE_NAMES = ("as_of", "valid_from", "valid_to")
+"""Parameters and fields that are dates (YYYY-MM-DD) wherever they occur."""
 
-    Both come from the running service (the rule table's activities, the settings'
-    ``query.max_tolerance_m``), so a schema-valid request is one the server accepts.
+CRS_NAMES = (
+    "EPSG:4326",
+    "EPSG:4490",
+    "EPSG:4548",
+    "WGS84",
+    "CRS84",
+    "OGC:CRS84",
+    "CGCS2000",
+    "GCJ02",
+    "BD09",
+)
+"""The CRS names the schema lists for ``crs`` (any EPSG code pyproj knows is accepted too)."""
+
+
+def _class_list(schema: dict[str, Any], codes: list[str]) -> None:
+    """Class codes as a list, or as one comma-separated string (empty: the default)."""
+    one = "|".join(codes)
+    for sub in [schema, *schema.get("anyOf", [])]:
+        if sub.get("type") == "array":
+            sub["items"] = {"type": "string", "enum": codes}
+        elif sub.get("type") == "string":
+            sub["pattern"] = f"^(({one})(,({one}))*)?$"
+
+
+def fill_vocabulary(document: dict[str, Any], app: FastAPI) -> None:
+    """Give parameters and fields the values the running service accepts, in place.
+
+    ``activity``/``activities`` get the rule table's codes, ``tolerance_m`` the settings'
+    ``query.max_tolerance_m``, dates their format, ``crs`` the names it is documented
+    with; multipart form fields are not nullable (a form has no null: leave a field out).
     The rule table is read once the lifespan has loaded the layers.
     """
     settings = getattr(app.state, "settings", None)
     layers = getattr(app.state, "layers", None)
     codes = sorted(layers.rules.activities) if layers is not None else None
-    for name, holder in _walk_schemas(document):
+    for name, holder, where in _walk_schemas(document):
         schema = holder["schema"]
+        if where == "multipart/form-data":
+            schema.pop("nullable", None)
+        is_text = schema.get("type") == "string"
+        if name in DATE_NAMES and is_text and "format" not in schema:
+            # read by geozone.query.parse_as_of: a date, or empty for the default (today)
+            date = {"format": "date", "pattern": DATE_PATTERN}
+            empty_ok = name == "as_of" or where == "query"
+            schema["anyOf"] = [date, {"enum": [""]}] if empty_ok else [date]
+            schema.pop("pattern", None)
+        elif name in DATE_NAMES and is_text:  # a pydantic date: YYYY-MM-DD, never empty
+            schema["pattern"] = DATE_PATTERN
+        if name == "since" and is_text:
+            schema["anyOf"] = [{"format": "date-time"}, {"enum": [""]}]
+            schema.pop("format", None)
+        if where == "multipart/form-data" and is_text and schema.get("format") != "binary":
+            schema.setdefault("minLength", 1)  # FastAPI reads an empty form field as absent
+        if name in ("crs", "source_crs") and is_text and "enum" not in schema:
+            schema["enum"] = [*CRS_NAMES, *([None] if schema.get("nullable") else [])]
+        if name == "residential_classes":
+            _class_list(schema, [c.code for c in classes_of(LayerKind.RESIDENTIAL)])
         if name == "tolerance_m" and settings is not None:
             schema["minimum"] = 0
             schema["maximum"] = settings.query.max_tolerance_m
         if name in ("activity", "activities") and codes:
             if schema.get("type") == "array":
                 schema["items"] = {"type": "string", "enum": codes}
-            elif holder.get("in") == "query":  # a repeated or comma-separated parameter
+            elif where == "query":  # a repeated or comma-separated parameter
                 holder["schema"] = {"type": "array", "items": {"type": "string", "enum": codes}}
                 holder["style"], holder["explode"] = "form", True
                 for example in holder.get("examples", {}).values():

@@ -14,6 +14,25 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+"""A date as the server reads it (``date.fromisoformat`` of ``YYYY-MM-DD``)."""
+
+DATE = {"format": "date", "pattern": DATE_PATTERN}
+"""``json_schema_extra`` of a date parameter or field (YYYY-MM-DD)."""
+
+DATE_TIME = {"format": "date-time"}
+"""``json_schema_extra`` of an RFC 3339 time parameter."""
+
+FEATURE_COLLECTION: dict[str, Any] = {
+    "required": ["type", "features"],
+    "properties": {
+        "type": {"type": "string", "enum": ["FeatureCollection"]},
+        "features": {"type": "array", "items": {}},
+    },
+}
+"""``json_schema_extra`` of a body that is a GeoJSON FeatureCollection (each feature's
+problems are answered per row, not refused as a whole)."""
+
 VerdictText = Literal["prohibited", "conditional", "permitted", "outside"]
 LayerKindText = Literal[
     "redline",

@@ -20,10 +20,12 @@ import os
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, File, Form, Header, Query, Request, UploadFile
+from fastapi import Path as PathParam
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field
 
 from api.deps import AdminDep, bearer, require_admin
+from api.schemas import DATE, DATE_TIME
 from geozone.audit import AuditLog
 from geozone.errors import Forbidden, GeozoneError, InvalidInput, Unauthorized
 from geozone.layer_changes import ChangeResult, LayerChanges
@@ -108,10 +110,20 @@ async def upload_version(
         UploadFile, File(description="GeoJSON, GeoPackage or zipped shapefile of the layer.")
     ],
     version: Annotated[
-        str, Form(description="Version label, [0-9A-Za-z._-]{1,64}, e.g. 2027.", examples=["2027"])
+        str,
+        Form(
+            description="Version label, [0-9A-Za-z._-]{1,64}, e.g. 2027.",
+            examples=["2027"],
+            pattern=r"^[0-9A-Za-z._-]{1,64}$",
+        ),
     ],
     valid_from: Annotated[
-        str, Form(description="First day in force (YYYY-MM-DD).", examples=["2027-01-01"])
+        str,
+        Form(
+            description="First day in force (YYYY-MM-DD).",
+            examples=["2027-01-01"],
+            json_schema_extra=DATE,
+        ),
     ],
     source_crs: Annotated[
         str,
@@ -121,7 +133,11 @@ async def upload_version(
         ),
     ],
     valid_to: Annotated[
-        str | None, Form(description="Last day in force (inclusive); empty = open-ended.")
+        str | None,
+        Form(
+            description="Last day in force (inclusive, YYYY-MM-DD); absent = open-ended.",
+            json_schema_extra=DATE,
+        ),
     ] = None,
     source: Annotated[
         str | None, Form(description="Provenance; default: previous version's.")
@@ -187,7 +203,7 @@ class RetireRequest(BaseModel):
 )
 def retire(
     layer_id: str,
-    version: str,
+    version: Annotated[str, PathParam(json_schema_extra={"pattern": r"^[0-9A-Za-z._-]{1,64}$"})],
     request: Request,
     admin: ChangeAdminDep,
     body: Annotated[RetireRequest, Body()],
@@ -228,7 +244,10 @@ def audit(
     _admin: AdminDep,
     limit: Annotated[int, Query(ge=1, le=10_000, description="Most entries returned.")] = 100,
     since: Annotated[
-        str | None, Query(description="Only entries at or after this RFC 3339 time.")
+        str | None,
+        Query(
+            description="Only entries at or after this RFC 3339 time.", json_schema_extra=DATE_TIME
+        ),
     ] = None,
 ) -> dict[str, Any]:
     """Every admin change attempt (accepted or refused): who, what, file hash, outcome."""

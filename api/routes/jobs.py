@@ -25,6 +25,7 @@ from api.deps import (
     public_base,
 )
 from api.geometry_pool import json_response, run_in_pool
+from api.schemas import FEATURE_COLLECTION
 from geozone.batch import BatchInput, BatchRow, count_rows, lookup_rows, read_batch, write_rows
 from geozone.catalog import Catalog
 from geozone.crs import parse_crs
@@ -114,7 +115,11 @@ async def lookup_batch(
     settings: SettingsDep,
     body: Annotated[
         dict[str, Any],
-        Body(description="A GeoJSON FeatureCollection of points/parcels.", examples=[_FC_EXAMPLE]),
+        Body(
+            description="A GeoJSON FeatureCollection of points/parcels.",
+            examples=[_FC_EXAMPLE],
+            json_schema_extra=FEATURE_COLLECTION,
+        ),
     ],
     activity: Annotated[list[str] | None, Query(description=ACTIVITY_HELP)] = None,
     as_of: Annotated[str | None, Query(description="Date (YYYY-MM-DD); default today.")] = None,

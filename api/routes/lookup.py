@@ -145,7 +145,14 @@ def _geojson_alternatives(schema: dict[str, Any]) -> None:
             "features": {"type": "array", "items": feature, "minItems": 1, "maxItems": 1},
         },
     }
-    schema["anyOf"] = [{"title": "Lookup request", **wrapped}, feature, collection, geometry]
+    props = wrapped["properties"]
+    props["geometry"], props["feature"] = geometry, feature
+    # exactly one of geometry and feature, neither null
+    one_of = [
+        {"required": [k], "properties": {k: {"type": "object"}}} for k in ("geometry", "feature")
+    ]
+    wrapped_one = {**wrapped, "oneOf": one_of}
+    schema["anyOf"] = [{"title": "Lookup request", **wrapped_one}, feature, collection, geometry]
 
 
 _SQUARE = {
@@ -222,10 +229,13 @@ class LookupRequest(BaseModel):
     tolerance_m: float | None = Field(
         None,
         allow_inf_nan=False,
+        strict=True,
         description="Boundary tolerance in metres (EPSG:4548); default from settings.",
     )
     repair: bool = Field(
-        False, description="Repair an invalid polygon (e.g. a bow-tie) instead of refusing it."
+        False,
+        strict=True,
+        description="Repair an invalid polygon (e.g. a bow-tie) instead of refusing it.",
     )
     detail: str | None = Field(
         None,
@@ -322,9 +332,6 @@ def _merged(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
     return out
 
 
-DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
-"""``as_of`` as the server reads it (``date.fromisoformat`` of ``YYYY-MM-DD``)."""
-
 GEOGRAPHIC_CRS = ("EPSG:4326", "EPSG:4490", "WGS84", "CRS84", "OGC:CRS84", "CGCS2000", "GCJ02")
 """CRS names accepted for every lon in [-180, 180] and lat in [-90, 90]."""
 
@@ -360,7 +367,6 @@ class PointParams(BaseModel):
         description="Date (YYYY-MM-DD) whose layer versions answer; default today. A date "
         "before the first administrative layer is refused (422 `no_layers_in_force`).",
         examples=["2026-11-25"],
-        json_schema_extra={"format": "date", "pattern": DATE_PATTERN},
     )
     tolerance_m: float | None = Field(
         None,

@@ -48,6 +48,7 @@ FormatParam = Annotated[
         alias="f",
         description="Response format; only JSON/GeoJSON is served (`json`, `geojson`).",
         openapi_examples={"json": {"summary": "JSON", "value": "json"}},
+        json_schema_extra={"enum": sorted(_FORMATS)},
     ),
 ]
 
