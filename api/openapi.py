@@ -33,9 +33,13 @@ _SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions")
 _SCHEMA_ONE = ("items", "not", "additionalProperties", "contains", "propertyNames")
 
 
+NULL_ONLY: dict[str, Any] = {"nullable": True, "enum": [None]}
+"""The OpenAPI 3.0 schema of the value null alone."""
+
+
 def _is_null(schema: Any) -> bool:
     """A schema that only admits null (already rewritten, or not)."""
-    return isinstance(schema, dict) and schema in ({"type": "null"}, {"nullable": True})
+    return isinstance(schema, dict) and schema in ({"type": "null"}, {"nullable": True}, NULL_ONLY)
 
 
 def _schema(node: Any) -> Any:
@@ -82,16 +86,16 @@ def _schema(node: Any) -> Any:
         options = out.get(key)
         if isinstance(options, list) and any(_is_null(o) for o in options):
             rest = [o for o in options if not _is_null(o)]
-            out["nullable"] = True
-            if len(rest) == 1:
+            if any("$ref" in o for o in rest):
+                # ``nullable`` beside a $ref does not reach the referenced schema (3.0.3):
+                # null is an alternative of its own
+                out[key] = [*rest, NULL_ONLY]
+            elif len(rest) == 1:
                 del out[key]
-                only = rest[0]
-                if "$ref" in only:
-                    out["allOf"] = [only]
-                else:
-                    out = {**only, **out}
+                out = {**rest[0], **out, "nullable": True}
             else:
                 out[key] = rest
+                out["nullable"] = True
     if out.get("type") == "null":
         del out["type"]
         out["nullable"] = True

@@ -146,7 +146,8 @@ def _geojson_alternatives(schema: dict[str, Any]) -> None:
         },
     }
     props = wrapped["properties"]
-    props["geometry"], props["feature"] = geometry, feature
+    props["geometry"] = {**geometry, "nullable": True}
+    props["feature"] = {**feature, "nullable": True}
     # exactly one of geometry and feature, neither null
     one_of = [
         {"required": [k], "properties": {k: {"type": "object"}}} for k in ("geometry", "feature")
