@@ -260,3 +260,36 @@ class LookupAnswer(_Closed):
     context: list[ContextGroup] | None = Field(
         None, description="Only with `detail=summary`: the context layers' features, counted."
     )
+
+
+class BatchCounts(_Closed):
+    """Rows per status."""
+
+    ok: int
+    edge: int
+    error: int
+
+
+class BatchRow(_Closed):
+    """One feature of a batch: its status, verdicts in brief and the full answer."""
+
+    row: int = Field(description="0-based index of the feature in the input.")
+    id: str | None = Field(description="The feature's `id` (or `properties.id`).")
+    status: Literal["ok", "edge", "error"] = Field(
+        description="`edge`: a zone boundary within tolerance; `error`: see `message`."
+    )
+    message: str | None
+    report_id: str | None
+    inside_territory: bool | None
+    verdicts: dict[str, VerdictText] = Field(description="Activity code -> verdict.")
+    hits: list[str] = Field(description="`<layer_id>:<zone_class>:<feature_id>` of each hit.")
+    result: LookupAnswer | None = Field(description="The full lookup answer; null on error.")
+
+
+class BatchAnswer(_Closed):
+    """``POST /api/v1/lookup/batch``: one row per input feature, in input order."""
+
+    count: int
+    counts: BatchCounts
+    activities: list[str]
+    results: list[BatchRow]

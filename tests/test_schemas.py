@@ -202,3 +202,28 @@ def test_golden_answers_match_the_published_schema(document: dict[str, Any]) -> 
     assert len(files) >= 8
     for f in files:
         _assert_valid(answer, f.read_bytes(), f.name)
+
+
+def test_real_batch_answers_match_the_published_schema(
+    client: TestClient, document: dict[str, Any]
+) -> None:
+    batch = validator(document, "BatchAnswer")
+    rng = np.random.default_rng(3)
+    w, s, e, n = DISTRICTS_BOX
+    points = [[float(rng.uniform(w, e)), float(rng.uniform(s, n))] for _ in range(60)]
+    features: list[Any] = [
+        {
+            "type": "Feature",
+            "id": f"p{i}",
+            "properties": {},
+            "geometry": {"type": "Point", "coordinates": p},
+        }
+        for i, p in enumerate(points)
+    ]
+    features += [3, {"type": "Feature", "geometry": None}]  # error rows
+    r = client.post(
+        "/api/v1/lookup/batch", json={"type": "FeatureCollection", "features": features}
+    )
+    assert r.status_code == 200, r.text
+    data = _assert_valid(batch, r.content, "batch")
+    assert data["counts"]["error"] >= 2 and data["counts"]["ok"] + data["counts"]["edge"] > 40

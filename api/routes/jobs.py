@@ -25,7 +25,7 @@ from api.deps import (
     public_base,
 )
 from api.geometry_pool import json_response, run_in_pool
-from api.schemas import FEATURE_COLLECTION
+from api.schemas import FEATURE_COLLECTION, BatchAnswer
 from geozone.batch import BatchInput, BatchRow, count_rows, lookup_rows, read_batch, write_rows
 from geozone.catalog import Catalog
 from geozone.crs import parse_crs
@@ -101,8 +101,9 @@ def _row_json(row: BatchRow) -> dict[str, Any]:
     "/lookup/batch",
     tags=["lookup"],
     summary="Verdicts for every feature of a FeatureCollection (synchronous, bounded)",
-    response_model=dict[str, Any],
+    response_model=None,
     responses={
+        200: {"description": "One row per feature.", "model": BatchAnswer},
         413: {"description": "More features than `query.max_batch_features`."},
         503: {"description": "The report store cannot store the answers now (`Retry-After`)."},
     },
