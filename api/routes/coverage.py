@@ -43,8 +43,8 @@ _lock = threading.Lock()
 
 _PRESET_ENUM: dict[str, Any] = {"enum": sorted(PRESETS)}
 
-_WHAT = {"type": "string", "minLength": 1}
-_LAYER = {"type": "object"}
+_WHAT: dict[str, Any] = {"type": "string", "minLength": 1}
+_LAYER: dict[str, Any] = {"type": "object"}
 
 
 class CoverageBody(BaseModel):
