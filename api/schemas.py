@@ -293,3 +293,26 @@ class BatchAnswer(_Closed):
     counts: BatchCounts
     activities: list[str]
     results: list[BatchRow]
+
+
+class JobLinks(_Closed):
+    """Where to poll a job and fetch its results."""
+
+    status: str
+    geojson: str
+    csv: str
+
+
+class JobState(_Closed):
+    """A batch job: its state, row counts once done, and its links (times RFC 3339, UTC)."""
+
+    job_id: str
+    status: Literal["queued", "running", "done", "failed", "expired"]
+    filename: str
+    created_at: str
+    started_at: str | None
+    finished_at: str | None
+    message: str | None = Field(description="Why the job failed; null otherwise.")
+    summary: dict[str, Any] = Field(description="Row counts per status once done.")
+    expires_at: str | None = Field(description="When the results are deleted.")
+    links: JobLinks

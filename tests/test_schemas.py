@@ -227,3 +227,25 @@ def test_real_batch_answers_match_the_published_schema(
     assert r.status_code == 200, r.text
     data = _assert_valid(batch, r.content, "batch")
     assert data["counts"]["error"] >= 2 and data["counts"]["ok"] + data["counts"]["edge"] > 40
+
+
+def test_real_job_states_match_the_published_schema(
+    client: TestClient, document: dict[str, Any]
+) -> None:
+    state = validator(document, "JobState")
+    fc = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": p}}
+            for p in ([116.95, 40.45], [116.7, 39.9], [0.0, 0.0])
+        ],
+    }
+    r = client.post(
+        "/api/v1/jobs",
+        files={"file": ("points.geojson", json.dumps(fc).encode(), "application/geo+json")},
+    )
+    assert r.status_code == 202, r.text
+    queued = _assert_valid(state, r.content, "POST /api/v1/jobs")
+    client.app.state.jobs.wait(queued["job_id"], timeout=60)  # type: ignore[attr-defined]
+    done = client.get(f"/api/v1/jobs/{queued['job_id']}")
+    assert _assert_valid(state, done.content, "GET job")["status"] == "done"
