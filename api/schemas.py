@@ -316,3 +316,52 @@ class JobState(_Closed):
     summary: dict[str, Any] = Field(description="Row counts per status once done.")
     expires_at: str | None = Field(description="When the results are deleted.")
     links: JobLinks
+
+
+class LayerVersion(_Closed):
+    """One version of a layer: validity (YYYY-MM-DD, inclusive), provenance, file hash."""
+
+    version: str
+    key: str
+    valid_from: str | None
+    valid_to: str | None
+    feature_count: int
+    synthetic: bool
+    in_force: bool
+    source: str | None
+    licence: str | None
+    source_crs: str | None
+    sha256: str
+    warnings: list[str]
+
+
+class LayerDocument(_Closed):
+    """A layer with its versions; never geometry (OGC items; restricted: reader token)."""
+
+    id: str
+    kind: LayerKindText
+    title_zh: str
+    title_en: str
+    synthetic: bool
+    access: Literal["public", "restricted"]
+    in_force: str | None = Field(description="The version in force on `as_of`, if any.")
+    versions: list[LayerVersion]
+
+
+class LayersetInfo(_Closed):
+    """The layer set: id, version, titles, content hash."""
+
+    id: str
+    version: str
+    title_zh: str
+    title_en: str
+    hash: str
+    synthetic: bool
+
+
+class LayersDocument(_Closed):
+    """``GET /api/v1/layers``: every layer, versions marked in force on ``as_of``."""
+
+    layerset: LayersetInfo
+    as_of: str
+    layers: list[LayerDocument]

@@ -249,3 +249,15 @@ def test_real_job_states_match_the_published_schema(
     client.app.state.jobs.wait(queued["job_id"], timeout=60)  # type: ignore[attr-defined]
     done = client.get(f"/api/v1/jobs/{queued['job_id']}")
     assert _assert_valid(state, done.content, "GET job")["status"] == "done"
+
+
+def test_layer_documents_match_the_published_schema(
+    client: TestClient, document: dict[str, Any]
+) -> None:
+    every = validator(document, "LayersDocument")
+    one = validator(document, "LayerDocument")
+    for as_of in ("2021-07-01", "2026-11-25", "2019-01-01", ""):
+        data = _assert_valid(every, client.get(f"/api/v1/layers?as_of={as_of}").content, as_of)
+        for layer in data["layers"]:
+            r = client.get(f"/api/v1/layers/{layer['id']}?as_of={as_of}")
+            _assert_valid(one, r.content, f"{layer['id']} {as_of}")
