@@ -274,6 +274,12 @@ def _error_codes(path: str, op: dict[str, Any]) -> set[int]:
     return codes
 
 
+def _own_schema(response: dict[str, Any]) -> bool:
+    """Whether a declared response has a schema of its own (not FastAPI's validation error)."""
+    schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+    return bool(schema) and "ValidationError" not in str(schema.get("$ref", ""))
+
+
 def declare_errors(document: dict[str, Any]) -> None:
     """Declare ``ErrorBody`` for every error status each operation can answer, in place.
 
@@ -291,6 +297,8 @@ def declare_errors(document: dict[str, Any]) -> None:
             responses = op["responses"]
             for code in sorted(_error_codes(path, op)):
                 old = responses.get(str(code), {})
+                if _own_schema(old):  # e.g. /healthz's 503 is the health document
+                    continue
                 new: dict[str, Any] = {
                     "description": old.get("description") or ERROR_DESCRIPTIONS[code],
                     "content": {"application/json": {"schema": ERROR_REF}},

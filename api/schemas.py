@@ -365,3 +365,63 @@ class LayersDocument(_Closed):
     layerset: LayersetInfo
     as_of: str
     layers: list[LayerDocument]
+
+
+class StoreHealth(_Closed):
+    """Whether the report store can write; ``since`` (RFC 3339) when it stopped."""
+
+    writable: bool
+    error: str | None
+    since: str | None
+
+
+class Generation(_Closed):
+    """The layer-set generation a worker serves (``hash`` repeats ``id``)."""
+
+    id: str
+    hash: str
+    counter: int
+    loaded_at: str | None
+
+
+class FollowerHealth(_Closed):
+    """The worker's watch of the layer folder (``interval_s`` seconds between looks)."""
+
+    reload_error: str | None
+    checked_at: str | None
+    interval_s: float
+
+
+class HealthLayer(_Closed):
+    """A layer version of the loaded set."""
+
+    id: str
+    version: str
+    kind: LayerKindText
+    valid_from: str
+    valid_to: str | None
+    feature_count: int
+    synthetic: bool
+
+
+class HealthLayerset(_Closed):
+    """The loaded layer set and how long it took to load (seconds)."""
+
+    id: str
+    version: str
+    hash: str
+    synthetic: bool
+    load_seconds: float
+    layers: list[HealthLayer]
+
+
+class Health(_Closed):
+    """``/healthz`` (200 ``ok``, 503 ``degraded``: the same document)."""
+
+    status: Literal["ok", "degraded"]
+    worker_pid: int
+    report_store: StoreHealth
+    generation: Generation
+    layers: FollowerHealth
+    layerset: HealthLayerset
+    versions: dict[str, str] = Field(description="geozone, Python, shapely, GEOS, GDAL, PROJ...")
