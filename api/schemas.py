@@ -425,3 +425,45 @@ class Health(_Closed):
     layers: FollowerHealth
     layerset: HealthLayerset
     versions: dict[str, str] = Field(description="geozone, Python, shapely, GEOS, GDAL, PROJ...")
+
+
+class GenerationBrief(_Closed):
+    """A layer-set generation, briefly."""
+
+    id: str
+    counter: int
+
+
+class AdminChange(_Closed):
+    """An accepted layer change: the new layer set's hash and generation, the validation."""
+
+    layer_id: str
+    version: str
+    valid_to: str | None = Field(None, description="Retirement only: the new last day.")
+    layerset_hash: str
+    generation: GenerationBrief
+    generation_before: GenerationBrief
+    validation: dict[str, Any] = Field(description="The `geozone layers validate` report.")
+    worker_pid: int
+
+
+class AuditEntry(BaseModel):
+    """One admin change attempt, accepted or refused (uploads add file, bytes, sha256...)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    action: Literal["upload", "retire"]
+    time: str = Field(description="RFC 3339, UTC.")
+    who: str | None = Field(description="The token's name; null when none was accepted.")
+    layer_id: str | None
+    version: str | None
+    outcome: dict[str, Any] = Field(description="`{status, code}` of the answer given.")
+    generation_before: GenerationBrief | None
+    generation_after: GenerationBrief | None
+
+
+class AuditLog(_Closed):
+    """``GET /api/v1/admin/audit``: entries newest first."""
+
+    entries: list[AuditEntry]
+    count: int

@@ -25,7 +25,8 @@ from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field
 
 from api.deps import AdminDep, bearer, require_admin
-from api.schemas import DATE, DATE_TIME
+from api.schemas import DATE, DATE_TIME, AdminChange
+from api.schemas import AuditLog as AuditLogDocument
 from geozone.audit import AuditLog
 from geozone.errors import Forbidden, GeozoneError, InvalidInput, Unauthorized
 from geozone.layer_changes import ChangeResult, LayerChanges
@@ -100,7 +101,8 @@ def _answer(result: ChangeResult) -> dict[str, Any]:
     "/layers/{layer_id}/versions",
     summary="Upload a new version of a layer (validated, then written atomically)",
     status_code=201,
-    responses=_ERRORS,
+    response_model=None,
+    responses={201: {"description": "The new version.", "model": AdminChange}, **_ERRORS},
 )
 async def upload_version(
     layer_id: str,
@@ -199,7 +201,8 @@ class RetireRequest(BaseModel):
 @router.post(
     "/layers/{layer_id}/versions/{version}/retire",
     summary="Retire a layer version (validated; kept for as-of queries)",
-    responses=_ERRORS,
+    response_model=None,
+    responses={200: {"description": "The retired version.", "model": AdminChange}, **_ERRORS},
 )
 def retire(
     layer_id: str,
@@ -237,7 +240,12 @@ def retire(
 @router.get(
     "/audit",
     summary="The audit log of layer changes, newest first",
-    responses={401: _ERRORS[401], 403: _ERRORS[403]},
+    response_model=None,
+    responses={
+        200: {"description": "The entries.", "model": AuditLogDocument},
+        401: _ERRORS[401],
+        403: _ERRORS[403],
+    },
 )
 def audit(
     request: Request,
