@@ -403,10 +403,12 @@ def fill_vocabulary(document: dict[str, Any], app: FastAPI) -> None:
             schema["minimum"] = 0
             schema["maximum"] = settings.query.max_tolerance_m
         if name in ("activity", "activities") and codes:
+            # in a query string an empty value (`activity=`) is skipped, as in a comma list
+            items = {"type": "string", "enum": [*codes, ""] if where == "query" else codes}
             if schema.get("type") == "array":
-                schema["items"] = {"type": "string", "enum": codes}
+                schema["items"] = items
             elif where == "query":  # a repeated or comma-separated parameter
-                holder["schema"] = {"type": "array", "items": {"type": "string", "enum": codes}}
+                holder["schema"] = {"type": "array", "items": items}
                 holder["style"], holder["explode"] = "form", True
                 for example in holder.get("examples", {}).values():
                     example["value"] = str(example["value"]).split(",")
