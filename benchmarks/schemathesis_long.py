@@ -46,6 +46,7 @@ def main() -> int:
             run = subprocess.run(
                 schemathesis_command(server.url, args.max_examples, args.seed),
                 env=schemathesis_env(),
+                cwd=work,  # schemathesis keeps a .schemathesis/ cache in its folder
                 capture_output=True,
                 text=True,
                 check=False,

@@ -75,6 +75,7 @@ def test_schemathesis_all_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         run = subprocess.run(
             schemathesis_command(server.url, max_examples=20, seed=1),
             env=schemathesis_env(),
+            cwd=tmp_path,  # schemathesis keeps a .schemathesis/ cache in its folder
             capture_output=True,
             text=True,
             timeout=540,
