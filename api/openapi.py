@@ -23,6 +23,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
+from api.schemas import DATE_PATTERN, ErrorBody
+from geozone.vocab import LayerKind, classes_of
+
 OPENAPI_VERSION = "3.0.3"
 
 _SCHEMA_LISTS = ("anyOf", "oneOf", "allOf", "prefixItems")
@@ -30,9 +33,13 @@ _SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions")
 _SCHEMA_ONE = ("items", "not", "additionalProperties", "contains", "propertyNames")
 
 
+NULL_ONLY: dict[str, Any] = {"nullable": True, "enum": [None]}
+"""The OpenAPI 3.0 schema of the value null alone."""
+
+
 def _is_null(schema: Any) -> bool:
     """A schema that only admits null (already rewritten, or not)."""
-    return isinstance(schema, dict) and schema in ({"type": "null"}, {"nullable": True})
+    return isinstance(schema, dict) and schema in ({"type": "null"}, {"nullable": True}, NULL_ONLY)
 
 
 def _schema(node: Any) -> Any:
@@ -79,16 +86,16 @@ def _schema(node: Any) -> Any:
         options = out.get(key)
         if isinstance(options, list) and any(_is_null(o) for o in options):
             rest = [o for o in options if not _is_null(o)]
-            out["nullable"] = True
-            if len(rest) == 1:
+            if any("$ref" in o for o in rest):
+                # ``nullable`` beside a $ref does not reach the referenced schema (3.0.3):
+                # null is an alternative of its own
+                out[key] = [*rest, NULL_ONLY]
+            elif len(rest) == 1:
                 del out[key]
-                only = rest[0]
-                if "$ref" in only:
-                    out["allOf"] = [only]
-                else:
-                    out = {**only, **out}
+                out = {**rest[0], **out, "nullable": True}
             else:
                 out[key] = rest
+                out["nullable"] = True
     if out.get("type") == "null":
         del out["type"]
         out["nullable"] = True
@@ -151,6 +158,9 @@ def downgrade(document: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
+_CONSTRAINTS = ("enum", "format", "pattern", "minimum", "maximum", "minLength", "maxLength")
+
+
 def query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
     """OpenAPI ``parameters`` (in: query) describing a flat pydantic model's fields."""
     props = model.model_json_schema()["properties"]
@@ -158,6 +168,7 @@ def query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
     for name, info in model.model_fields.items():
         prop = props[name]
         schema = next((s for s in prop.get("anyOf", []) if s != {"type": "null"}), prop)
+        schema = {**schema, **{k: v for k, v in prop.items() if k in _CONSTRAINTS}}
         examples = info.examples or []
         out.append(
             {
@@ -165,7 +176,7 @@ def query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
                 "in": "query",
                 "required": info.is_required(),
                 "description": info.description,
-                "schema": {"type": schema["type"]},
+                "schema": {k: v for k, v in schema.items() if k in ("type", *_CONSTRAINTS)},
                 "examples": {str(v): {"value": v} for v in examples},
             }
         )
@@ -215,7 +226,189 @@ def install_openapi(app: FastAPI) -> None:
                 if isinstance(route, DocumentedRoute):
                     item = document.setdefault("paths", {}).setdefault(route.path, {})
                     item[route.method] = route.operation
+            declare_errors(document)
             app.openapi_schema = downgrade(document)
+            fill_vocabulary(app.openapi_schema, app)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+ERROR_REF = {"$ref": "#/components/schemas/ErrorBody"}
+
+ERROR_DESCRIPTIONS = {
+    400: "Malformed body: not UTF-8 JSON text, or a multipart body that cannot be parsed.",
+    401: "No bearer token where one is required (`WWW-Authenticate: Bearer`).",
+    403: "The bearer token is unknown, or lacks the role (reader/admin) needed.",
+    404: "Nothing with that id (layer, version, collection, feature, report or job).",
+    405: "Method not allowed (the `Allow` header lists those that are).",
+    409: "Conflict with the current state (`If-Match` mismatch, job not finished).",
+    410: "Gone: the job's results were deleted after retention.",
+    413: "The body, upload or query is over its size limit.",
+    422: "Invalid input: `detail` names the field and what was expected.",
+    429: "Too many requests: a quota is spent (`Retry-After`).",
+    503: "A store (reports, audit log, layer change lock) cannot work now (`Retry-After`).",
+    507: "The jobs folder is full: no new job until old results expire.",
+}
+"""What each error status means, for responses declared without a description."""
+
+_HEADERS = {
+    401: {"WWW-Authenticate": {"description": "`Bearer`", "schema": {"type": "string"}}},
+    503: {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "string"}}},
+}
+
+
+def _error_codes(path: str, op: dict[str, Any]) -> set[int]:
+    """The error statuses an operation can answer, beyond those it declares."""
+    codes = {int(c) for c in op.get("responses", {}) if c.isdigit() and int(c) >= 400}
+    params = op.get("parameters", [])
+    if params or "requestBody" in op:
+        codes.add(422)
+    if any(p.get("in") == "path" for p in params):
+        codes.add(404)
+    body = op.get("requestBody", {}).get("content", {})
+    if body:
+        codes.update((400, 413))  # 400: a body that is not UTF-8 text or not multipart
+    if op.get("security"):
+        codes.add(403)  # an unknown token is refused, never read as anonymous
+    return codes
+
+
+def _own_schema(response: dict[str, Any]) -> bool:
+    """Whether a declared response has a schema of its own (not FastAPI's validation error)."""
+    schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+    return bool(schema) and "ValidationError" not in str(schema.get("$ref", ""))
+
+
+def declare_errors(document: dict[str, Any]) -> None:
+    """Declare ``ErrorBody`` for every error status each operation can answer, in place.
+
+    FastAPI declares 422 as its own ``HTTPValidationError``; the service answers every
+    error as ``{code, message, detail}`` (:func:`api.errors.error_response`), so each
+    4xx/5xx response gets that schema. Bearer security is optional (``{}`` first) except
+    on admin operations: a reader token only widens what is shown.
+    """
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    schemas["ErrorBody"] = ErrorBody.model_json_schema()
+    for path, item in document.get("paths", {}).items():
+        for op in item.values():
+            if not isinstance(op, dict) or "responses" not in op:
+                continue
+            responses = op["responses"]
+            for code in sorted(_error_codes(path, op)):
+                old = responses.get(str(code), {})
+                if _own_schema(old):  # e.g. /healthz's 503 is the health document
+                    continue
+                new: dict[str, Any] = {
+                    "description": old.get("description") or ERROR_DESCRIPTIONS[code],
+                    "content": {"application/json": {"schema": ERROR_REF}},
+                }
+                if code in _HEADERS:
+                    new["headers"] = _HEADERS[code]
+                responses[str(code)] = new
+            if op.get("security") and not path.startswith("/api/v1/admin"):
+                op["security"] = [{}, *[s for s in op["security"] if s]]
+    for unused in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(unused, None)
+
+
+def _walk_schemas(document: dict[str, Any]) -> list[tuple[str, dict[str, Any], str]]:
+    """``(name, holder, where)`` of every query parameter and request-body property.
+
+    ``holder["schema"]`` is the schema; ``where`` is ``"query"`` or the body's media type.
+    """
+    out: list[tuple[str, dict[str, Any], str]] = []
+    components = document.get("components", {}).get("schemas", {})
+    for item in document.get("paths", {}).values():
+        for op in item.values():
+            if not isinstance(op, dict):
+                continue
+            for p in op.get("parameters", []):
+                if p.get("in") == "query" and "schema" in p:
+                    out.append((p["name"], p, "query"))
+            for media, body in op.get("requestBody", {}).get("content", {}).items():
+                schema = body.get("schema", {})
+                ref = schema.get("$ref", "")
+                if ref.startswith("#/components/schemas/"):
+                    schema = components[ref.rsplit("/", 1)[1]]
+                for alt in [schema, *schema.get("anyOf", [])]:
+                    for name, prop in alt.get("properties", {}).items():
+                        holder = {"schema": prop}
+                        out.append((name, holder, media))
+                        alt["properties"][name] = holder["schema"]
+    return out
+
+
+DATE_NAMES = ("as_of", "valid_from", "valid_to")
+"""Parameters and fields that are dates (YYYY-MM-DD) wherever they occur."""
+
+CRS_NAMES = (
+    "EPSG:4326",
+    "EPSG:4490",
+    "EPSG:4548",
+    "WGS84",
+    "CRS84",
+    "OGC:CRS84",
+    "CGCS2000",
+    "GCJ02",
+    "BD09",
+)
+"""The CRS names the schema lists for ``crs`` (any EPSG code pyproj knows is accepted too)."""
+
+
+def _class_list(schema: dict[str, Any], codes: list[str]) -> None:
+    """Class codes as a list, or as one comma-separated string (empty: the default)."""
+    one = "|".join(codes)
+    for sub in [schema, *schema.get("anyOf", [])]:
+        if sub.get("type") == "array":
+            sub["items"] = {"type": "string", "enum": codes}
+        elif sub.get("type") == "string":
+            sub["pattern"] = f"^(({one})(,({one}))*)?$"
+
+
+def fill_vocabulary(document: dict[str, Any], app: FastAPI) -> None:
+    """Give parameters and fields the values the running service accepts, in place.
+
+    ``activity``/``activities`` get the rule table's codes, ``tolerance_m`` the settings'
+    ``query.max_tolerance_m``, dates their format, ``crs`` the names it is documented
+    with; multipart form fields are not nullable (a form has no null: leave a field out).
+    The rule table is read once the lifespan has loaded the layers.
+    """
+    settings = getattr(app.state, "settings", None)
+    layers = getattr(app.state, "layers", None)
+    codes = sorted(layers.rules.activities) if layers is not None else None
+    for name, holder, where in _walk_schemas(document):
+        schema = holder["schema"]
+        if where == "multipart/form-data":
+            schema.pop("nullable", None)
+        is_text = schema.get("type") == "string"
+        if name in DATE_NAMES and is_text and "format" not in schema:
+            # read by geozone.query.parse_as_of: a date, or empty for the default (today)
+            date = {"format": "date", "pattern": DATE_PATTERN}
+            empty_ok = name == "as_of" or where == "query"
+            schema["anyOf"] = [date, {"enum": [""]}] if empty_ok else [date]
+            schema.pop("pattern", None)
+        elif name in DATE_NAMES and is_text:  # a pydantic date: YYYY-MM-DD, never empty
+            schema["pattern"] = DATE_PATTERN
+        if name == "since" and is_text:
+            schema["anyOf"] = [{"format": "date-time"}, {"enum": [""]}]
+            schema.pop("format", None)
+        if where == "multipart/form-data" and is_text and schema.get("format") != "binary":
+            schema.setdefault("minLength", 1)  # FastAPI reads an empty form field as absent
+        if name in ("crs", "source_crs") and is_text and "enum" not in schema:
+            schema["enum"] = [*CRS_NAMES, *([None] if schema.get("nullable") else [])]
+        if name == "residential_classes":
+            _class_list(schema, [c.code for c in classes_of(LayerKind.RESIDENTIAL)])
+        if name == "tolerance_m" and settings is not None:
+            schema["minimum"] = 0
+            schema["maximum"] = settings.query.max_tolerance_m
+        if name in ("activity", "activities") and codes:
+            # in a query string an empty value (`activity=`) is skipped, as in a comma list
+            items = {"type": "string", "enum": [*codes, ""] if where == "query" else codes}
+            if schema.get("type") == "array":
+                schema["items"] = items
+            elif where == "query":  # a repeated or comma-separated parameter
+                holder["schema"] = {"type": "array", "items": items}
+                holder["style"], holder["explode"] = "form", True
+                for example in holder.get("examples", {}).values():
+                    example["value"] = str(example["value"]).split(",")

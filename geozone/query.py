@@ -697,6 +697,12 @@ def _unwrap(obj: Any) -> tuple[dict[str, Any], Any]:
         feature_geom = obj.get("geometry")
         if not isinstance(feature_geom, dict):
             raise InvalidGeoJSON("the Feature has no geometry object", {"type": "Feature"})
+        props = obj.get("properties")
+        if props is not None and not isinstance(props, dict):  # RFC 7946 section 3.2
+            raise InvalidGeoJSON(
+                "the Feature's properties must be an object or null",
+                {"type": "Feature", "properties": type(props).__name__},
+            )
         return feature_geom, crs_member
     if kind in ACCEPTED_TYPES:
         return obj, crs_member

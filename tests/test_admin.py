@@ -19,6 +19,7 @@ import pytest
 from conftest import LAYERS
 from fastapi.testclient import TestClient
 from layerset_builder import bowtie, clean_layers, rect, write_layerset
+from openapi_schema_validator import OAS30Validator
 
 from api.main import create_app
 from geozone.settings import Settings
@@ -317,6 +318,14 @@ def named(layers_dir: Path) -> Iterator[tuple[TestClient, dict[str, dict[str, st
         yield c, heads
 
 
+def published(client: TestClient, name: str, value: object) -> None:
+    """Assert ``value`` validates against ``#/components/schemas/<name>`` of /openapi.json."""
+    components = client.get("/openapi.json").json()["components"]
+    schema = {"$ref": f"#/components/schemas/{name}", "components": components}
+    errors = list(OAS30Validator(schema).iter_errors(value))
+    assert not errors, f"{name}: {errors[0].json_path}: {errors[0].message}"
+
+
 def test_named_admins_are_audited_and_a_reader_is_refused(
     named: tuple[TestClient, dict[str, dict[str, str]]], layers_dir: Path
 ) -> None:
@@ -342,6 +351,7 @@ def test_named_admins_are_audited_and_a_reader_is_refused(
     assert r.status_code == 200, r.text
     assert r.json()["generation"]["counter"] == 1
     assert r.json()["validation"]["ok"] is True
+    published(client, "AdminChange", r.json())
     refused = redline_geojson([rect(100, 200, 300, 800)])  # not inside eco_control
     r = client.post(
         upload_url,
@@ -357,13 +367,16 @@ def test_named_admins_are_audited_and_a_reader_is_refused(
         files={"file": ("good.geojson", data, "application/geo+json")},
     )
     assert r.status_code == 201, r.text
+    published(client, "AdminChange", r.json())
     health = client.get("/healthz").json()
     assert health["generation"]["counter"] == 2
     assert health["generation"]["id"] == r.json()["generation"]["id"] == health["layerset"]["hash"]
     assert health["worker_pid"] == os.getpid()
     assert health["layers"]["reload_error"] is None
 
-    entries = client.get("/api/v1/admin/audit", headers=heads["li.wei"]).json()["entries"]
+    log = client.get("/api/v1/admin/audit", headers=heads["li.wei"]).json()
+    published(client, "AuditLog", log)
+    entries = log["entries"]
     assert [(e["who"], e["action"], e["outcome"]["status"]) for e in entries] == [
         ("zhang.min", "upload", 201),
         ("zhang.min", "upload", 422),

@@ -63,13 +63,17 @@ def test_openapi_is_30_with_descriptions_and_examples(client: TestClient) -> Non
             assert op.get("summary"), (method, path)
             assert op.get("description"), (method, path)
     lookup = doc["paths"]["/api/v1/lookup"]
-    assert "example" in lookup["get"]["responses"]["200"]["content"]["application/json"]
+    answer = lookup["get"]["responses"]["200"]["content"]["application/json"]
+    assert answer == {"schema": {"$ref": "#/components/schemas/LookupAnswer"}}
     params = {p["name"]: p for p in lookup["get"]["parameters"]}
     # declared by hand (api/routes/lookup.py reads them itself): all seven, typed and described
     assert set(params) == {"lon", "lat", "activity", "as_of", "tolerance_m", "crs", "detail"}
     assert {n for n, p in params.items() if p["required"]} == {"lon", "lat"}
-    assert params["lon"]["schema"] == {"type": "number"}
-    assert params["crs"]["schema"] == {"type": "string"}
+    assert params["lon"]["schema"] == {"type": "number", "minimum": -180, "maximum": 180}
+    assert params["crs"]["schema"]["type"] == "string"
+    assert "EPSG:4326" in params["crs"]["schema"]["enum"]
+    assert params["activity"]["schema"]["type"] == "array"
+    assert params["detail"]["schema"] == {"type": "string", "enum": ["full", "summary"]}
     assert all(p["in"] == "query" and p["description"] and p["examples"] for p in params.values())
 
 
@@ -118,7 +122,9 @@ def test_downgrade_rewrites_31_constructs() -> None:
         },
     }
     props = downgrade(doc)["components"]["schemas"]["A"]["properties"]
-    assert props["x"] == {"nullable": True, "allOf": [{"$ref": "#/components/schemas/B"}]}
+    assert props["x"] == {
+        "anyOf": [{"$ref": "#/components/schemas/B"}, {"nullable": True, "enum": [None]}]
+    }
     assert props["y"] == {"type": "integer", "minimum": 0, "exclusiveMinimum": True}
     assert props["z"] == {"enum": ["k"], "example": "k"}
     assert props["f"] == {"type": "string", "format": "binary"}

@@ -20,10 +20,13 @@ import os
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, File, Form, Header, Query, Request, UploadFile
+from fastapi import Path as PathParam
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field
 
 from api.deps import AdminDep, bearer, require_admin
+from api.schemas import DATE, DATE_TIME, AdminChange
+from api.schemas import AuditLog as AuditLogDocument
 from geozone.audit import AuditLog
 from geozone.errors import Forbidden, GeozoneError, InvalidInput, Unauthorized
 from geozone.layer_changes import ChangeResult, LayerChanges
@@ -98,7 +101,8 @@ def _answer(result: ChangeResult) -> dict[str, Any]:
     "/layers/{layer_id}/versions",
     summary="Upload a new version of a layer (validated, then written atomically)",
     status_code=201,
-    responses=_ERRORS,
+    response_model=None,
+    responses={201: {"description": "The new version.", "model": AdminChange}, **_ERRORS},
 )
 async def upload_version(
     layer_id: str,
@@ -108,10 +112,20 @@ async def upload_version(
         UploadFile, File(description="GeoJSON, GeoPackage or zipped shapefile of the layer.")
     ],
     version: Annotated[
-        str, Form(description="Version label, [0-9A-Za-z._-]{1,64}, e.g. 2027.", examples=["2027"])
+        str,
+        Form(
+            description="Version label, [0-9A-Za-z._-]{1,64}, e.g. 2027.",
+            examples=["2027"],
+            pattern=r"^[0-9A-Za-z._-]{1,64}$",
+        ),
     ],
     valid_from: Annotated[
-        str, Form(description="First day in force (YYYY-MM-DD).", examples=["2027-01-01"])
+        str,
+        Form(
+            description="First day in force (YYYY-MM-DD).",
+            examples=["2027-01-01"],
+            json_schema_extra=DATE,
+        ),
     ],
     source_crs: Annotated[
         str,
@@ -121,7 +135,11 @@ async def upload_version(
         ),
     ],
     valid_to: Annotated[
-        str | None, Form(description="Last day in force (inclusive); empty = open-ended.")
+        str | None,
+        Form(
+            description="Last day in force (inclusive, YYYY-MM-DD); absent = open-ended.",
+            json_schema_extra=DATE,
+        ),
     ] = None,
     source: Annotated[
         str | None, Form(description="Provenance; default: previous version's.")
@@ -183,11 +201,12 @@ class RetireRequest(BaseModel):
 @router.post(
     "/layers/{layer_id}/versions/{version}/retire",
     summary="Retire a layer version (validated; kept for as-of queries)",
-    responses=_ERRORS,
+    response_model=None,
+    responses={200: {"description": "The retired version.", "model": AdminChange}, **_ERRORS},
 )
 def retire(
     layer_id: str,
-    version: str,
+    version: Annotated[str, PathParam(json_schema_extra={"pattern": r"^[0-9A-Za-z._-]{1,64}$"})],
     request: Request,
     admin: ChangeAdminDep,
     body: Annotated[RetireRequest, Body()],
@@ -221,14 +240,22 @@ def retire(
 @router.get(
     "/audit",
     summary="The audit log of layer changes, newest first",
-    responses={401: _ERRORS[401], 403: _ERRORS[403]},
+    response_model=None,
+    responses={
+        200: {"description": "The entries.", "model": AuditLogDocument},
+        401: _ERRORS[401],
+        403: _ERRORS[403],
+    },
 )
 def audit(
     request: Request,
     _admin: AdminDep,
     limit: Annotated[int, Query(ge=1, le=10_000, description="Most entries returned.")] = 100,
     since: Annotated[
-        str | None, Query(description="Only entries at or after this RFC 3339 time.")
+        str | None,
+        Query(
+            description="Only entries at or after this RFC 3339 time.", json_schema_extra=DATE_TIME
+        ),
     ] = None,
 ) -> dict[str, Any]:
     """Every admin change attempt (accepted or refused): who, what, file hash, outcome."""

@@ -41,13 +41,43 @@ VERTICES_FACTOR = 20
 _lock = threading.Lock()
 
 
+_PRESET_ENUM: dict[str, Any] = {"enum": sorted(PRESETS)}
+
+_WHAT: dict[str, Any] = {"type": "string", "minLength": 1}
+_LAYER: dict[str, Any] = {"type": "object"}
+
+
 class CoverageBody(BaseModel):
     """Coverage request: a district of the layer set, or your own GeoJSON layers."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        # a district (its own layers, parks as candidates) or ad hoc (parks and residential
+        # posted); else 422 "give a district, or ..." / "ad-hoc coverage needs both ..."
+        json_schema_extra={
+            "anyOf": [
+                {
+                    "required": ["district"],
+                    "properties": {
+                        "district": _WHAT,
+                        "residential": {"enum": [None], "nullable": True},
+                        "extent": {"enum": ["urban", "district", None], "nullable": True},
+                    },
+                },
+                {
+                    "required": ["parks", "residential"],
+                    "properties": {"parks": _LAYER, "residential": _LAYER},
+                },
+            ]
+        },
+    )
 
-    district: str | None = Field(None, description="Adcode or name, e.g. 110112 or 通州区.")
-    preset: str | None = Field(None, description=f"One of {sorted(PRESETS)}.")
+    district: str | None = Field(
+        None, min_length=1, description="Adcode or name, e.g. 110112 or 通州区."
+    )
+    preset: str | None = Field(
+        None, description=f"One of {sorted(PRESETS)}.", json_schema_extra=_PRESET_ENUM
+    )
     by: Literal["township", "district"] | None = "township"
     extent: Literal["urban", "district"] | dict[str, Any] | None = Field(
         None, description="urban | district (layer set), or a GeoJSON extent (ad hoc)."
@@ -244,6 +274,10 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
         "reader or admin token (`restricted_layer`)."
     },
     403: {"description": "Unknown token (`forbidden`)."},
+    404: {
+        "description": "No such district in the admin layer (`feature_not_found`), or no "
+        "admin layer in force on `as_of` (`layer_not_found`)."
+    },
 }
 
 
@@ -258,8 +292,13 @@ async def get_coverage(
     catalog: CatalogDep,
     settings: SettingsDep,
     principal: PrincipalDep,
-    district: Annotated[str, Query(description="Adcode or name, e.g. 110112 or 通州区")],
-    preset: Annotated[str | None, Query(description=f"One of {sorted(PRESETS)}")] = None,
+    district: Annotated[
+        str, Query(min_length=1, description="Adcode or name, e.g. 110112 or 通州区")
+    ],
+    preset: Annotated[
+        str | None,
+        Query(description=f"One of {sorted(PRESETS)}", json_schema_extra=_PRESET_ENUM),
+    ] = None,
     by: Annotated[Literal["township", "district", "none"], Query()] = "township",
     extent: Annotated[Literal["urban", "district"], Query()] = "urban",
     residential_classes: Annotated[str | None, Query(description="e.g. 0701,0703")] = None,

@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from api.deps import LayersDep, ReportsDep
+from api.schemas import Health
 from geozone.versions import library_versions
 
 router = APIRouter(tags=["health"])
@@ -24,7 +25,11 @@ router = APIRouter(tags=["health"])
 @router.get(
     "/healthz",
     summary="Service health, loaded layer set and library versions",
-    responses={503: {"description": "Degraded: the report store cannot store answers."}},
+    response_model=None,
+    responses={
+        200: {"description": "Healthy.", "model": Health},
+        503: {"description": "Degraded: the report store cannot store answers.", "model": Health},
+    },
 )
 def healthz(
     request: Request, layers: LayersDep, reports: ReportsDep, response: Response

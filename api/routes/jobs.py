@@ -25,6 +25,7 @@ from api.deps import (
     public_base,
 )
 from api.geometry_pool import json_response, run_in_pool
+from api.schemas import FEATURE_COLLECTION, BatchAnswer, JobState
 from geozone.batch import BatchInput, BatchRow, count_rows, lookup_rows, read_batch, write_rows
 from geozone.catalog import Catalog
 from geozone.crs import parse_crs
@@ -100,8 +101,9 @@ def _row_json(row: BatchRow) -> dict[str, Any]:
     "/lookup/batch",
     tags=["lookup"],
     summary="Verdicts for every feature of a FeatureCollection (synchronous, bounded)",
-    response_model=dict[str, Any],
+    response_model=None,
     responses={
+        200: {"description": "One row per feature.", "model": BatchAnswer},
         413: {"description": "More features than `query.max_batch_features`."},
         503: {"description": "The report store cannot store the answers now (`Retry-After`)."},
     },
@@ -114,7 +116,11 @@ async def lookup_batch(
     settings: SettingsDep,
     body: Annotated[
         dict[str, Any],
-        Body(description="A GeoJSON FeatureCollection of points/parcels.", examples=[_FC_EXAMPLE]),
+        Body(
+            description="A GeoJSON FeatureCollection of points/parcels.",
+            examples=[_FC_EXAMPLE],
+            json_schema_extra=FEATURE_COLLECTION,
+        ),
     ],
     activity: Annotated[list[str] | None, Query(description=ACTIVITY_HELP)] = None,
     as_of: Annotated[str | None, Query(description="Date (YYYY-MM-DD); default today.")] = None,
@@ -238,9 +244,7 @@ def _job_links(request: Request, job_id: str) -> dict[str, str]:
     status_code=202,
     summary="Start a batch lookup job on an uploaded file",
     responses={
-        202: {
-            "content": {"application/json": {"example": {"job_id": "0" * 32, "status": "queued"}}}
-        },
+        202: {"description": "The job is queued: poll `links.status`.", "model": JobState},
         413: {"description": "More rows than `jobs.max_rows`, or the body is too large."},
         429: {"description": "Quota of active jobs or jobs per hour used up (Retry-After)."},
         507: {"description": "The jobs folder is full (`jobs.max_total_bytes`)."},
@@ -300,7 +304,11 @@ def _client_ip(request: Request) -> str:
     "/jobs/{job_id}",
     tags=["jobs"],
     summary="State of a batch job",
-    responses={410: {"description": "The job's results were deleted after retention."}},
+    response_model=None,
+    responses={
+        200: {"description": "The job's state.", "model": JobState},
+        410: {"description": "The job's results were deleted after retention."},
+    },
 )
 def get_job(job_id: str, request: Request, jobs: JobsDep) -> dict[str, Any]:
     """``queued``, ``running``, ``done`` (with row counts) or ``failed`` (with a message)."""

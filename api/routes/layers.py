@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from api.deps import CatalogDep
+from api.schemas import LayerDocument, LayersDocument
 from geozone.catalog import Catalog
 from geozone.query import parse_as_of
 
@@ -20,27 +21,6 @@ _AS_OF = Annotated[
         openapi_examples={"today": {"value": "2026-11-25"}},
     ),
 ]
-
-_LAYER_EXAMPLE = {
-    "id": "redline",
-    "kind": "redline",
-    "title_zh": "生态保护红线",
-    "title_en": "Ecological protection red line",
-    "synthetic": True,
-    "access": "public",
-    "in_force": "2021",
-    "versions": [
-        {
-            "version": "2021",
-            "key": "redline@2021",
-            "valid_from": "2021-01-01",
-            "valid_to": None,
-            "feature_count": 12,
-            "synthetic": True,
-            "in_force": True,
-        }
-    ],
-}
 
 
 def _layer(catalog: Catalog, layer_id: str, on: date) -> dict[str, Any]:
@@ -76,7 +56,8 @@ def _layer(catalog: Catalog, layer_id: str, on: date) -> dict[str, Any]:
 @router.get(
     "/layers",
     summary="Every layer with its versions, validity dates, feature counts, synthetic flag",
-    responses={200: {"content": {"application/json": {"example": {"layers": [_LAYER_EXAMPLE]}}}}},
+    response_model=None,
+    responses={200: {"description": "Every layer and its versions.", "model": LayersDocument}},
 )
 def list_layers(catalog: CatalogDep, as_of: _AS_OF = None) -> dict[str, Any]:
     """List the layer set and each layer's versions; ``in_force`` marks the ones for ``as_of``."""
@@ -99,7 +80,8 @@ def list_layers(catalog: CatalogDep, as_of: _AS_OF = None) -> dict[str, Any]:
 @router.get(
     "/layers/{layer_id}",
     summary="One layer with its versions",
-    responses={200: {"content": {"application/json": {"example": _LAYER_EXAMPLE}}}},
+    response_model=None,
+    responses={200: {"description": "The layer and its versions.", "model": LayerDocument}},
 )
 def get_layer(layer_id: str, catalog: CatalogDep, as_of: _AS_OF = None) -> dict[str, Any]:
     """One layer's versions; 404 ``layer_not_found`` for an unknown id."""

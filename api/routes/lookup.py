@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Iterable
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Body, Request
@@ -22,6 +22,7 @@ from starlette.types import Receive, Scope, Send
 from api.deps import CatalogDep, ReportsDep, RulesDep, SettingsDep
 from api.geometry_pool import run_in_pool
 from api.openapi import DocumentedRoute, query_parameters
+from api.schemas import LookupAnswer
 from geozone.catalog import Catalog
 from geozone.errors import InvalidGeoJSON, InvalidInput
 from geozone.lookup import answer_bytes, lookup
@@ -35,77 +36,10 @@ router = APIRouter(prefix="/api/v1", tags=["lookup"])
 
 JSON = "application/json"
 
-_ANSWER_EXAMPLE: dict[str, Any] = {
-    "report_id": "3f1c2a9d0b7e4c6a8d5f1e2b3c4d5e6f",
-    "geozone_version": "0.1.0",
-    "query": {
-        "type": "point",
-        "geometry": {"type": "Point", "coordinates": [116.95, 40.45]},
-        "crs": "EPSG:4326",
-        "as_of": "2026-11-25",
-        "tolerance_m": 5.0,
-        "activities": ["general_industry"],
-        "area_m2": None,
-    },
-    "as_of": "2026-11-25",
-    "layerset": {"id": "beijing-demo", "version": "2026.11", "hash": "0123456789abcdef"},
-    "rules_version": "2026.11-demo",
-    "layers": [
-        {
-            "id": "redline",
-            "version": "2021",
-            "key": "redline@2021",
-            "kind": "redline",
-            "synthetic": True,
-        }
-    ],
-    "synthetic": True,
-    "inside_territory": True,
-    "admin": {
-        "district": {"code": "110118", "name": "密云区"},
-        "township": None,
-        "districts": [{"code": "110118", "name": "密云区", "area_m2": None, "share": None}],
-        "townships": [],
-    },
-    "hits": [],
-    "verdicts": [
-        {
-            "activity": "general_industry",
-            "activity_zh": "一般工业项目",
-            "activity_en": "General industry",
-            "verdict": "prohibited",
-            "rule_id": "redline.core.*",
-            "citation": {
-                "document": "生态保护红线管理办法",
-                "article": "第十条",
-                "url": None,
-                "confidence": "verify",
-                "jurisdiction": {
-                    "code": "100000",
-                    "level": "national",
-                    "name_zh": "全国",
-                    "name_en": "National",
-                },
-            },
-            "condition_zh": "…",
-            "condition_en": "…",
-            "decided_by": {
-                "layer_id": "redline",
-                "feature_id": "RL-001",
-                "zone_class": "core",
-                "class_zh": "核心保护区",
-                "class_en": "Core protection area",
-            },
-            "parts": None,
-        }
-    ],
-    "warnings": [],
-}
-
 ANSWER_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The lookup answer (the shared JSON of `geozone lookup --json`).",
-        "content": {JSON: {"example": _ANSWER_EXAMPLE}},
+        "model": LookupAnswer,
     },
     413: {"description": "Too many vertices, or the body is over the size limit."},
     422: {
@@ -211,7 +145,15 @@ def _geojson_alternatives(schema: dict[str, Any]) -> None:
             "features": {"type": "array", "items": feature, "minItems": 1, "maxItems": 1},
         },
     }
-    schema["anyOf"] = [{"title": "Lookup request", **wrapped}, feature, collection, geometry]
+    props = wrapped["properties"]
+    props["geometry"] = {**geometry, "nullable": True}
+    props["feature"] = {**feature, "nullable": True}
+    # exactly one of geometry and feature, neither null
+    one_of = [
+        {"required": [k], "properties": {k: {"type": "object"}}} for k in ("geometry", "feature")
+    ]
+    wrapped_one = {**wrapped, "oneOf": one_of}
+    schema["anyOf"] = [{"title": "Lookup request", **wrapped_one}, feature, collection, geometry]
 
 
 _SQUARE = {
@@ -288,10 +230,13 @@ class LookupRequest(BaseModel):
     tolerance_m: float | None = Field(
         None,
         allow_inf_nan=False,
+        strict=True,
         description="Boundary tolerance in metres (EPSG:4548); default from settings.",
     )
     repair: bool = Field(
-        False, description="Repair an invalid polygon (e.g. a bow-tie) instead of refusing it."
+        False,
+        strict=True,
+        description="Repair an invalid polygon (e.g. a bow-tie) instead of refusing it.",
     )
     detail: str | None = Field(
         None,
@@ -388,6 +333,10 @@ def _merged(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
     return out
 
 
+GEOGRAPHIC_CRS = ("EPSG:4326", "EPSG:4490", "WGS84", "CRS84", "OGC:CRS84", "CGCS2000", "GCJ02")
+"""CRS names accepted for every lon in [-180, 180] and lat in [-90, 90]."""
+
+
 class PointParams(BaseModel):
     """The query parameters of ``GET /api/v1/lookup``; also the source of their OpenAPI entries."""
 
@@ -395,13 +344,16 @@ class PointParams(BaseModel):
 
     lon: float = Field(
         allow_inf_nan=False,
-        description="Longitude (or easting when `crs` is projected).",
+        description="Longitude in degrees (or easting in metres when `crs` is projected, "
+        "e.g. EPSG:4548: the schema's range is that of the geographic CRSs it lists).",
         examples=[116.95],
+        json_schema_extra={"minimum": -180, "maximum": 180},
     )
     lat: float = Field(
         allow_inf_nan=False,
-        description="Latitude (or northing when `crs` is projected).",
+        description="Latitude in degrees (or northing in metres when `crs` is projected).",
         examples=[40.45],
+        json_schema_extra={"minimum": -90, "maximum": 90},
     )
     activity: str | None = Field(
         None,
@@ -413,21 +365,29 @@ class PointParams(BaseModel):
     )
     as_of: str | None = Field(
         None,
-        description="Date (YYYY-MM-DD) whose layer versions answer; default today.",
+        description="Date (YYYY-MM-DD) whose layer versions answer; default today. A date "
+        "before the first administrative layer is refused (422 `no_layers_in_force`).",
         examples=["2026-11-25"],
     )
     tolerance_m: float | None = Field(
         None,
         allow_inf_nan=False,
-        description="Boundary tolerance in metres; default from settings.",
+        description="Boundary tolerance in metres; default from settings, at most "
+        "`query.max_tolerance_m`.",
         examples=[5],
+        json_schema_extra={"minimum": 0},
     )
     crs: str | None = Field(
         None,
-        description="CRS of lon/lat: EPSG code, CGCS2000, GCJ02, BD09; default WGS84.",
+        description="CRS of lon/lat; default WGS84. Any EPSG code pyproj knows is "
+        "accepted (e.g. EPSG:4548, metres), and BD09 inside China; the schema lists the "
+        "geographic CRSs valid over the whole lon/lat range.",
         examples=["EPSG:4326", "GCJ02"],
+        json_schema_extra={"enum": list(GEOGRAPHIC_CRS)},
     )
-    detail: str | None = Field(None, description=DETAIL_DESCRIPTION, examples=["full"])
+    detail: Literal["full", "summary"] | None = Field(
+        None, description=DETAIL_DESCRIPTION, examples=["full"]
+    )
 
     @classmethod
     def from_query_string(cls, raw: bytes) -> PointParams:
@@ -493,7 +453,15 @@ point_route = DocumentedRoute(
         "description": inspect.cleandoc(PointLookup.__doc__ or ""),
         "operationId": "lookup_point_api_v1_lookup_get",
         "parameters": query_parameters(PointParams),
-        "responses": {str(code): r for code, r in ANSWER_RESPONSES.items()},
+        "responses": {
+            # the answer's bytes are the engine's: LookupAnswer describes them, it does not
+            # serialise them (tests/test_schemas.py validates real answers against it)
+            "200": {
+                "description": ANSWER_RESPONSES[200]["description"],
+                "content": {JSON: {"schema": {"$ref": "#/components/schemas/LookupAnswer"}}},
+            },
+            **{str(c): r for c, r in ANSWER_RESPONSES.items() if c not in (200, 413)},
+        },
     },
 )
 

@@ -7,7 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from api.deps import RulesDep
+from geozone.jurisdiction import DISTRICTS
 from geozone.query import parse_activities
+from geozone.rules import zone_kinds
 
 router = APIRouter(prefix="/api/v1", tags=["rules"])
 
@@ -49,6 +51,7 @@ def rules_table(
         Query(
             description="Only rules of this zone layer kind, defaults expanded per activity.",
             openapi_examples={"water": {"value": "water_protection"}},
+            json_schema_extra={"enum": [k.value for k in zone_kinds()]},
         ),
     ] = None,
     activity: Annotated[
@@ -66,6 +69,7 @@ def rules_table(
         Query(
             description="Only the rules in force in this district (adcode), defaults expanded.",
             openapi_examples={"pinggu": {"value": "110117"}},
+            json_schema_extra={"enum": list(DISTRICTS)},
         ),
     ] = None,
 ) -> dict[str, Any]:

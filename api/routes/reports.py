@@ -37,8 +37,9 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The stored answer (JSON, as served) or its printable HTML page.",
         "content": {
-            "application/json": {"example": {"report_id": "3f1c2a9d0b7e4c6a8d5f1e2b3c4d5e6f"}},
-            "text/html": {"example": "<!doctype html>..."},
+            # the stored bytes are the lookup answer's (api.schemas.LookupAnswer)
+            "application/json": {"schema": {"$ref": "#/components/schemas/LookupAnswer"}},
+            "text/html": {"schema": {"type": "string"}},
         },
     },
     404: {"description": "No report with that id (`report_not_found`)."},

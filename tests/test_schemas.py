@@ -1,0 +1,270 @@
+"""The published OpenAPI document: valid, its examples valid, real answers valid against it.
+
+The point path writes the engine's bytes without pydantic, so what the document says of
+them is checked here on thousands of real answers (GET points all over and around the
+three districts, on feature boundaries, outside; POST parcels, across districts, and
+``detail=summary``), validated as bytes with ``jsonschema`` against the document's own
+``LookupAnswer`` (OpenAPI 3.0 rules: ``nullable``), and every error body against
+``ErrorBody``.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from conftest import LAYERS
+from fastapi.testclient import TestClient
+from openapi_schema_validator import OAS30Validator
+from openapi_spec_validator import validate
+
+from api.main import create_app
+from geozone.settings import Settings
+
+DISTRICTS_BOX = (116.3, 39.5, 117.8, 41.2)
+"""lon/lat degrees around Tongzhou, Pinggu and Miyun, with a margin outside them."""
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[TestClient]:
+    var = Path(tempfile.mkdtemp(prefix="geozone-schemas-"))
+    app = create_app(
+        Settings(layers_dir=LAYERS, report_store=var / "reports.sqlite", jobs_dir=var / "jobs")
+    )
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def document(client: TestClient) -> dict[str, Any]:
+    return client.get("/openapi.json").json()
+
+
+def validator(document: dict[str, Any], name: str) -> OAS30Validator:
+    """A validator of ``#/components/schemas/<name>`` resolving refs in the document."""
+    schema = {"$ref": f"#/components/schemas/{name}", "components": document["components"]}
+    return OAS30Validator(schema)
+
+
+def test_openapi_document_validates(document: dict[str, Any]) -> None:
+    assert document["openapi"] == "3.0.3"
+    validate(document)  # openapi-spec-validator: raises on any violation
+
+
+def _examples(document: dict[str, Any]) -> Iterator[tuple[str, Any, dict[str, Any]]]:
+    """``(where, example value, schema)`` of every example in the document."""
+    for path, item in document["paths"].items():
+        for method, op in item.items():
+            for p in op.get("parameters", []):
+                for name, ex in p.get("examples", {}).items():
+                    yield f"{method} {path} {p['name']} {name}", ex["value"], p["schema"]
+                if "example" in p:
+                    yield f"{method} {path} {p['name']}", p["example"], p["schema"]
+            bodies = [("request", op.get("requestBody", {}))]
+            bodies += [(code, r) for code, r in op.get("responses", {}).items()]
+            for where, holder in bodies:
+                for media, content in holder.get("content", {}).items():
+                    schema = content.get("schema")
+                    if schema is None:
+                        continue
+                    for name, ex in content.get("examples", {}).items():
+                        yield f"{method} {path} {where} {media} {name}", ex["value"], schema
+                    if "example" in content:
+                        yield f"{method} {path} {where} {media}", content["example"], schema
+
+
+def test_every_example_validates(document: dict[str, Any]) -> None:
+    checked = 0
+    for where, value, schema in _examples(document):
+        errors = list(
+            OAS30Validator({**schema, "components": document["components"]}).iter_errors(value)
+        )
+        assert not errors, f"{where}: {errors[0].message}"
+        checked += 1
+    assert checked >= 10
+
+
+def test_examples_without_schema_are_none(document: dict[str, Any]) -> None:
+    """No hand-written example stands alone: each is checked against a schema."""
+    for path, item in document["paths"].items():
+        for method, op in item.items():
+            for code, r in op.get("responses", {}).items():
+                for media, content in r.get("content", {}).items():
+                    if "example" in content or "examples" in content:
+                        assert "schema" in content, f"{method} {path} {code} {media}"
+
+
+def test_every_error_status_declares_the_error_body(document: dict[str, Any]) -> None:
+    for path, item in document["paths"].items():
+        for method, op in item.items():
+            for code, r in op["responses"].items():
+                if int(code) >= 400 and (path, code) != ("/healthz", "503"):
+                    schema = r["content"]["application/json"]["schema"]
+                    assert schema == {"$ref": "#/components/schemas/ErrorBody"}, (
+                        f"{method} {path} {code}"
+                    )
+    assert "HTTPValidationError" not in document["components"]["schemas"]
+
+
+def _edge_points(client: TestClient) -> list[tuple[float, float]]:
+    """Vertices of red-line, reservoir and admin features: points on zone boundaries."""
+    out: list[tuple[float, float]] = []
+    for layer in ("redline", "reservoir_ring", "admin", "water_protection"):
+        fc = client.get(f"/ogc/collections/{layer}/items?limit=40").json()
+        for feature in fc.get("features", []):
+            ring = np.asarray(_first_ring(feature["geometry"]["coordinates"]), dtype=float)
+            out.extend(map(tuple, ring[:: max(1, len(ring) // 6)][:6, :2].tolist()))
+    return out
+
+
+def _first_ring(coords: Any) -> Any:
+    while isinstance(coords[0][0], list):
+        coords = coords[0]
+    return coords
+
+
+def _points(client: TestClient) -> list[tuple[float, float]]:
+    rng = np.random.default_rng(19)
+    w, s, e, n = DISTRICTS_BOX
+    spread = np.column_stack([rng.uniform(w, e, 1500), rng.uniform(s, n, 1500)])
+    far = [(0.0, 0.0), (-179.9, -89.9), (179.9, 89.9), (116.4, 39.9), (121.5, 31.2)]
+    return [*map(tuple, spread.tolist()), *far, *_edge_points(client)]
+
+
+def _assert_valid(v: OAS30Validator, body: bytes, where: str) -> dict[str, Any]:
+    data = json.loads(body)
+    errors = list(v.iter_errors(data))
+    assert not errors, f"{where}: {errors[0].json_path}: {errors[0].message}"
+    return data
+
+
+def test_real_point_answers_match_the_published_schema(
+    client: TestClient, document: dict[str, Any]
+) -> None:
+    answer = validator(document, "LookupAnswer")
+    error = validator(document, "ErrorBody")
+    points = _points(client)
+    assert len(points) > 1600
+    seen = {"inside": 0, "outside": 0, "edge": 0, "summary": 0}
+    for i, (lon, lat) in enumerate(points):
+        detail = "summary" if i % 4 == 0 else "full"
+        r = client.get("/api/v1/lookup", params={"lon": lon, "lat": lat, "detail": detail})
+        if r.status_code != 200:  # a far point the server refuses (e.g. swapped lon/lat)
+            _assert_valid(error, r.content, f"GET {lon},{lat}")
+            continue
+        data = _assert_valid(answer, r.content, f"GET {lon},{lat} {detail}")
+        seen["inside" if data["inside_territory"] else "outside"] += 1
+        seen["edge"] += any(h["edge"] for h in data["hits"])
+        seen["summary"] += "context" in data
+    assert min(seen.values()) > 20, seen
+
+
+def test_real_parcel_answers_match_the_published_schema(
+    client: TestClient, document: dict[str, Any]
+) -> None:
+    answer = validator(document, "LookupAnswer")
+    rng = np.random.default_rng(7)
+    w, s, e, n = DISTRICTS_BOX
+    parts = 0
+    for i in range(160):
+        lon, lat = rng.uniform(w, e), rng.uniform(s, n)
+        size = float(rng.choice([0.002, 0.01, 0.05]))
+        ring = [[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size]]
+        body = {
+            "geometry": {"type": "Polygon", "coordinates": [[*ring, ring[0]]]},
+            "detail": "summary" if i % 3 == 0 else "full",
+        }
+        r = client.post("/api/v1/lookup", json=body)
+        if r.status_code != 200:  # e.g. parcel_too_large
+            _assert_valid(validator(document, "ErrorBody"), r.content, f"POST {body}")
+            continue
+        data = _assert_valid(answer, r.content, f"POST {body}")
+        parts += any(v["parts"] for v in data["verdicts"])
+    # a parcel across Pinggu and Miyun (a golden question): per-district parts
+    golden = Path(__file__).parent / "golden"
+    across = json.loads((golden / "parcel_across_pinggu_miyun.json").read_text())
+    ask = {"geometry": across["query"]["geometry"], "as_of": across["query"]["as_of"]}
+    r = client.post("/api/v1/lookup", json=ask)
+    assert r.status_code == 200, r.text
+    data = _assert_valid(answer, r.content, "POST across districts")
+    assert parts + any(v["parts"] for v in data["verdicts"]) >= 1
+
+
+def test_golden_answers_match_the_published_schema(document: dict[str, Any]) -> None:
+    answer = validator(document, "LookupAnswer")
+    files = sorted((Path(__file__).parent / "golden").glob("*_*.json"))
+    files = [f for f in files if f.name != "report_ids.json"]
+    assert len(files) >= 8
+    for f in files:
+        _assert_valid(answer, f.read_bytes(), f.name)
+
+
+def test_real_batch_answers_match_the_published_schema(
+    client: TestClient, document: dict[str, Any]
+) -> None:
+    batch = validator(document, "BatchAnswer")
+    rng = np.random.default_rng(3)
+    w, s, e, n = DISTRICTS_BOX
+    points = [[float(rng.uniform(w, e)), float(rng.uniform(s, n))] for _ in range(60)]
+    features: list[Any] = [
+        {
+            "type": "Feature",
+            "id": f"p{i}",
+            "properties": {},
+            "geometry": {"type": "Point", "coordinates": p},
+        }
+        for i, p in enumerate(points)
+    ]
+    features += [3, {"type": "Feature", "geometry": None}]  # error rows
+    r = client.post(
+        "/api/v1/lookup/batch", json={"type": "FeatureCollection", "features": features}
+    )
+    assert r.status_code == 200, r.text
+    data = _assert_valid(batch, r.content, "batch")
+    assert data["counts"]["error"] >= 2 and data["counts"]["ok"] + data["counts"]["edge"] > 40
+
+
+def test_real_job_states_match_the_published_schema(
+    client: TestClient, document: dict[str, Any]
+) -> None:
+    state = validator(document, "JobState")
+    fc = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": p}}
+            for p in ([116.95, 40.45], [116.7, 39.9], [0.0, 0.0])
+        ],
+    }
+    r = client.post(
+        "/api/v1/jobs",
+        files={"file": ("points.geojson", json.dumps(fc).encode(), "application/geo+json")},
+    )
+    assert r.status_code == 202, r.text
+    queued = _assert_valid(state, r.content, "POST /api/v1/jobs")
+    client.app.state.jobs.wait(queued["job_id"], timeout=60)  # type: ignore[attr-defined]
+    done = client.get(f"/api/v1/jobs/{queued['job_id']}")
+    assert _assert_valid(state, done.content, "GET job")["status"] == "done"
+
+
+def test_layer_documents_match_the_published_schema(
+    client: TestClient, document: dict[str, Any]
+) -> None:
+    every = validator(document, "LayersDocument")
+    one = validator(document, "LayerDocument")
+    for as_of in ("2021-07-01", "2026-11-25", "2019-01-01", ""):
+        data = _assert_valid(every, client.get(f"/api/v1/layers?as_of={as_of}").content, as_of)
+        for layer in data["layers"]:
+            r = client.get(f"/api/v1/layers/{layer['id']}?as_of={as_of}")
+            _assert_valid(one, r.content, f"{layer['id']} {as_of}")
+
+
+def test_health_matches_the_published_schema(client: TestClient, document: dict[str, Any]) -> None:
+    r = client.get("/healthz")
+    assert _assert_valid(validator(document, "Health"), r.content, "healthz")["status"] == "ok"
+    declared = document["paths"]["/healthz"]["get"]["responses"]
+    assert declared["503"]["content"]["application/json"]["schema"]["$ref"].endswith("/Health")
