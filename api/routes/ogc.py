@@ -37,6 +37,7 @@ from api.ogc_features import (
     select_version,
     simplify_degrees,
 )
+from api.schemas import ErrorBody
 from geozone.errors import FeatureNotFound, InvalidInput
 from geozone.ogc_crs import SUPPORTED_URIS, parse_bbox_in, parse_crs
 from geozone.ogc_filter import (
@@ -89,19 +90,9 @@ def _sees_restricted(principal: Principal | None) -> bool:
     return principal is not None and principal.sees_restricted
 
 
-_ERROR_SCHEMA = {
-    "type": "object",
-    "required": ["code", "message"],
-    "properties": {
-        "code": {"type": "string"},
-        "message": {"type": "string"},
-        "detail": {},
-    },
-}
-
-
 def _error(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {JSON: {"schema": _ERROR_SCHEMA}}}
+    """A refusal in the service's one error body (``ErrorBody``, ``api/schemas.py``)."""
+    return {"description": description, "model": ErrorBody}
 
 
 _RESTRICTED_RESPONSES: dict[int | str, dict[str, Any]] = {

@@ -21,7 +21,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
-from pydantic import BaseModel
 
 from api.deps import CatalogDep, PrincipalDep, public_base
 from api.geometry_pool import run_in_pool
@@ -35,6 +34,7 @@ from api.ogc_features import (
     resolve,
     select_version,
 )
+from api.schemas import ErrorBody
 from geozone.catalog import Catalog, LayerVersion
 from geozone.tiles import EXTENT, MAX_ZOOM, MIN_ZOOM, Tile, TileCache, check_tile
 from geozone.tokens import Principal
@@ -50,14 +50,6 @@ PUBLIC_MAX_AGE = 300
 
 Short because an ``<id>`` collection follows the version in force, which an admin can
 change; fixed-version collections (``<id>__<version>``) never change and get a day."""
-
-
-class ErrorBody(BaseModel):
-    """The error model of every refusal: ``{code, message, detail}``."""
-
-    code: str
-    message: str
-    detail: Any = None
 
 
 def _err(description: str) -> dict[str, Any]:
