@@ -367,6 +367,30 @@ class LayersDocument(_Closed):
     layers: list[LayerDocument]
 
 
+class Place(_Closed):
+    """A named district or township: no geometry beyond its WGS84 bbox (degrees)."""
+
+    layer_id: str
+    version: str
+    feature_id: str
+    kind: str
+    zone_class: Literal["district", "township"]
+    code: str
+    name: str | None
+    bbox: list[float] = Field(
+        min_length=4,
+        max_length=4,
+        description="[min_lon, min_lat, max_lon, max_lat], EPSG:4326, rounded outwards",
+    )
+
+
+class PlacesDocument(_Closed):
+    """``GET /api/v1/places``: districts then townships of the admin layer in force."""
+
+    as_of: str
+    places: list[Place]
+
+
 class StoreHealth(_Closed):
     """Whether the report store can write; ``since`` (RFC 3339) when it stopped."""
 

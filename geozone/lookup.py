@@ -1015,6 +1015,14 @@ def check_in_force(catalog: Catalog, selected: Selection, as_of: date) -> None:
     """
     if selected.has_admin_layer:
         return
+    refuse_date(catalog, as_of)
+
+
+def refuse_date(catalog: Catalog, as_of: date) -> None:
+    """Raise :class:`NoLayersInForce` for ``as_of`` (a date without an admin layer in force).
+
+    Does nothing for a layer set with no admin layer at all (no dates to offer instead).
+    """
     dates = catalog.answerable_dates()
     if dates is None:
         return

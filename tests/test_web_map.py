@@ -483,6 +483,44 @@ def test_search_township_and_coordinates(page: Page, catalog: Catalog) -> None:
     assert result["query"]["geometry"]["type"] == "Point"
 
 
+def test_start_up_fetches_no_items_page_and_search_reads_places(
+    browser: Browser, server: Server, catalog: Catalog
+) -> None:
+    """Start-up asks for tiles and the names endpoint, never a page of OGC items."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+    pg = context.new_page()
+    log = ConsoleLog()
+    log.attach(pg)
+    urls: list[str] = []
+    pg.on("request", lambda r: urls.append(r.url))
+    open_map(pg, server.url + "/")
+    started = list(urls)
+    admin = catalog.in_force("admin", TODAY)
+    assert admin is not None
+    frame = admin.frame_wgs84
+    town = frame[frame["zone_class"] == "township"].iloc[-1]
+    pg.fill("#search-input", str(town["name"]))
+    pg.wait_for_selector("#search-results li")
+    assert str(town["name"]) in pg.inner_text("#search-results")
+    pg.press("#search-input", "Enter")
+    pg.wait_for_timeout(1200)  # fly animation
+    centre = pg.evaluate(
+        "() => { const c = window.geozone.map.getCenter(); return [c.lng, c.lat]; }"
+    )
+    assert town.geometry.envelope.buffer(0.01).contains(Point(centre))
+    # the chosen township's outline is the one feature fetched, by id
+    pg.wait_for_function("() => document.querySelectorAll('.leaflet-query-pane path').length > 0")
+    districts = pg.eval_on_selector_all("#coverage-district option", "os => os.map(o => o.value)")
+    context.close()
+    assert log.errors == [], "\n".join(log.errors)
+    assert not [u for u in started if "/items" in u], started
+    assert any("/api/v1/places?as_of=" in u for u in started)
+    assert any("/tiles/WebMercatorQuad/" in u for u in started)
+    later = [u.split("?")[0] for u in urls[len(started) :] if "/items" in u]
+    assert later == [f"{server.url}/ogc/collections/admin/items/{town['feature_id']}"]
+    assert sorted(districts) == sorted(frame[frame["zone_class"] == "district"]["code"])
+
+
 def test_upload_kml_shapefile_and_pasted_corners(
     page: Page, tmp_path: Path, redline_core_point: tuple[float, float]
 ) -> None:

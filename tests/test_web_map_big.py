@@ -2,9 +2,9 @@
 
 The map must not download a layer: it draws from vector tiles, so starting it costs the
 tiles of the view whatever the layer's size. The start-up time is printed (timings are
-measured in benchmarks/bench_tiles.py, never asserted); the test asserts that no page of
-residential items was fetched, that tiles were, and that a click still gives a verdict
-naming the parcel under the cursor.
+measured in benchmarks/bench_tiles.py, never asserted); the test asserts that no items page
+of any layer was fetched (names come from /api/v1/places), that tiles were, and that a
+click still gives a verdict naming the parcel under the cursor.
 """
 
 from __future__ import annotations
@@ -72,9 +72,11 @@ def test_map_on_200k_parcels_loads_tiles_not_items(big_server: Server) -> None:
     pages = [u for u in urls if "/items?" in u]  # item pages, not single items by id
     tiles = [u for u in urls if "/tiles/WebMercatorQuad/" in u]
     print(f"requests: {len(tiles)} tiles, {len(pages)} item pages: {pages}")
-    # only the admin layer's names (districts, townships) come as an item page, for search;
-    # the hit parcel's outline is fetched by id for the highlight
-    assert pages and all("/collections/admin/items?" in u for u in pages)
+    # no item page at all: search and the district list read the names endpoint (no
+    # geometry); only the hit parcel's outline is fetched, by id, for the highlight
+    assert pages == []
+    assert not [u for u in urls if u.split("?")[0].endswith("/items")]
+    assert any("/api/v1/places?" in u for u in urls)
     assert any("/collections/residential/items/RS-BIG-" in u for u in urls)
     assert any("/collections/residential/tiles/" in u for u in tiles)
     assert log.errors == [], "\n".join(log.errors)

@@ -1,4 +1,4 @@
-"""``GET /api/v1/layers`` and ``/api/v1/layers/{layer_id}``: the loaded layer set."""
+"""``GET /api/v1/layers``, ``/api/v1/layers/{layer_id}``: the loaded layer set; ``/places``."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api.deps import CatalogDep
-from api.schemas import LayerDocument, LayersDocument
+from api.deps import CatalogDep, PrincipalDep
+from api.schemas import LayerDocument, LayersDocument, PlacesDocument
 from geozone.catalog import Catalog
+from geozone.lookup import refuse_date
+from geozone.places import places
 from geozone.query import parse_as_of
 
 router = APIRouter(prefix="/api/v1", tags=["layers"])
@@ -86,3 +88,26 @@ def list_layers(catalog: CatalogDep, as_of: _AS_OF = None) -> dict[str, Any]:
 def get_layer(layer_id: str, catalog: CatalogDep, as_of: _AS_OF = None) -> dict[str, Any]:
     """One layer's versions; 404 ``layer_not_found`` for an unknown id."""
     return _layer(catalog, layer_id, parse_as_of(as_of))
+
+
+@router.get(
+    "/places",
+    summary="Districts and townships by name and code, with a bbox (no geometry)",
+    response_model=PlacesDocument,
+    responses={200: {"description": "The named admin units in force.", "model": PlacesDocument}},
+)
+def list_places(
+    catalog: CatalogDep, principal: PrincipalDep, as_of: _AS_OF = None
+) -> dict[str, Any]:
+    """Districts then townships of the admin layer in force on ``as_of`` (default today).
+
+    For search and district lists: name, code, feature id and a WGS84 bbox to zoom to, never
+    an outline (fetch ``/ogc/collections/{layer}/items/{feature_id}`` for one). A restricted
+    admin layer is listed to reader/admin tokens only. A date before any admin layer is
+    refused like a lookup: 422 ``no_layers_in_force``, naming the dates that can be answered.
+    """
+    on = parse_as_of(as_of)
+    if not catalog.select(on, kinds=["admin"]):
+        refuse_date(catalog, on)
+    sees = principal is not None and principal.sees_restricted
+    return {"as_of": on.isoformat(), "places": places(catalog, on, sees_restricted=sees)}

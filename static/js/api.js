@@ -65,6 +65,8 @@ export const api = {
 
   report: (id) => request(`/api/v1/reports/${encodeURIComponent(id)}`),
 
+  places: (asOf) => request(`/api/v1/places${query({ as_of: asOf })}`),
+
   collections: () => request("/ogc/collections"),
 
   items: (collection, { bbox, limit, offset, datetime, simplify } = {}) =>
@@ -91,19 +93,3 @@ export const api = {
       `/api/v1/coverage${query({ district, preset, by, include_geometry: includeGeometry })}`,
     ),
 };
-
-/** Fetch every page of an OGC items collection (follows "next" links up to maxPages). */
-export async function allItems(collection, params = {}, maxPages = 20) {
-  const limit = params.limit || 1000;
-  const features = [];
-  let offset = 0;
-  for (let page = 0; page < maxPages; page += 1) {
-    const fc = await api.items(collection, { ...params, limit, offset });
-    const got = fc?.features || [];
-    features.push(...got);
-    const hasNext = (fc?.links || []).some((l) => l.rel === "next");
-    if (!hasNext || got.length === 0) break;
-    offset += got.length;
-  }
-  return { type: "FeatureCollection", features };
-}

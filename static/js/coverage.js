@@ -13,11 +13,6 @@ const L = window.L;
 // default figure is the one they are stated in
 const PRESETS = ["radius500", "gbt50563", "gbt51346"];
 
-function districtCode(props) {
-  for (const k of ["code", "adcode", "admin_code", "feature_id"]) if (props[k]) return String(props[k]);
-  return String(props.name || "");
-}
-
 export class CoverageView {
   constructor(map, layers, { districtSelect, presetSelect, button, output }) {
     this.map = map;
@@ -50,19 +45,17 @@ export class CoverageView {
     onLangChange(() => this.result && this.render(this.result));
   }
 
+  /** The districts in force (GET /api/v1/places rows: code, name, WGS84 bbox). */
   districts() {
-    return this.layers
-      .layersOfKind("admin")
-      .flatMap((meta) => this.layers.features(meta.id))
-      .filter((f) => f.properties?.zone_class === "district");
+    return this.layers.places("district");
   }
 
   fillDistricts() {
     const keep = this.districtSelect.value;
     this.districtSelect.innerHTML = "";
-    this.districts().forEach((f) => {
-      const o = el("option", null, f.properties.name || districtCode(f.properties));
-      o.value = districtCode(f.properties);
+    this.districts().forEach((p) => {
+      const o = el("option", null, p.name || p.code);
+      o.value = p.code;
       this.districtSelect.appendChild(o);
     });
     if (keep && [...this.districtSelect.options].some((o) => o.value === keep)) this.districtSelect.value = keep;
@@ -94,8 +87,17 @@ export class CoverageView {
       this.layers.setVisible("service_areas", true);
       this.layers.setVisible("blind_spots", true);
       this.layers.renderSwitcher();
-      const feature = this.districts().find((f) => districtCode(f.properties) === district);
-      if (feature) this.map.flyToBounds(L.geoJSON(feature).getBounds(), { duration: 0.6 });
+      const place = this.districts().find((p) => p.code === district);
+      if (place) {
+        const [minx, miny, maxx, maxy] = place.bbox;
+        this.map.flyToBounds(
+          [
+            [miny, minx],
+            [maxy, maxx],
+          ],
+          { duration: 0.6 },
+        );
+      }
       this.render(result);
     } catch (err) {
       renderError(this.output, err);

@@ -1,11 +1,11 @@
 // Zone layers drawn from the service's vector tiles (OGC API Tiles, Mapbox Vector Tiles,
 // vector-tiles.js): the map fetches only the tiles of the view, never a whole layer, so a
 // city's 10^5-10^6 residential parcels cost what the view shows. Every layer follows the
-// as-of date (tiles `datetime=`). The admin layer's features (districts and townships, a
-// few dozen) are also fetched as items once per date: search and the coverage view list
-// them by name. Also the layer switcher and the legend (zh/en class names, synthetic label).
+// as-of date (tiles `datetime=`). Search and the coverage view list districts and townships
+// by name from GET /api/v1/places (names, codes and a bbox, no geometry), fetched once per
+// date. Also the layer switcher and the legend (zh/en class names, synthetic label).
 
-import { allItems } from "./api.js";
+import { api } from "./api.js";
 import { t, pickPlain, onLangChange, lang } from "./i18n.js";
 import { styleFor, KIND_ORDER, SERVICE_AREA_STYLE, BLIND_SPOT_STYLE } from "./styles.js";
 import { VectorTileLayer } from "./vector-tiles.js";
@@ -16,8 +16,6 @@ const L = window.L;
 // thousands of them (81,000 parcels, 4.6 MB in one zoom-10 tile of the 200,000-parcel
 // benchmark grid; at tile zoom 12 about 6,000 per tile at most).
 const MIN_ZOOM = { residential: 13 };
-const NAMED_KINDS = new Set(["admin"]); // features kept for search and coverage (by name)
-const WHOLE_LIMIT = 1000;
 
 /** The tile URL template of a collection on a date (YYYY-MM-DD). */
 export function tileUrl(collection, asOf) {
@@ -41,6 +39,8 @@ export class LayerManager {
     this.entries = new Map(); // layer id -> {meta, group, token, visible, loaded}
     this.extra = new Map(); // name -> {group, labelKey, visible}
     this.loadedListeners = new Set();
+    this.placeList = []; // {layer_id, feature_id, zone_class, code, name, bbox} (WGS84)
+    this.placesToken = 0;
     const ordered = [...config.layers].sort(
       (a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind),
     );
@@ -50,7 +50,7 @@ export class LayerManager {
         minZoom: MIN_ZOOM[meta.kind] || 0,
         style: (props) => styleFor(meta.kind, props.zone_class),
       });
-      this.entries.set(meta.id, { meta, group, token: 0, visible: true, features: [], onMap: false });
+      this.entries.set(meta.id, { meta, group, token: 0, visible: true, onMap: false });
     });
     map.on("zoomend", () => this.renderSwitcher());
     this.switcher = this.buildSwitcher();
@@ -76,7 +76,7 @@ export class LayerManager {
   async setAsOf(asOf) {
     this.asOf = asOf;
     const jobs = [...this.entries.values()].map((e) => this.load(e));
-    await Promise.all(jobs);
+    await Promise.all([...jobs, this.loadPlaces(asOf)]);
     this.renderSwitcher();
     this.loadedListeners.forEach((fn) => fn(asOf));
   }
@@ -95,13 +95,6 @@ export class LayerManager {
     entry.version = version;
     // restricted: its geometry is served to reader/admin tokens only; the map has none
     const shown = meta.access !== "restricted" && version !== null && entry.visible;
-    const named = NAMED_KINDS.has(meta.kind) && meta.access !== "restricted" && version !== null;
-    const names = named
-      ? allItems(meta.id, { datetime: this.asOf, limit: WHOLE_LIMIT }).catch((err) => {
-          console.warn(`layer ${meta.id}: ${err.message}`);
-          return { features: [] };
-        })
-      : Promise.resolve({ features: [] });
     let drawn = Promise.resolve();
     if (!shown) {
       group.remove();
@@ -114,14 +107,26 @@ export class LayerManager {
       group.setUrl(url);
       if (!this.map.hasLayer(group)) group.addTo(this.map);
     }
-    const [fc] = await Promise.all([names, drawn]);
-    if (token !== entry.token) return; // a newer date superseded this one
-    entry.features = fc.features || [];
+    await drawn;
   }
 
-  /** Features currently loaded for a layer id (WGS84 GeoJSON). */
-  features(layerId) {
-    return this.entries.get(layerId)?.features || [];
+  /** Fetch the named districts and townships in force on asOf (none on a refused date). */
+  async loadPlaces(asOf) {
+    this.placesToken += 1;
+    const token = this.placesToken;
+    const list = await api.places(asOf).then(
+      (doc) => doc.places || [],
+      (err) => {
+        console.warn(`places: ${err.message}`);
+        return [];
+      },
+    );
+    if (token === this.placesToken) this.placeList = list;
+  }
+
+  /** Named admin units of a zone class ("district", "township") for the date shown. */
+  places(zoneClass) {
+    return this.placeList.filter((p) => p.zone_class === zoneClass);
   }
 
   /** Layer metadata entries of a kind. */

@@ -1,7 +1,9 @@
-// Search by township name or code (township features of the admin layer, fetched through OGC
-// items and filtered here) or by coordinates "116.65, 39.90" (lon, lat; lat, lon is swapped
-// when unambiguous), then fly there.
+// Search by township name or code (the township rows of GET /api/v1/places: name, code and a
+// WGS84 bbox, no geometry) or by coordinates "116.65, 39.90" (lon, lat; lat, lon is swapped
+// when unambiguous), then fly there. A chosen township's bbox is flown to at once; its
+// outline is the one feature fetched by id (/items/{id}) and drawn when it arrives.
 
+import { api } from "./api.js";
 import { t } from "./i18n.js";
 
 const L = window.L;
@@ -18,34 +20,22 @@ export function parseCoordinates(text) {
   return [a, b];
 }
 
-function townshipCode(props) {
-  const keys = ["code", "admin_code", "township_code", "adcode", "feature_id"];
-  for (const k of keys) if (props[k]) return String(props[k]);
-  return "";
-}
-
-/** Township features among the admin layers' loaded features. */
-function townships(layers) {
-  return layers
-    .layersOfKind("admin")
-    .flatMap((meta) => layers.features(meta.id))
-    .filter((f) => f.properties?.zone_class === "township");
-}
 
 /** Matching townships for a query (name substring or code prefix), best first. */
 export function matchTownships(layers, text) {
   const q = text.trim().toLowerCase();
   if (!q) return [];
-  return townships(layers)
-    .map((f) => {
-      const name = String(f.properties.name || "");
-      const code = townshipCode(f.properties);
+  return layers
+    .places("township")
+    .map((p) => {
+      const name = String(p.name || "");
+      const code = String(p.code || p.feature_id);
       const score = name === text.trim() ? 0 : name.startsWith(text.trim()) ? 1 : code.startsWith(q) ? 1 : 2;
       const hit =
         name.toLowerCase().includes(q) ||
         code.toLowerCase().startsWith(q) ||
-        Object.values(f.properties).some((v) => typeof v === "string" && v.toLowerCase() === q);
-      return hit ? { f, name, code, score } : null;
+        String(p.feature_id).toLowerCase() === q;
+      return hit ? { p, name, code, score } : null;
     })
     .filter(Boolean)
     .sort((a, b) => a.score - b.score || a.name.localeCompare(b.name, "zh"))
@@ -60,15 +50,32 @@ export function setupSearch(map, layers, { form, input, list, onPoint }) {
     list.innerHTML = "";
     list.hidden = true;
   };
-  const flyToFeature = (f) => {
+  let wanted = 0;
+  const flyToPlace = (p) => {
     if (outline) outline.remove();
-    outline = L.geoJSON(f, {
-      pane: "query",
-      interactive: false,
-      style: { color: "#13c2c2", weight: 3, fill: false },
-    }).addTo(map);
-    map.flyToBounds(outline.getBounds(), { maxZoom: 14, duration: 0.8 });
+    outline = null;
+    const [minx, miny, maxx, maxy] = p.bbox;
+    map.flyToBounds(
+      [
+        [miny, minx],
+        [maxy, maxx],
+      ],
+      { maxZoom: 14, duration: 0.8 },
+    );
     clearList();
+    wanted += 1;
+    const mine = wanted;
+    api
+      .item(p.layer_id, p.feature_id, { datetime: layers.asOf })
+      .then((f) => {
+        if (mine !== wanted) return; // another place was chosen meanwhile
+        outline = L.geoJSON(f, {
+          pane: "query",
+          interactive: false,
+          style: { color: "#13c2c2", weight: 3, fill: false },
+        }).addTo(map);
+      })
+      .catch((err) => console.warn(`outline of ${p.feature_id}: ${err.message}`));
   };
   const showMatches = () => {
     clearList();
@@ -81,7 +88,7 @@ export function setupSearch(map, layers, { form, input, list, onPoint }) {
       li.tabIndex = 0;
       li.addEventListener("click", () => {
         input.value = m.name;
-        flyToFeature(m.f);
+        flyToPlace(m.p);
       });
       list.appendChild(li);
     });
@@ -103,7 +110,7 @@ export function setupSearch(map, layers, { form, input, list, onPoint }) {
     const matches = matchTownships(layers, input.value);
     if (matches.length) {
       input.value = matches[0].name;
-      flyToFeature(matches[0].f);
+      flyToPlace(matches[0].p);
     } else {
       clearList();
       const li = document.createElement("li");
