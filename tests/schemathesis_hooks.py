@@ -24,6 +24,8 @@ SEMANTIC_REFUSALS: dict[tuple[str, str], tuple[str, ...]] = {
     # ... and lon/lat pairs (in every CRS) that EPSG:4548, a transverse Mercator on 117°E,
     # cannot represent (~90° of longitude away): a joint property of two parameters
     ("GET", "/api/v1/lookup"): ("no_layers_in_force", AREA_OF_USE),
+    # the names of places in force on as_of: none before the first administrative layer
+    ("GET", "/api/v1/places"): ("no_layers_in_force",),
     # geometry validity (closed rings, no self-intersection, positions of 2-3 numbers,
     # coordinates of the declared CRS) is beyond JSON Schema
     ("POST", "/api/v1/lookup"): ("no_layers_in_force", "swapped_lon_lat", AREA_OF_USE, *GEOMETRY),

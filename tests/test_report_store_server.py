@@ -210,7 +210,9 @@ def test_a_store_turned_read_only_refuses_lookups(tmp_path: Path) -> None:
             assert kind in {"read_only", "io_error"}
             assert status == 503 and health["status"] == "degraded"
             assert health["report_store"]["writable"] is False
-            assert health["report_store"]["error"] == kind
+            # SQLite may name the same read-only disk an I/O error at one commit and
+            # read-only at the next (after the store reopens its connection)
+            assert health["report_store"]["error"] in {"read_only", "io_error"}
             _assert_stored(srv, served)  # answers stored before: still served
 
 
