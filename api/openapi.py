@@ -93,6 +93,9 @@ def _schema(node: Any) -> Any:
             elif len(rest) == 1:
                 del out[key]
                 out = {**rest[0], **out, "nullable": True}
+                if "enum" in out and None not in out["enum"]:
+                    # a nullable enum admits null only when null is one of its values
+                    out["enum"] = [*out["enum"], None]
             else:
                 out[key] = rest
                 out["nullable"] = True
