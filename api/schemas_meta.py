@@ -11,8 +11,11 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import Field
+from pydantic.json_schema import JsonDict
 
-from api.schemas import DATE, Citation, LayerKindText, _Closed
+from api.schemas import DATE_PATTERN, Citation, LayerKindText, _Closed
+
+_DATE: JsonDict = {"format": "date", "pattern": DATE_PATTERN}
 
 
 class Activity(_Closed):
@@ -72,8 +75,8 @@ class ConfigLayerVersion(_Closed):
     version: str
     title_zh: str
     title_en: str
-    valid_from: str = Field(json_schema_extra=DATE)
-    valid_to: str | None = Field(json_schema_extra=DATE)
+    valid_from: str = Field(json_schema_extra=_DATE)
+    valid_to: str | None = Field(json_schema_extra=_DATE)
     feature_count: int
     synthetic: bool
 
@@ -93,8 +96,8 @@ class ConfigLayer(_Closed):
 class Dates(_Closed):
     """The dates a lookup can answer (an admin layer in force), ranges merged, oldest first."""
 
-    valid_from: str = Field(json_schema_extra=DATE)
-    valid_to: str | None = Field(json_schema_extra=DATE)
+    valid_from: str = Field(json_schema_extra=_DATE)
+    valid_to: str | None = Field(json_schema_extra=_DATE)
     ranges: list[list[str | None]] = Field(
         description="[from, to] pairs of YYYY-MM-DD; `to` null when open-ended."
     )
