@@ -43,6 +43,7 @@ from geozone.ogc_crs import SUPPORTED_URIS, parse_bbox_in, parse_crs
 from geozone.ogc_filter import (
     FILTER_LANG_NAMES,
     and_equalities,
+    filter_language,
     parse_filter,
     queryables_schema,
 )
@@ -536,7 +537,7 @@ async def items(
     lit_crs = parse_crs(filter_crs, "filter-crs")
     cql = parse_filter(filter_, filter_lang) if filter_ is not None else None
     if cql is None and filter_lang is not None:
-        parse_filter("x", filter_lang)  # an unknown filter-lang is a 400 even alone
+        filter_language(filter_lang)  # an unknown filter-lang is a 400 even alone
 
     def work() -> GeoJSONResponse:  # in a geometry-pool thread: its lane's trees
         box = parse_bbox(bbox) if box_crs.is_crs84 else parse_bbox_in(bbox, box_crs)
