@@ -370,3 +370,44 @@ def test_rules_activities_and_config_match_the_published_schema(
     assert data["dates"] is not None and data["layers"]
     # a layer set without an admin layer answers dates: null, which the schema admits
     assert not list(config.iter_errors({**data, "dates": None}))
+
+
+def test_ogc_documents_match_the_published_schema(
+    client: TestClient, document: dict[str, Any]
+) -> None:
+    names = {"/ogc": "Landing", "/ogc/conformance": "Conformance",
+             "/ogc/collections": "Collections",
+             "/ogc/collections/{collection_id}": "CollectionDocument",
+             "/ogc/collections/{collection_id}/queryables": "Queryables",
+             "/ogc/collections/{collection_id}/items": "FeatureCollectionDocument",
+             "/ogc/collections/{collection_id}/items/{feature_id}": "FeatureDocument"}  # fmt: skip
+    for path, name in names.items():
+        content = document["paths"][path]["get"]["responses"]["200"]["content"]
+        assert [c["schema"]["$ref"].rsplit("/", 1)[1] for c in content.values()] == [name]
+    v = {name: validator(document, name) for name in names.values()}
+    _assert_valid(v["Landing"], client.get("/ogc").content, "landing")
+    _assert_valid(v["Conformance"], client.get("/ogc/conformance").content, "conformance")
+    listed = _assert_valid(v["Collections"], client.get("/ogc/collections").content, "all")
+    ids = [c["id"] for c in listed["collections"]]
+    assert any("__" in i for i in ids) and any("__" not in i for i in ids)
+    public = [c["id"] for c in listed["collections"] if c["access"] == "public"]
+    restricted = [c for c in listed["collections"] if c["access"] == "restricted"]
+    assert all("spatial" not in c["extent"] for c in restricted)
+    checked = 0
+    for cid in ids:
+        _assert_valid(v["CollectionDocument"], client.get(f"/ogc/collections/{cid}").content, cid)
+    for cid in public:
+        r = client.get(f"/ogc/collections/{cid}/queryables")
+        _assert_valid(v["Queryables"], r.content, f"{cid} queryables")
+        for params in ({"limit": 3}, {"limit": 2, "offset": 1, "simplify": 30},
+                       {"limit": 2, "crs": "http://www.opengis.net/def/crs/EPSG/0/4548"},
+                       {"limit": 1, "datetime": "2019-01-01"}):  # fmt: skip
+            r = client.get(f"/ogc/collections/{cid}/items", params=params)
+            assert r.status_code == 200, r.text
+            page = _assert_valid(v["FeatureCollectionDocument"], r.content, f"{cid} {params}")
+            for feat in page["features"][:1]:
+                one = client.get(f"/ogc/collections/{cid}/items/{feat['id']}")
+                assert one.status_code == 200, one.text
+                _assert_valid(v["FeatureDocument"], one.content, f"{cid}/{feat['id']}")
+                checked += 1
+    assert checked >= 2 * len(public)
