@@ -64,6 +64,10 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions-plus",
     "http://www.opengis.net/spec/cql2/1.0/conf/spatial-functions",
 ]
+_NUMBER = r"-?\d+(\.\d+)?([eE][+-]?\d+)?"
+BBOX_PATTERN = rf"^{_NUMBER}(,{_NUMBER}){{3}}((,{_NUMBER}){{2}})?$"
+"""A ``bbox``: 4 or 6 comma-separated decimal numbers (an exponent allowed, as GDAL writes)."""
+
 SCHEMA_JSON = "application/schema+json"
 GEOJSON = "application/geo+json"
 JSON = "application/json"
@@ -146,7 +150,7 @@ def parse_datetime(value: str | None) -> tuple[date | None, date | None] | None:
     InvalidDate
         When a part is not an RFC 3339 date or date-time, or the interval is reversed.
     """
-    if value is None or value.strip() == "":
+    if value is None or value == "":
         return None
     if "/" in value:
         first, _, second = value.partition("/")
@@ -202,14 +206,14 @@ def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
     InvalidInput
         When it is not 4 or 6 finite numbers with min <= max and latitudes in range.
     """
-    if value is None or value.strip() == "":
+    if value is None or value == "":
         return None
-    try:
-        nums = [float(p) for p in value.split(",")]
-    except ValueError:
+    if not re.fullmatch(BBOX_PATTERN, value):
         raise InvalidInput(
-            f"bbox {value!r} is not a comma-separated list of numbers", {"parameter": "bbox"}
-        ) from None
+            f"bbox {value!r} is not a comma-separated list of 4 or 6 decimal numbers",
+            {"parameter": "bbox"},
+        )
+    nums = [float(p) for p in value.split(",")]
     if len(nums) == 6:
         nums = [nums[0], nums[1], nums[3], nums[4]]
     if len(nums) != 4 or not all(math.isfinite(n) for n in nums):

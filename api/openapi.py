@@ -23,6 +23,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
+from api.ogc_features import BBOX_PATTERN
 from api.schemas import DATE_PATTERN, ErrorBody
 from geozone.vocab import LayerKind, classes_of
 
@@ -32,6 +33,12 @@ _SCHEMA_LISTS = ("anyOf", "oneOf", "allOf", "prefixItems")
 _SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions")
 _SCHEMA_ONE = ("items", "not", "additionalProperties", "contains", "propertyNames")
 
+
+OGC_INTERVAL_PATTERN = (
+    r"^(\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}))?|\.\.)"
+    r"/(\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}))?|\.\.)$"
+)
+"""An OGC ``datetime`` interval: ``start/end``, each a date, an RFC 3339 time or ``..``."""
 
 NULL_ONLY: dict[str, Any] = {"nullable": True, "enum": [None]}
 """The OpenAPI 3.0 schema of the value null alone."""
@@ -93,6 +100,9 @@ def _schema(node: Any) -> Any:
             elif len(rest) == 1:
                 del out[key]
                 out = {**rest[0], **out, "nullable": True}
+                if "enum" in out and None not in out["enum"]:
+                    # a nullable enum admits null only when null is one of its values
+                    out["enum"] = [*out["enum"], None]
             else:
                 out[key] = rest
                 out["nullable"] = True
@@ -390,6 +400,17 @@ def fill_vocabulary(document: dict[str, Any], app: FastAPI) -> None:
             schema.pop("pattern", None)
         elif name in DATE_NAMES and is_text:  # a pydantic date: YYYY-MM-DD, never empty
             schema["pattern"] = DATE_PATTERN
+        if name == "datetime" and where == "query" and is_text and "anyOf" not in schema:
+            # OGC `datetime` (api.ogc_features.parse_datetime): an instant, or an interval
+            # start/end with `..` for an open end; empty = absent
+            schema["anyOf"] = [
+                {"format": "date"},
+                {"format": "date-time"},
+                {"pattern": OGC_INTERVAL_PATTERN},
+                {"enum": [""]},
+            ]
+        if name == "bbox" and where == "query" and is_text and "anyOf" not in schema:
+            schema["anyOf"] = [{"pattern": BBOX_PATTERN}, {"enum": [""]}]
         if name == "since" and is_text:
             schema["anyOf"] = [{"format": "date-time"}, {"enum": [""]}]
             schema.pop("format", None)

@@ -159,14 +159,13 @@ def _normalise_json(node: Any) -> Any:
     return out
 
 
-def parse_filter(text: str, lang: str | None = None) -> ast.Node:
-    """Parse a ``filter`` in ``filter-lang`` (``cql2-text``, the default, or ``cql2-json``).
+def filter_language(lang: str | None) -> str:
+    """The served ``filter-lang`` named by ``lang`` (default ``cql2-text``; ``cql-text`` too).
 
     Raises
     ------
     InvalidFilter
-        (400) for an unknown ``filter-lang`` or a filter that does not parse, quoting
-        the parser's complaint.
+        (400) for a language that is not served.
     """
     language = (lang or "cql2-text").strip().lower()
     if language == "cql-text":
@@ -176,6 +175,19 @@ def parse_filter(text: str, lang: str | None = None) -> ast.Node:
             f"filter-lang {lang!r} is not served; use cql2-text or cql2-json",
             {"parameter": "filter-lang", "allowed": list(FILTER_LANGS)},
         )
+    return language
+
+
+def parse_filter(text: str, lang: str | None = None) -> ast.Node:
+    """Parse a ``filter`` in ``filter-lang`` (``cql2-text``, the default, or ``cql2-json``).
+
+    Raises
+    ------
+    InvalidFilter
+        (400) for an unknown ``filter-lang`` or a filter that does not parse, quoting
+        the parser's complaint.
+    """
+    language = filter_language(lang)
     if text.strip() == "":
         raise InvalidFilter("filter is empty", {"parameter": "filter"})
     try:

@@ -408,3 +408,9 @@ def test_filter_crs_latitude_first(client: TestClient) -> None:
         filter=json.dumps(doc),
         **{"filter-lang": "cql2-json", "filter-crs": EPSG + "4490"},
     ) == (1, ["r2"])
+
+
+@pytest.mark.parametrize("lang", ["cql2-text", "cql2-json", "cql-text", "CQL2-TEXT"])
+def test_a_served_filter_lang_without_a_filter_is_no_filter(client: TestClient, lang: str) -> None:
+    # filter-lang alone names the language of an absent filter: every feature, not a 400
+    assert ids(client, "redline", **{"filter-lang": lang}) == ids(client, "redline")

@@ -268,3 +268,146 @@ def test_health_matches_the_published_schema(client: TestClient, document: dict[
     assert _assert_valid(validator(document, "Health"), r.content, "healthz")["status"] == "ok"
     declared = document["paths"]["/healthz"]["get"]["responses"]
     assert declared["503"]["content"]["application/json"]["schema"]["$ref"].endswith("/Health")
+
+
+def _square(lon: float, lat: float, half: float, **props: Any) -> dict[str, Any]:
+    """A GeoJSON feature: a square of ``half`` degrees around a WGS84 point."""
+    ring = [[lon - half, lat - half], [lon + half, lat - half], [lon + half, lat + half],
+            [lon - half, lat + half], [lon - half, lat - half]]  # fmt: skip
+    return {"type": "Feature", "properties": props,
+            "geometry": {"type": "Polygon", "coordinates": [ring]}}  # fmt: skip
+
+
+def _fc(*features: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "FeatureCollection", "features": list(features)}
+
+
+def test_real_coverage_answers_match_the_published_schema(
+    client: TestClient, document: dict[str, Any]
+) -> None:
+    answer = validator(document, "CoverageAnswer")
+    for path in ("/api/v1/coverage",):
+        for method in ("get", "post"):
+            declared = document["paths"][path][method]["responses"]["200"]
+            assert declared["content"]["application/json"]["schema"]["$ref"].endswith(
+                "/CoverageAnswer"
+            )
+    seen: set[tuple[Any, ...]] = set()
+    for district in ("110112", "平谷区", "密云区"):
+        for preset in ("radius500", "gbt50563"):
+            for by in ("township", "district", "none"):
+                for geometry in (False, True):
+                    extent = "district" if by == "district" else "urban"
+                    params = {"district": district, "preset": preset, "by": by,
+                              "extent": extent, "include_geometry": geometry}  # fmt: skip
+                    r = client.get("/api/v1/coverage", params=params)
+                    assert r.status_code == 200, r.text
+                    data = _assert_valid(answer, r.content, f"GET coverage {params}")
+                    assert (data["units"] is None) == (by == "none")
+                    assert ("service_area" in data) == geometry
+                    seen.add((preset, data["headline_target"] is not None))
+    assert len(seen) >= 2
+    # what-if: the district's parks plus candidate parks, with and without geometry
+    candidates = _fc(
+        _square(116.66, 39.91, 0.002, zone_class="community", name="候选一"),
+        _square(116.70, 39.88, 0.004, zone_class="comprehensive"),
+    )
+    for geometry in (False, True):
+        body = {"district": "通州区", "parks": candidates, "include_geometry": geometry}
+        r = client.post("/api/v1/coverage", json=body)
+        assert r.status_code == 200, r.text
+        data = _assert_valid(answer, r.content, f"what-if {geometry}")
+        assert data["parks"]["considered"] >= 2
+    # ad hoc: posted parks, residential land and units, in WGS84
+    parks = _fc(_square(116.66, 39.91, 0.003, zone_class="community", name="公园"))
+    residential = _fc(
+        _square(116.665, 39.91, 0.002, zone_class="0701"),
+        _square(116.75, 39.95, 0.002, zone_class="0701", name="远处"),
+        _square(116.66, 39.915, 0.001, zone_class="0703"),
+    )
+    units = _fc(_square(116.7, 39.93, 0.1, code="U1", name="单元"))
+    for body in (
+        {"parks": parks, "residential": residential},
+        {"parks": parks, "residential": residential, "units": units, "include_geometry": True},
+        {"parks": parks, "residential": residential, "residential_classes": "0701,0703",
+         "preset": "radius500", "extent": units["features"][0]["geometry"]},
+        {"parks": _fc(), "residential": residential, "include_geometry": True},
+    ):  # fmt: skip
+        r = client.post("/api/v1/coverage", json=body)
+        assert r.status_code == 200, r.text
+        data = _assert_valid(answer, r.content, f"ad hoc {sorted(body)}")
+        assert "district" not in data and data["total_m2"] > 0
+
+
+def test_rules_activities_and_config_match_the_published_schema(
+    client: TestClient, document: dict[str, Any]
+) -> None:
+    for path, name in (("/api/v1/rules", "RulesDocument"),
+                       ("/api/v1/activities", "ActivitiesDocument"),
+                       ("/api/v1/config", "ConfigDocument")):  # fmt: skip
+        declared = document["paths"][path]["get"]["responses"]["200"]
+        assert declared["content"]["application/json"]["schema"]["$ref"].endswith(f"/{name}")
+    rules = validator(document, "RulesDocument")
+    whole = _assert_valid(rules, client.get("/api/v1/rules").content, "rules")
+    assert any(r["activity"] == "*" for r in whole["rules"])
+    assert any(r["dimensions"] for r in whole["rules"])
+    codes = [a["code"] for a in whole["activities"]]
+    kinds = sorted({r["kind"] for r in whole["rules"]})
+    queries: list[dict[str, Any]] = [{"kind": k} for k in kinds]
+    queries += [{"activity": c} for c in codes]
+    queries += [{"district": d} for d in ("110112", "110117", "110118")]
+    queries += [{"kind": kinds[0], "activity": codes[:3], "district": "110117"}]
+    for params in queries:
+        r = client.get("/api/v1/rules", params=params)
+        assert r.status_code == 200, r.text
+        data = _assert_valid(rules, r.content, f"rules {params}")
+        assert data["rules"] and all(row["activity"] != "*" for row in data["rules"])
+    activities = validator(document, "ActivitiesDocument")
+    data = _assert_valid(activities, client.get("/api/v1/activities").content, "activities")
+    assert [a["code"] for a in data["activities"]] == codes
+    config = validator(document, "ConfigDocument")
+    data = _assert_valid(config, client.get("/api/v1/config").content, "config")
+    assert data["dates"] is not None and data["layers"]
+    # a layer set without an admin layer answers dates: null, which the schema admits
+    assert not list(config.iter_errors({**data, "dates": None}))
+
+
+def test_ogc_documents_match_the_published_schema(
+    client: TestClient, document: dict[str, Any]
+) -> None:
+    names = {"/ogc": "Landing", "/ogc/conformance": "Conformance",
+             "/ogc/collections": "Collections",
+             "/ogc/collections/{collection_id}": "CollectionDocument",
+             "/ogc/collections/{collection_id}/queryables": "Queryables",
+             "/ogc/collections/{collection_id}/items": "FeatureCollectionDocument",
+             "/ogc/collections/{collection_id}/items/{feature_id}": "FeatureDocument"}  # fmt: skip
+    for path, name in names.items():
+        content = document["paths"][path]["get"]["responses"]["200"]["content"]
+        assert [c["schema"]["$ref"].rsplit("/", 1)[1] for c in content.values()] == [name]
+    v = {name: validator(document, name) for name in names.values()}
+    _assert_valid(v["Landing"], client.get("/ogc").content, "landing")
+    _assert_valid(v["Conformance"], client.get("/ogc/conformance").content, "conformance")
+    listed = _assert_valid(v["Collections"], client.get("/ogc/collections").content, "all")
+    ids = [c["id"] for c in listed["collections"]]
+    assert any("__" in i for i in ids) and any("__" not in i for i in ids)
+    public = [c["id"] for c in listed["collections"] if c["access"] == "public"]
+    restricted = [c for c in listed["collections"] if c["access"] == "restricted"]
+    assert all("spatial" not in c["extent"] for c in restricted)
+    checked = 0
+    for cid in ids:
+        _assert_valid(v["CollectionDocument"], client.get(f"/ogc/collections/{cid}").content, cid)
+    for cid in public:
+        r = client.get(f"/ogc/collections/{cid}/queryables")
+        _assert_valid(v["Queryables"], r.content, f"{cid} queryables")
+        for params in ({"limit": 3}, {"limit": 2, "offset": 1, "simplify": 30},
+                       {"limit": 2, "crs": "http://www.opengis.net/def/crs/EPSG/0/4548"},
+                       {"limit": 1, "datetime": "2019-01-01"}):  # fmt: skip
+            r = client.get(f"/ogc/collections/{cid}/items", params=params)
+            assert r.status_code == 200, r.text
+            page = _assert_valid(v["FeatureCollectionDocument"], r.content, f"{cid} {params}")
+            for feat in page["features"][:1]:
+                one = client.get(f"/ogc/collections/{cid}/items/{feat['id']}")
+                assert one.status_code == 200, one.text
+                _assert_valid(v["FeatureDocument"], one.content, f"{cid}/{feat['id']}")
+                checked += 1
+    assert checked >= 2 * len(public)

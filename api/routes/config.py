@@ -16,13 +16,19 @@ from typing import Any
 from fastapi import APIRouter
 
 from api.deps import CatalogDep, SettingsDep
+from api.schemas_meta import ConfigDocument
 from geozone import __version__
 from geozone.vocab import CLASSES, KINDS, labels
 
 router = APIRouter(prefix="/api/v1", tags=["config"])
 
 
-@router.get("/config", summary="Web map configuration: basemap, class vocabularies, synthetic")
+@router.get(
+    "/config",
+    summary="Web map configuration: basemap, class vocabularies, synthetic",
+    response_model=None,
+    responses={200: {"description": "The map's configuration.", "model": ConfigDocument}},
+)
 def config(settings: SettingsDep, catalog: CatalogDep) -> dict[str, Any]:
     """Return the basemap URL, layers with their versions, every kind with its classes, flags."""
     return {

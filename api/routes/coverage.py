@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import CatalogDep, PrincipalDep, SettingsDep
 from api.geometry_pool import json_response, run_in_pool
+from api.schemas_coverage import CoverageAnswer
 from geozone.catalog import Catalog
 from geozone.coverage.catalog import coverage_for_catalog
 from geozone.coverage.io import read_vector
@@ -269,6 +270,7 @@ def _respond(
 
 
 _RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The coverage, its targets and provenance.", "model": CoverageAnswer},
     401: {
         "description": "include_geometry on a run that used a restricted layer, without a "
         "reader or admin token (`restricted_layer`)."
@@ -284,7 +286,7 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
 @router.get(
     "/coverage",
     summary="Park service-radius coverage of a district",
-    response_model=dict[str, Any],
+    response_model=None,
     responses=_RESPONSES,
 )
 async def get_coverage(
@@ -318,7 +320,7 @@ async def get_coverage(
 @router.post(
     "/coverage",
     summary="Park service-radius coverage (district, what-if or ad hoc)",
-    response_model=dict[str, Any],
+    response_model=None,
     responses=_RESPONSES,
 )
 async def post_coverage(

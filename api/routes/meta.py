@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from api.deps import RulesDep
+from api.schemas_meta import ActivitiesDocument, RulesDocument
 from geozone.jurisdiction import DISTRICTS
 from geozone.query import parse_activities
 from geozone.rules import zone_kinds
@@ -25,13 +26,16 @@ _ACTIVITY_EXAMPLE = {
 @router.get(
     "/activities",
     summary="Activities a lookup can be asked about",
+    response_model=None,
     responses={
         200: {
+            "description": "The activity vocabulary.",
+            "model": ActivitiesDocument,
             "content": {
                 "application/json": {
                     "example": {"rules_version": "2026.11-demo", "activities": [_ACTIVITY_EXAMPLE]}
                 }
-            }
+            },
         }
     },
 )
@@ -43,7 +47,12 @@ def activities(rules: RulesDep) -> dict[str, Any]:
     }
 
 
-@router.get("/rules", summary="The rule table: every rule with its verdict and legal citation")
+@router.get(
+    "/rules",
+    summary="The rule table: every rule with its verdict and legal citation",
+    response_model=None,
+    responses={200: {"description": "The rule rows, filtered.", "model": RulesDocument}},
+)
 def rules_table(
     rules: RulesDep,
     kind: Annotated[

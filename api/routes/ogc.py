@@ -38,11 +38,21 @@ from api.ogc_features import (
     simplify_degrees,
 )
 from api.schemas import ErrorBody
+from api.schemas_ogc import (
+    CollectionDocument,
+    Collections,
+    Conformance,
+    FeatureCollectionDocument,
+    FeatureDocument,
+    Landing,
+    Queryables,
+)
 from geozone.errors import FeatureNotFound, InvalidInput
 from geozone.ogc_crs import SUPPORTED_URIS, parse_bbox_in, parse_crs
 from geozone.ogc_filter import (
     FILTER_LANG_NAMES,
     and_equalities,
+    filter_language,
     parse_filter,
     queryables_schema,
 )
@@ -135,6 +145,8 @@ _PRIVATE = {"Cache-Control": "private, no-store", "Vary": "Authorization"}
 
 _LANDING_EXAMPLE = {
     "title": "geozone OGC API Features",
+    "description": "Every layer of layer set beijing-eco 2026.11 as OGC API Features "
+    "collections, GeoJSON in CRS84.",
     "links": [
         {"href": "http://127.0.0.1:8000/ogc", "rel": "self", "type": JSON},
         {"href": "http://127.0.0.1:8000/ogc/collections", "rel": "data", "type": JSON},
@@ -145,7 +157,15 @@ _LANDING_EXAMPLE = {
 @router.get(
     "",
     summary="OGC API landing page",
-    responses={200: {"content": {JSON: {"example": _LANDING_EXAMPLE}}}, **_BAD_FORMAT},
+    response_model=None,
+    responses={
+        200: {
+            "description": "Links to the API definition, conformance and collections.",
+            "model": Landing,
+            "content": {JSON: {"example": _LANDING_EXAMPLE}},
+        },
+        **_BAD_FORMAT,
+    },
 )
 def landing(request: Request, catalog: CatalogDep, f: FormatParam = None) -> dict[str, Any]:
     """Links to the API definition, conformance declaration and the collections."""
@@ -192,7 +212,15 @@ def landing(request: Request, catalog: CatalogDep, f: FormatParam = None) -> dic
 @router.get(
     "/conformance",
     summary="OGC API conformance declaration",
-    responses={200: {"content": {JSON: {"example": {"conformsTo": CONFORMANCE}}}}, **_BAD_FORMAT},
+    response_model=None,
+    responses={
+        200: {
+            "description": "The conformance classes.",
+            "model": Conformance,
+            "content": {JSON: {"example": {"conformsTo": CONFORMANCE}}},
+        },
+        **_BAD_FORMAT,
+    },
 )
 def conformance(f: FormatParam = None) -> dict[str, Any]:
     """The conformance classes implemented: Features core, GeoJSON, OpenAPI 3.0."""
@@ -252,7 +280,12 @@ def api_definition(request: Request, f: FormatParam = None) -> OpenAPIResponse:
 @router.get(
     "/collections",
     summary="All feature collections (every layer and layer version)",
-    responses={**_BAD_FORMAT, 403: _RESTRICTED_RESPONSES[403]},
+    response_model=None,
+    responses={
+        200: {"description": "Every collection.", "model": Collections},
+        **_BAD_FORMAT,
+        403: _RESTRICTED_RESPONSES[403],
+    },
 )
 def collections(
     request: Request,
@@ -284,7 +317,9 @@ def collections(
 @router.get(
     "/collections/{collection_id}",
     summary="One feature collection",
+    response_model=None,
     responses={
+        200: {"description": "The collection.", "model": CollectionDocument},
         **_BAD_FORMAT,
         403: _RESTRICTED_RESPONSES[403],
         404: _error("No such collection (`layer_not_found`)."),
@@ -334,7 +369,11 @@ _QUERYABLES_EXAMPLE = {
     summary="Queryable properties of a collection (JSON Schema, for `filter`)",
     response_class=SchemaJSONResponse,
     responses={
-        200: {"content": {SCHEMA_JSON: {"example": _QUERYABLES_EXAMPLE}}},
+        200: {
+            "description": "The queryables.",
+            "model": Queryables,
+            "content": {SCHEMA_JSON: {"example": _QUERYABLES_EXAMPLE}},
+        },
         **_BAD_PARAMETER,
         **_RESTRICTED_RESPONSES,
     },
@@ -392,6 +431,7 @@ _ITEMS_EXAMPLE = {
             "id": "RL-001",
             "geometry": {"type": "Polygon", "coordinates": [[[117.0, 40.4], [117.1, 40.4]]]},
             "properties": {
+                "feature_id": "RL-001",
                 "zone_class": "core",
                 "class_zh": "核心保护区",
                 "class_en": "Core protection area",
@@ -399,11 +439,22 @@ _ITEMS_EXAMPLE = {
                 "synthetic": True,
                 "layer_id": "redline",
                 "layer_version": "2021",
+                "layer_kind": "redline",
             },
         }
     ],
     "numberMatched": 1,
     "numberReturned": 1,
+    "timeStamp": "2026-11-25T08:00:00Z",
+    "layer_version": "2021",
+    "links": [
+        {
+            "href": "http://127.0.0.1:8000/ogc/collections/redline/items",
+            "rel": "self",
+            "type": "application/geo+json",
+            "title": "this page",
+        }
+    ],
 }
 
 
@@ -413,6 +464,8 @@ _ITEMS_EXAMPLE = {
     response_class=GeoJSONResponse,
     responses={
         200: {
+            "description": "A page of features.",
+            "model": FeatureCollectionDocument,
             "content": {GEOJSON: {"example": _ITEMS_EXAMPLE}},
             "headers": {"Content-Crs": _CONTENT_CRS_HEADER},
         },
@@ -536,7 +589,7 @@ async def items(
     lit_crs = parse_crs(filter_crs, "filter-crs")
     cql = parse_filter(filter_, filter_lang) if filter_ is not None else None
     if cql is None and filter_lang is not None:
-        parse_filter("x", filter_lang)  # an unknown filter-lang is a 400 even alone
+        filter_language(filter_lang)  # an unknown filter-lang is a 400 even alone
 
     def work() -> GeoJSONResponse:  # in a geometry-pool thread: its lane's trees
         box = parse_bbox(bbox) if box_crs.is_crs84 else parse_bbox_in(bbox, box_crs)
@@ -573,6 +626,8 @@ async def items(
     response_class=GeoJSONResponse,
     responses={
         200: {
+            "description": "The feature.",
+            "model": FeatureDocument,
             "content": {GEOJSON: {"example": _ITEMS_EXAMPLE["features"][0]}},  # type: ignore[index]
             "headers": {"Content-Crs": _CONTENT_CRS_HEADER},
         },
