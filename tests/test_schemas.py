@@ -411,3 +411,33 @@ def test_ogc_documents_match_the_published_schema(
                 _assert_valid(v["FeatureDocument"], one.content, f"{cid}/{feat['id']}")
                 checked += 1
     assert checked >= 2 * len(public)
+
+
+def test_tile_documents_match_the_published_schema(
+    client: TestClient, document: dict[str, Any]
+) -> None:
+    base = "/ogc/collections/{collection_id}/tiles"
+    names = {base: "Tilesets", f"{base}/WebMercatorQuad": "Tileset",
+             f"{base}/WebMercatorQuad/tilejson.json": "TileJSON"}  # fmt: skip
+    for path, name in names.items():
+        content = document["paths"][path]["get"]["responses"]["200"]["content"]
+        assert [c["schema"]["$ref"].rsplit("/", 1)[1] for c in content.values()] == [name]
+    v = {name: validator(document, name) for name in names.values()}
+    ids = [c["id"] for c in client.get("/ogc/collections").json()["collections"]]
+    for cid in ids:
+        for params in ({}, {"datetime": "2022-06-01"}):
+            sets = _assert_valid(
+                v["Tilesets"],
+                client.get(f"/ogc/collections/{cid}/tiles", params=params).content,
+                cid,
+            )
+            assert len(sets["tilesets"]) == 1
+            one = client.get(f"/ogc/collections/{cid}/tiles/WebMercatorQuad", params=params)
+            _assert_valid(v["Tileset"], one.content, f"{cid} tileset")
+            tj = client.get(
+                f"/ogc/collections/{cid}/tiles/WebMercatorQuad/tilejson.json", params=params
+            )
+            doc = _assert_valid(v["TileJSON"], tj.content, f"{cid} tilejson")
+            assert doc["tiles"][0].endswith(
+                "{z}/{y}/{x}" + (f"?datetime={params['datetime']}" if params else "")
+            )

@@ -35,6 +35,7 @@ from api.ogc_features import (
     select_version,
 )
 from api.schemas import ErrorBody
+from api.schemas_tiles import TileJSON, Tileset, Tilesets
 from geozone.catalog import Catalog, LayerVersion
 from geozone.tiles import EXTENT, MAX_ZOOM, MIN_ZOOM, Tile, TileCache, check_tile
 from geozone.tokens import Principal
@@ -159,7 +160,10 @@ def _private(response: Response, catalog: Catalog, coll: Collection) -> None:
 
 
 @router.get(
-    "/collections/{collection_id}/tiles", summary="Tilesets of a collection", responses=_ERRORS
+    "/collections/{collection_id}/tiles",
+    summary="Tilesets of a collection",
+    response_model=None,
+    responses={200: {"model": Tilesets}, **_ERRORS},
 )
 def tilesets(
     collection_id: str,
@@ -188,7 +192,8 @@ def tilesets(
 @router.get(
     "/collections/{collection_id}/tiles/" + TMS,
     summary="Vector tileset metadata (WebMercatorQuad)",
-    responses=_ERRORS,
+    response_model=None,
+    responses={200: {"model": Tileset}, **_ERRORS},
 )
 def tileset(
     collection_id: str,
@@ -208,7 +213,8 @@ def tileset(
 @router.get(
     "/collections/{collection_id}/tiles/" + TMS + "/tilejson.json",
     summary="TileJSON 3.0.0 of a collection's vector tiles",
-    responses=_ERRORS,
+    response_model=None,
+    responses={200: {"model": TileJSON}, **_ERRORS},
 )
 def tilejson(
     collection_id: str,
