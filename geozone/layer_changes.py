@@ -460,10 +460,10 @@ def _unpack(data: bytes, filename: str, folder: Path, max_bytes: int = MAX_UNZIP
                                 {"max_uncompressed_bytes": max_bytes},
                             )
                         dst.write(chunk)
-    except (
+    except (  # what zipfile raises for broken, Zip64-refused or unsupported archives
         zipfile.BadZipFile,
         zipfile.LargeZipFile,
-        NotImplementedError,
+        NotImplementedError,  # a compression method zipfile cannot decode
         EOFError,
         zlib.error,
         RuntimeError,

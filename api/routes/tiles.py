@@ -159,6 +159,16 @@ def _private(response: Response, catalog: Catalog, coll: Collection) -> None:
         response.headers["Vary"] = "Authorization"
 
 
+def _metadata_of(
+    catalog: Catalog, collection_id: str, datetime: str | None, response: Response
+) -> Collection:
+    """The collection a tile metadata document describes (checked ``datetime``, caching)."""
+    coll = resolve(catalog, collection_id)
+    parse_datetime(datetime)
+    _private(response, catalog, coll)
+    return coll
+
+
 @router.get(
     "/collections/{collection_id}/tiles",
     summary="Tilesets of a collection",
@@ -174,9 +184,7 @@ def tilesets(
     datetime: DatetimeParam = None,
 ) -> dict[str, Any]:
     """The collection's vector tilesets: one, on the WebMercatorQuad tile matrix set."""
-    coll = resolve(catalog, collection_id)
-    parse_datetime(datetime)
-    _private(response, catalog, coll)
+    coll = _metadata_of(catalog, collection_id, datetime, response)
     return {
         "links": [
             {
@@ -204,9 +212,7 @@ def tileset(
     datetime: DatetimeParam = None,
 ) -> dict[str, Any]:
     """The tileset: tile matrix set, zoom limits, the tile URL template and TileJSON link."""
-    coll = resolve(catalog, collection_id)
-    parse_datetime(datetime)
-    _private(response, catalog, coll)
+    coll = _metadata_of(catalog, collection_id, datetime, response)
     return _tileset(request, catalog, coll, collection_id, _sees(principal), datetime)
 
 
@@ -225,9 +231,7 @@ def tilejson(
     datetime: DatetimeParam = None,
 ) -> dict[str, Any]:
     """TileJSON for MapLibre/Leaflet/QGIS: tile URL template, zooms, bounds, layer fields."""
-    coll = resolve(catalog, collection_id)
-    parse_datetime(datetime)
-    _private(response, catalog, coll)
+    coll = _metadata_of(catalog, collection_id, datetime, response)
     versions = coll.versions(catalog)
     synthetic = any(v.entry.synthetic for v in versions)
     doc: dict[str, Any] = {
