@@ -208,9 +208,11 @@ class FolderLayerStore:
         self._state: LayerState | None = None
 
     def generation(self) -> Generation:
+        """The folder's generation: the hash of its files and its change counter."""
         return disk_generation(self.root)
 
     def load(self, previous: LayerState | None = None) -> LayerState:
+        """:func:`load_catalog` and :func:`load_rules` of the folder, with its counter."""
         catalog = load_catalog(self.root, previous=previous.catalog if previous else None)
         rules = load_rules(catalog.rules_dir)
         counter = read_counter(self.root)
@@ -233,10 +235,12 @@ class FolderLayerStore:
         limit: int = 10,
         offset: int = 0,
     ) -> FeaturePage:
+        """A page of the loaded WGS84 frame (bbox tested with shapely)."""
         lv = self._catalog().get(layer_id, version)
         return page_of(lv.frame_wgs84, bbox, limit, offset)
 
     def feature(self, layer_id: str, version: str, feature_id: str) -> gpd.GeoDataFrame:
+        """The rows of the loaded WGS84 frame with that ``feature_id``."""
         frame = self._catalog().get(layer_id, version).frame_wgs84
         return frame[frame["feature_id"] == feature_id]
 
@@ -250,8 +254,11 @@ class FolderLayerStore:
         who: str = "cli",
         expected: str | None = None,
     ) -> Generation:
+        """:meth:`LayerChanges.upload` on the folder; the new generation."""
         changes = LayerChanges(self.root, self.audit)
-        result = changes.upload(self._catalog(), who, layer_id, dict(fields), data, filename, expected)
+        result = changes.upload(
+            self._catalog(), who, layer_id, dict(fields), data, filename, expected
+        )
         return result.generation
 
     def retire_version(
@@ -263,11 +270,13 @@ class FolderLayerStore:
         who: str = "cli",
         expected: str | None = None,
     ) -> Generation:
+        """:meth:`LayerChanges.retire` on the folder; the new generation."""
         changes = LayerChanges(self.root, self.audit)
         result = changes.retire(self._catalog(), who, layer_id, version, valid_to, expected)
         return result.generation
 
     def wait_for_change(self, after: Generation, timeout_s: float) -> Generation | None:
+        """Poll the folder every ``poll_s`` seconds until its generation is not ``after``."""
         deadline = time.monotonic() + timeout_s
         while True:
             now = self.generation()
@@ -278,4 +287,5 @@ class FolderLayerStore:
             time.sleep(min(self.poll_s, max(0.0, deadline - time.monotonic())))
 
     def close(self) -> None:
+        """Forget the loaded state."""
         self._state = None

@@ -78,13 +78,19 @@ def pg_cluster() -> Iterator[PgCluster]:
 _databases = itertools.count(1)
 
 
-@pytest.fixture
-def pg_url(pg_cluster: PgCluster) -> str:
-    """The URL of a new, empty database of the session cluster with the geozone schema."""
+@pytest.fixture(scope="session")
+def pg_template(pg_cluster: PgCluster) -> str:
+    """Name of a database with PostGIS and the geozone schema, copied by :func:`pg_url`."""
     from geozone.db.connection import connect
     from geozone.db.migrations import migrate
 
-    url = pg_cluster.create_database(f"geozone_t{next(_databases)}")
+    url = pg_cluster.create_database("geozone_template")
     with connect(url, autocommit=True) as conn:
         migrate(conn)
-    return url
+    return "geozone_template"
+
+
+@pytest.fixture
+def pg_url(pg_cluster: PgCluster, pg_template: str) -> str:
+    """The URL of a new database of the session cluster with the geozone schema, no rows."""
+    return pg_cluster.create_database(f"geozone_t{next(_databases)}", template=pg_template)

@@ -173,13 +173,14 @@ class PgCluster:
             f"{dbname or self.dbname}"
         )
 
-    def create_database(self, name: str) -> str:
-        """Create another (empty) database; its URL."""
+    def create_database(self, name: str, template: str | None = None) -> str:
+        """Create another database (empty, or a copy of ``template``); its URL."""
         import psycopg
 
         with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
+            copy = f' TEMPLATE "{template}"' if template else ""
+            conn.execute(f'CREATE DATABASE "{name}"{copy}')
         return self.url(name)
 
     def log_tail(self, chars: int = 2000) -> str:

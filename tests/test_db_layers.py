@@ -26,7 +26,6 @@ from geozone.catalog import Catalog, load_catalog
 from geozone.cli import cli
 from geozone.db.connection import Database
 from geozone.db.layer_store import CHANNEL, PostgisLayerStore
-from geozone.db.migrations import migrate
 from geozone.db.transfer import ImportResult, export_dir, import_dir
 from geozone.errors import GenerationConflict, GeozoneError, ValidationFailed
 from geozone.rules import load_rules
@@ -47,11 +46,9 @@ def demo_catalog() -> Catalog:
 
 
 @pytest.fixture(scope="module")
-def demo_db(pg_cluster: PgCluster) -> Iterator[tuple[Database, ImportResult]]:
+def demo_db(pg_cluster: PgCluster, pg_template: str) -> Iterator[tuple[Database, ImportResult]]:
     """A database holding the demo layers, imported once for the module."""
-    url = pg_cluster.create_database("geozone_demo")
-    with psycopg.connect(url, autocommit=True) as conn:
-        migrate(conn)
+    url = pg_cluster.create_database("geozone_demo", template=pg_template)
     db = Database(url)
     result = import_dir(db, LAYERS)
     yield db, result
@@ -121,9 +118,7 @@ def test_demo_layers_load_from_the_database_equal_to_the_folder(
     assert state.rules.to_dict() == folder_rules.to_dict()
     # every feature is cut into parts of at most 256 vertices, covering it exactly
     with database.connection() as conn:
-        worst = conn.execute(
-            "SELECT max(ST_NPoints(geom)) FROM geozone.feature_parts"
-        ).fetchone()
+        worst = conn.execute("SELECT max(ST_NPoints(geom)) FROM geozone.feature_parts").fetchone()
         assert worst is not None and worst[0] <= 256
         diff = conn.execute(
             "SELECT max(abs(ST_Area(f.geom) - p.area)) FROM geozone.features f JOIN"
@@ -293,9 +288,7 @@ def _listen(url: str, got: list[dict[str, object]], ready: threading.Event) -> N
             got.append(json.loads(note.payload))
 
 
-def test_add_and_retire_bump_the_generation_and_notify(
-    database: Database, tmp_path: Path
-) -> None:
+def test_add_and_retire_bump_the_generation_and_notify(database: Database, tmp_path: Path) -> None:
     tiny = build_tiny_layers(tmp_path / "tiny")
     import_dir(database, tiny)
     store = PostgisLayerStore(database)

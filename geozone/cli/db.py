@@ -34,11 +34,13 @@ def init(database_url: str | None) -> None:
     from geozone.db.connection import open_database
     from geozone.db.migrations import LATEST, migrate
 
-    with open_database(database_url, min_size=1, max_size=1) as database:
-        with database.connection() as conn:
-            conn.autocommit = True
-            done = migrate(conn)
-            conn.autocommit = False
+    with (
+        open_database(database_url, min_size=1, max_size=1) as database,
+        database.connection() as conn,
+    ):
+        conn.autocommit = True
+        done = migrate(conn)
+        conn.autocommit = False
     if done:
         click.echo(f"{database.where}: applied migrations {done}; schema at {LATEST}")
     else:
@@ -101,7 +103,7 @@ def status_of(database: Any) -> dict[str, Any]:
                 "updated_at": head[3].isoformat(),
             }
         for table in ("layer_versions", "features", "feature_parts", "rule_files", "reports"):
-            row = conn.execute(f"SELECT count(*) FROM geozone.{table}").fetchone()  # noqa: S608
+            row = conn.execute(f"SELECT count(*) FROM geozone.{table}").fetchone()
             out[table] = int(row[0]) if row else 0
     return out
 

@@ -21,8 +21,8 @@ log = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT_S = 5
 """Seconds a new connection may take before the database counts as down."""
-POOL_TIMEOUT_S = 10.0
-"""Seconds a caller waits for a pooled connection before 503."""
+POOL_TIMEOUT_S = 5.0
+"""Seconds a caller waits for a pooled connection before 503 (default of ``wait_s``)."""
 
 
 def describe(url: str) -> str:
@@ -90,6 +90,8 @@ class Database:
         Pool bounds.
     check
         Open one connection now, so a database that is down fails at start.
+    wait_s
+        Longest wait for a pooled connection (the database down: 503 after it).
 
     Raises
     ------
@@ -98,9 +100,16 @@ class Database:
     """
 
     def __init__(
-        self, url: str, *, min_size: int = 1, max_size: int = 8, check: bool = True
+        self,
+        url: str,
+        *,
+        min_size: int = 1,
+        max_size: int = 8,
+        check: bool = True,
+        wait_s: float = POOL_TIMEOUT_S,
     ) -> None:
         self.url = check_url(url)
+        self.wait_s = wait_s
         self.where = describe(url)
         if check:  # fails at once (connection refused) instead of after the pool timeout
             connect(self.url).close()
@@ -125,7 +134,7 @@ class Database:
             If no connection can be had, or it breaks (the transaction is rolled back).
         """
         try:
-            with self.pool.connection(timeout=POOL_TIMEOUT_S) as conn:
+            with self.pool.connection(timeout=self.wait_s) as conn:
                 yield conn
         except PoolTimeout as exc:
             raise unavailable(self.url, exc) from None

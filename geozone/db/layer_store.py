@@ -128,23 +128,25 @@ def write_version(
     analysis = wkb_of(lv.frame)
     wgs84 = wkb_of(lv.frame_wgs84)
     fids = lv.frame["feature_id"].tolist()
-    with conn.cursor() as cur:
-        with cur.copy(
+    with (
+        conn.cursor() as cur,
+        cur.copy(
             "COPY geozone.features (layer_id, version, ord, fid, props, geom, geom_wgs84)"
             " FROM STDIN"
-        ) as copy:
-            for i in range(len(props)):
-                copy.write_row(
-                    (
-                        e.id,
-                        e.version,
-                        i,
-                        None if fids[i] is None else str(fids[i]),
-                        Jsonb(props[i]),
-                        _ewkb_hex(analysis[i], 4548),
-                        _ewkb_hex(wgs84[i], 4326),
-                    )
+        ) as copy,
+    ):
+        for i in range(len(props)):
+            copy.write_row(
+                (
+                    e.id,
+                    e.version,
+                    i,
+                    None if fids[i] is None else str(fids[i]),
+                    Jsonb(props[i]),
+                    _ewkb_hex(analysis[i], 4548),
+                    _ewkb_hex(wgs84[i], 4326),
                 )
+            )
     conn.execute(
         "INSERT INTO geozone.feature_parts (layer_id, version, fid, ord, geom)"
         " SELECT layer_id, version, fid, ord, ST_Subdivide(geom, %s) FROM geozone.features"
@@ -241,6 +243,7 @@ class PostgisLayerStore:
     # -- reading
 
     def generation(self) -> Generation:
+        """The current generation (hash and counter) from the ``layer_set`` row."""
         with self.db.connection() as conn:
             row = conn.execute(
                 "SELECT hash, generation FROM geozone.layer_set WHERE id = 1"
@@ -252,6 +255,7 @@ class PostgisLayerStore:
         return Generation(str(row[0]), int(row[1]))
 
     def load(self, previous: LayerState | None = None) -> LayerState:
+        """Catalog, rules and generation, read in one ``REPEATABLE READ`` transaction."""
         started = time.perf_counter()
         with self.db.connection() as conn:
             conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
@@ -363,11 +367,11 @@ class PostgisLayerStore:
             params.extend(bbox)
         with self.db.connection() as conn:
             count = conn.execute(
-                f"SELECT count(*) FROM geozone.features WHERE {where}",  # noqa: S608
+                f"SELECT count(*) FROM geozone.features WHERE {where}",
                 params,
             ).fetchone()
             rows = conn.execute(
-                f"SELECT props, ST_AsBinary(geom_wgs84) FROM geozone.features WHERE {where}"  # noqa: S608
+                f"SELECT props, ST_AsBinary(geom_wgs84) FROM geozone.features WHERE {where}"
                 " ORDER BY ord LIMIT %s OFFSET %s",
                 [*params, limit, offset],
             ).fetchall()
@@ -377,6 +381,7 @@ class PostgisLayerStore:
         return FeaturePage(frame, int(count[0]) if count else 0)
 
     def feature(self, layer_id: str, version: str, feature_id: str) -> gpd.GeoDataFrame:
+        """The features with that ``feature_id`` (WGS84, layer order; empty if none)."""
         columns = self._columns(layer_id, version)
         with self.db.connection() as conn:
             rows = conn.execute(
@@ -410,9 +415,7 @@ class PostgisLayerStore:
 
     # -- changing
 
-    def _change(
-        self, expected: str | None, apply: Any
-    ) -> tuple[Generation, LayerState]:
+    def _change(self, expected: str | None, apply: Any) -> tuple[Generation, LayerState]:
         """Run ``apply(conn, state)`` under the layer set lock; bump the generation.
 
         ``apply`` returns ``(manifest, data per new version or None)`` after validating.
@@ -493,7 +496,9 @@ class PostgisLayerStore:
                     "manifest + upload",
                 )
                 entry = manifest.layer[-1]
-                candidate = load_layer(entry.model_copy(update={"file": staged.name}), staged.parent)
+                candidate = load_layer(
+                    entry.model_copy(update={"file": staged.name}), staged.parent
+                )
                 candidate = replace(candidate, entry=entry)
                 report = validate_layer_version(catalog, candidate)
                 if not report.ok:
@@ -576,16 +581,12 @@ class PostgisLayerStore:
     ) -> Generation:
         """Write the changed manifest (its header comments kept) and bump the generation."""
         with conn.cursor() as cur:
-            row = cur.execute(
-                "SELECT manifest_toml FROM geozone.layer_set WHERE id = 1"
-            ).fetchone()
+            row = cur.execute("SELECT manifest_toml FROM geozone.layer_set WHERE id = 1").fetchone()
         old_text = str(row[0]) if row else ""
         text = _header(old_text) + manifest_toml(manifest)
         parse_manifest_text(text)  # round-trip check
         shas = {(v.id, v.version): v.sha256 for v in catalog.all_versions()}
-        ordered = [
-            shas.get((e.id, e.version)) or new_sha or "" for e in manifest.layer
-        ]
+        ordered = [shas.get((e.id, e.version)) or new_sha or "" for e in manifest.layer]
         return write_layer_set(conn, text, manifest, catalog_hash(text, ordered))
 
     # -- following
@@ -614,6 +615,7 @@ class PostgisLayerStore:
                     raise
 
     def close(self) -> None:
+        """Close the LISTEN connection (the pool belongs to the caller)."""
         with self._listen_lock:
             if self._listener is not None:
                 self._listener.close()
@@ -637,4 +639,3 @@ def _duplicate(layer_id: str, version: str) -> GeozoneError:
         f"layer {layer_id!r} already has a version {version!r}",
         {"layer_id": layer_id, "version": version, "field": "version"},
     )
-

@@ -95,15 +95,14 @@ class PostgresReportStore:
         if self._closed:
             raise GeozoneError("the report store is closed")
         try:
-            with self.db.connection() as conn, conn.transaction():
-                with conn.cursor() as cur:
-                    for row in rows:
-                        values = list(row)
-                        if isinstance(values[4], bytes):
-                            values[4] = values[4].decode("utf-8")
-                        values[10] = bool(values[10])
-                        cur.execute(_INSERT, values)
-                        cur.execute(_ASK, (row[0], now))
+            with self.db.connection() as conn, conn.transaction(), conn.cursor() as cur:
+                for row in rows:
+                    values = list(row)
+                    if isinstance(values[4], bytes):
+                        values[4] = values[4].decode("utf-8")
+                    values[10] = bool(values[10])
+                    cur.execute(_INSERT, values)
+                    cur.execute(_ASK, (row[0], now))
         except (psycopg.Error, DatabaseUnavailable) as exc:
             kind = _error_kind(exc)
             log.error("report store commit failed: %s", exc)

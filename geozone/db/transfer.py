@@ -95,7 +95,9 @@ def import_dir(db: Database, folder: Path | str, *, validate: bool = True) -> Im
             write_version(conn, lv, positions[lv.key], data)
             features += lv.feature_count
         write_rules(conn, files)
-        digest = catalog_hash(manifest_text, [catalog.get(e.key).sha256 for e in catalog.manifest.layer])
+        digest = catalog_hash(
+            manifest_text, [catalog.get(e.key).sha256 for e in catalog.manifest.layer]
+        )
         if digest != catalog.hash:
             raise GeozoneError(f"{root.name}: a data file changed while it was imported")
         generation = write_layer_set(conn, manifest_text, catalog.manifest, digest)
@@ -114,9 +116,7 @@ def export_dir(db: Database, folder: Path | str) -> Path:
         raise GeozoneError(f"{root}: the export folder is not empty")
     with db.connection() as conn, conn.transaction():
         require_schema(conn)
-        head = conn.execute(
-            "SELECT manifest_toml FROM geozone.layer_set WHERE id = 1"
-        ).fetchone()
+        head = conn.execute("SELECT manifest_toml FROM geozone.layer_set WHERE id = 1").fetchone()
         if head is None:
             raise GeozoneError("the database holds no layer set to export")
         manifest_text = str(head[0])
