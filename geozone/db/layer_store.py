@@ -41,7 +41,7 @@ from psycopg.types.json import Jsonb
 from geozone import ANALYSIS_CRS, OUTPUT_CRS
 from geozone.audit import utc_now
 from geozone.catalog import Catalog, LayerVersion, check_gcj02_shift, load_layer
-from geozone.db.connection import Database, connect
+from geozone.db.connection import Database, connect, unavailable
 from geozone.db.frames import columns_of, frame_from_rows, props_of, wkb_of
 from geozone.db.migrations import require_schema
 from geozone.errors import (
@@ -609,10 +609,10 @@ class PostgisLayerStore:
                 try:
                     for _ in listener.notifies(timeout=left, stop_after=1):
                         break
-                except psycopg.OperationalError:
+                except psycopg.OperationalError as exc:
                     listener.close()
                     self._listener = None
-                    raise
+                    raise unavailable(self.db.url, exc) from None
 
     def close(self) -> None:
         """Close the LISTEN connection (the pool belongs to the caller)."""
