@@ -35,12 +35,10 @@ from api.routes import (
 )
 from api.security import SecurityHeaders, policy
 from geozone import __version__
-from geozone.audit import AuditLog
 from geozone.lanes import current_lane, register_current_thread
-from geozone.layer_changes import LayerChanges
-from geozone.layer_follower import LayerFollower, LayerState
+from geozone.layer_follower import LayerState
 from geozone.lookup import prepare
-from geozone.report_store import ReportStore
+from geozone.serving import open_storage
 from geozone.settings import Settings
 from geozone.tiles import TileCache
 from geozone.tokens import TokenRegistry
@@ -97,22 +95,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # geometry-pool thread (everything else that touches GEOS indexes) builds its own
         # as its first task, in the background: see README "Architecture: concurrency"
         register_current_thread()
-        follower = LayerFollower(settings.layers_dir, publish, settings.layer_poll_s)
-        state = follower.load_initial()  # prepare()s today's lookup index in the loop's lane
+        storage = open_storage(settings, publish)  # prepare()s the index in the loop's lane
+        follower = storage.follower
+        state = follower.current
 
         def warm_lane() -> None:
             prepare(app.state.layers.catalog, lanes=[current_lane()])
 
         app.state.geometry_pool = start_pool(settings.geometry_threads, warm=warm_lane)
+        app.state.storage = storage
         app.state.follower = follower
-        app.state.changes = LayerChanges(follower.root, AuditLog(settings.audit_path))
-        app.state.reports = ReportStore(settings.report_store_path)
+        app.state.changes = storage.changes
+        app.state.reports = storage.reports
         app.state.jobs = JobRunner(settings.jobs_path, settings.jobs)
         catalog = state.catalog
         log.info(
-            "loaded layer set %s %s (%d layer versions, generation %d %s) in %.2f s",
+            "loaded layer set %s %s from %s (%d layer versions, generation %d %s) in %.2f s",
             catalog.info.id,
             catalog.info.version,
+            storage.source,
             len(catalog.all_versions()),
             state.generation.counter,
             state.generation.id,
@@ -125,7 +126,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             follower.stop()
             app.state.jobs.shutdown()
             app.state.geometry_pool.shutdown(wait=True, cancel_futures=True)
-            app.state.reports.close()
+            storage.close()
 
     app = FastAPI(
         title="geozone",

@@ -194,6 +194,14 @@ class Settings(BaseSettings):
         "layer and report store shared by every machine (``geozone db init|import``); unset: "
         "the layer folder and the SQLite report store.",
     )
+    database_check_s: float = Field(
+        1.0,
+        gt=0,
+        le=60,
+        description="With a database: longest wait for a NOTIFY of a new layer-set "
+        "generation before a worker reads the generation anyway (a lost notification is "
+        "made up for within this many seconds).",
+    )
     query: QuerySettings = QuerySettings()
     coverage: CoverageSettings = CoverageSettings()
     jobs: JobSettings = JobSettings()
