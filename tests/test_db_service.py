@@ -436,3 +436,37 @@ def test_cli_lookup_from_the_database_equals_the_folder(demo_url: str) -> None:
     assert files.returncode == 0 and db.returncode == 0, files.stderr + db.stderr
     assert db.stdout == files.stdout
     assert json.loads(db.stdout)["verdicts"]
+
+
+# --- the follower: a lost notification is made up for by the periodic check ----------------
+
+
+def test_follower_sees_a_generation_sent_without_notify(tiny_db: str) -> None:
+    from geozone.db.follower import DatabaseFollower
+    from geozone.db.layer_store import PostgisLayerStore
+    from geozone.layer_follower import LayerState
+
+    published: list[LayerState] = []
+    with Database(tiny_db) as db:
+        store = PostgisLayerStore(db)
+        follower = DatabaseFollower(store, published.append, check_s=0.2)
+        first = follower.load_initial()
+        follower.start()
+        try:
+            # a change whose NOTIFY never arrives: the counter moves, nobody is told
+            with connect(tiny_db) as conn:
+                conn.execute("UPDATE geozone.layer_set SET generation = generation + 1")
+                conn.commit()
+            deadline = time.monotonic() + 30
+            while follower.current.generation.counter == first.generation.counter:
+                assert time.monotonic() < deadline, "the periodic check never saw the change"
+                time.sleep(0.05)
+        finally:
+            follower.stop()
+            store.close()
+    assert [s.generation.counter for s in published] == [
+        first.generation.counter,
+        first.generation.counter + 1,
+    ]
+    assert published[1].generation.id == first.generation.id  # same layer set, reloaded
+    assert follower.health()["database_error"] is None

@@ -17,6 +17,9 @@ are one transaction each: the ``layer_set`` row is locked (``FOR UPDATE``), the 
 validated against the state in the database (the checks of ``geozone layers validate``),
 rows are written, the generation counter goes up by one and ``NOTIFY geozone_layers``
 (payload ``{"counter", "hash"}``) is sent, delivered at commit. A refusal writes nothing.
+Uploads and retires (:meth:`upload`, :meth:`retire`) are audited in ``geozone.audit_log``
+(:mod:`geozone.db.audit`): an accepted change's entry in its own transaction, a refusal's
+in one of its own after the rollback.
 """
 
 from __future__ import annotations
