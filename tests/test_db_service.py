@@ -470,3 +470,20 @@ def test_follower_sees_a_generation_sent_without_notify(tiny_db: str) -> None:
     ]
     assert published[1].generation.id == first.generation.id  # same layer set, reloaded
     assert follower.health()["database_error"] is None
+
+
+def test_cli_layer_state_reads_the_database_unless_a_folder_is_named(
+    demo_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What ``geozone lookup`` (points, parcels, ``--batch``) and ``geozone coverage`` load."""
+    from geozone.catalog import load_catalog
+    from geozone.cli.common import load_layer_state
+
+    folder = load_catalog(LAYERS)
+    monkeypatch.setenv("GEOZONE_DATABASE_URL", demo_url)
+    monkeypatch.setenv("GEOZONE_LAYERS_DIR", str(NO_FOLDER))
+    from_db = load_layer_state(None)
+    assert str(from_db.catalog.root).startswith("db:")
+    assert from_db.catalog.hash == folder.hash
+    assert from_db.rules.version == load_layer_state(LAYERS).rules.version
+    assert load_layer_state(LAYERS).catalog.root == folder.root
