@@ -27,6 +27,7 @@ from api.routes import (
     jobs,
     layers,
     lookup,
+    measure,
     meta,
     ogc,
     reports,
@@ -36,6 +37,7 @@ from api.routes import (
 from api.security import SecurityHeaders, policy
 from geozone import __version__
 from geozone.audit import AuditLog
+from geozone.basemaps import tile_urls
 from geozone.lanes import current_lane, register_current_thread
 from geozone.layer_changes import LayerChanges
 from geozone.layer_follower import LayerFollower, LayerState
@@ -59,6 +61,7 @@ TAGS = [
     {"name": "admin", "description": "Layer administration (bearer token)."},
     {"name": "health", "description": "Service health and versions."},
     {"name": "config", "description": "Settings the web map reads (basemap, class names)."},
+    {"name": "measure", "description": "Lengths and areas in EPSG:4548 (the map's measure)."},
 ]
 
 
@@ -156,12 +159,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # outermost: every response, a 413 included, carries the security headers
     app.add_middleware(
         SecurityHeaders,
-        csp=policy(_html_pages(), settings.basemap_url),
+        csp=policy(_html_pages(), tile_urls(settings)),
         public_url=settings.public_url,
     )
     # first, so the busiest request matches without trying every other route
     app.router.routes.insert(0, lookup.point_route)
-    routers = (health, config, meta, layers, lookup, jobs, reports, coverage, ogc, tiles, admin)
+    routers = (
+        health,
+        config,
+        meta,
+        layers,
+        lookup,
+        measure,
+        jobs,
+        reports,
+        coverage,
+        ogc,
+        tiles,
+        admin,
+    )
     for module in routers:
         app.include_router(module.router)
     app.include_router(web.router)

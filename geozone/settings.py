@@ -9,7 +9,7 @@ e.g. ``GEOZONE_QUERY__MAX_VERTICES=5000``, ``GEOZONE_JOBS__RETENTION_HOURS=48``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -180,7 +180,21 @@ class Settings(BaseSettings):
         "LRU cache (``GEOZONE_TILE_CACHE_MB``; 0 turns the cache off).",
     )
     basemap_url: str | None = Field(
-        None, description="Optional XYZ tile URL for the web map; the map works without it."
+        None,
+        description="Optional XYZ tile URL for the web map, offered as its 'custom' basemap "
+        "(geozone/basemaps.py); the map works without it.",
+    )
+    basemap_crs: Literal["wgs84", "gcj02"] = Field(
+        "wgs84", description="The CRS basemap_url's tiles are drawn in: wgs84 or gcj02."
+    )
+    basemaps: Annotated[list[str], BeforeValidator(_comma_list)] = Field(
+        ["osm", "amap"],
+        description="Public basemaps the map offers (osm, amap); empty for an offline "
+        "deployment. None is drawn until a user picks one.",
+    )
+    tianditu_key: str | None = Field(
+        None,
+        description="天地图 browser key; when set the map offers 天地图 vector and imagery.",
     )
     public_url: str | None = Field(
         None,
@@ -191,6 +205,13 @@ class Settings(BaseSettings):
     query: QuerySettings = QuerySettings()
     coverage: CoverageSettings = CoverageSettings()
     jobs: JobSettings = JobSettings()
+
+    @model_validator(mode="after")
+    def _check_basemaps(self) -> Settings:
+        unknown = [b for b in self.basemaps if b not in ("osm", "amap")]
+        if unknown:
+            raise ValueError(f"basemaps: unknown {unknown}; choose from osm, amap")
+        return self
 
     @model_validator(mode="after")
     def _check_public_url(self) -> Settings:

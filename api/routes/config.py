@@ -18,6 +18,7 @@ from fastapi import APIRouter
 from api.deps import CatalogDep, SettingsDep
 from api.schemas_meta import ConfigDocument
 from geozone import __version__
+from geozone.basemaps import offered
 from geozone.vocab import CLASSES, KINDS, labels
 
 router = APIRouter(prefix="/api/v1", tags=["config"])
@@ -34,6 +35,8 @@ def config(settings: SettingsDep, catalog: CatalogDep) -> dict[str, Any]:
     return {
         "geozone_version": __version__,
         "basemap_url": settings.basemap_url,
+        # the switcher's entries besides none (geozone/basemaps.py); none is the default
+        "basemaps": [b.to_dict() for b in offered(settings)],
         "synthetic": catalog.synthetic,
         "layerset": {
             "id": catalog.info.id,
