@@ -32,7 +32,7 @@ PUBLIC_PROVIDERS = ("osm", "amap")
 """Public providers ``GEOZONE_BASEMAPS`` may name (天地图 is offered by its key)."""
 
 _TIANDITU = (
-    "https://t{s}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+    "https://t{{s}}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
     "&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={{z}}"
     "&TILEROW={{y}}&TILECOL={{x}}&tk={key}"
 )
@@ -100,8 +100,8 @@ OSM = Basemap(
 
 AMAP = Basemap(
     "amap",
-    "高德地图 (GCJ-02)",
-    "AMap (GCJ-02)",
+    "高德地图",
+    "AMap",
     (
         "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
     ),

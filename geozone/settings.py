@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from geozone import resources
 from geozone.budget import DEFAULT_MAX_PARCEL_WORK
@@ -70,7 +70,7 @@ class CoverageSettings(BaseModel):
     """Defaults for coverage metrics."""
 
     default_preset: str = "gbt50563"
-    residential_classes: Annotated[list[str], BeforeValidator(_comma_list)] = ["0701"]
+    residential_classes: Annotated[list[str], NoDecode, BeforeValidator(_comma_list)] = ["0701"]
     max_candidates: int = Field(
         500,
         ge=1,
@@ -154,7 +154,7 @@ class Settings(BaseSettings):
         description="Append-only JSON-lines log of admin layer changes; "
         "default var/audit.jsonl beside the report store.",
     )
-    cors_origins: Annotated[list[str], BeforeValidator(_comma_list)] = []
+    cors_origins: Annotated[list[str], NoDecode, BeforeValidator(_comma_list)] = []
     report_store: Path | None = Field(
         None,
         description="SQLite file of answered lookups; default var/reports.sqlite in a "
@@ -187,7 +187,7 @@ class Settings(BaseSettings):
     basemap_crs: Literal["wgs84", "gcj02"] = Field(
         "wgs84", description="The CRS basemap_url's tiles are drawn in: wgs84 or gcj02."
     )
-    basemaps: Annotated[list[str], BeforeValidator(_comma_list)] = Field(
+    basemaps: Annotated[list[str], NoDecode, BeforeValidator(_comma_list)] = Field(
         ["osm", "amap"],
         description="Public basemaps the map offers (osm, amap); empty for an offline "
         "deployment. None is drawn until a user picks one.",

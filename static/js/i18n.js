@@ -312,6 +312,12 @@ export function setLang(code) {
   listeners.forEach((fn) => fn(current));
 }
 
+/** Add zh/en strings of a feature module ({zh: {...}, en: {...}}); a key both sides or none. */
+export function addStrings(strings) {
+  Object.assign(DICT.zh, strings.zh);
+  Object.assign(DICT.en, strings.en);
+}
+
 /** Run fn whenever the language changes. */
 export function onLangChange(fn) {
   listeners.add(fn);

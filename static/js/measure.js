@@ -1,0 +1,235 @@
+// The measure tool: distance (a line) and area (a polygon) clicked on the map. Every figure
+// shown comes from the server, POST /api/v1/measure, which measures in EPSG:4548 (CGCS2000
+// 3° Gauss-Krüger 117°E) like the lookups' parcel areas (geozone/measure.py): metres, m²
+// and hectares. While measuring, map clicks add vertices instead of asking for a lookup
+// (main.js checks `active`); Enter or "完成/Finish" ends, Escape clears.
+
+import { ApiError } from "./api.js";
+import { t, onLangChange } from "./i18n.js";
+
+const L = window.L;
+const STYLE = { color: "#fa541c", weight: 3, dashArray: "6 4", fillOpacity: 0.12, interactive: false };
+
+async function measureRequest(geometry) {
+  const resp = await fetch("/api/v1/measure", {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify({ geometry }),
+  });
+  const body = await resp.json().catch(() => null);
+  if (!resp.ok) throw new ApiError(resp.status, body?.code || "http_error", body?.message || resp.statusText, body?.detail);
+  return body;
+}
+
+/** "1,234.5 m" or "12.35 km" */
+export function formatLength(m) {
+  if (m >= 10000) return `${(m / 1000).toFixed(3)} ${t("kilometre")}`;
+  return `${m.toFixed(2)} ${t("metre")}`;
+}
+
+export class MeasureTool {
+  constructor(map) {
+    this.map = map;
+    this.mode = null; // "line" | "area" while clicking
+    this.points = []; // L.LatLng
+    this.shape = null;
+    this.result = null; // the server's answer for the shape drawn
+    this.seq = 0;
+    this.pending = Promise.resolve();
+    this.buildControl();
+    map.on("click", (e) => this.onClick(e));
+    map.getContainer().addEventListener("keydown", (e) => this.onKey(e));
+    document.addEventListener("keydown", (e) => this.onKey(e));
+    onLangChange(() => this.render());
+  }
+
+  get active() {
+    return this.mode !== null;
+  }
+
+  buildControl() {
+    const Control = L.Control.extend({
+      onAdd: () => {
+        const div = L.DomUtil.create("div", "gz-control gz-measure");
+        div.id = "measure-tool";
+        L.DomEvent.disableClickPropagation(div);
+        L.DomEvent.disableScrollPropagation(div);
+        return div;
+      },
+    });
+    this.control = new Control({ position: "topleft" });
+    this.control.addTo(this.map);
+    this.el = this.control.getContainer();
+    this.render();
+  }
+
+  button(key, onClick, pressed) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.dataset.measure = key;
+    b.textContent = t(`measure_${key}`);
+    if (pressed !== undefined) b.setAttribute("aria-pressed", String(pressed));
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  render() {
+    const el = this.el;
+    el.innerHTML = "";
+    const title = document.createElement("button");
+    title.type = "button";
+    title.className = "gz-control-title";
+    title.textContent = t("measure");
+    title.setAttribute("aria-expanded", String(!el.classList.contains("gz-collapsed")));
+    title.addEventListener("click", () => {
+      el.classList.toggle("gz-collapsed");
+      title.setAttribute("aria-expanded", String(!el.classList.contains("gz-collapsed")));
+    });
+    el.appendChild(title);
+    const row = document.createElement("div");
+    row.className = "gz-measure-buttons";
+    row.setAttribute("role", "group");
+    row.setAttribute("aria-label", t("measure"));
+    row.append(
+      this.button("distance", () => this.start("line"), this.mode === "line"),
+      this.button("area", () => this.start("area"), this.mode === "area"),
+      this.button("finish", () => this.finish()),
+      this.button("clear", () => this.clear()),
+    );
+    el.appendChild(row);
+    const out = document.createElement("div");
+    out.id = "measure-output";
+    out.className = "gz-measure-output";
+    out.setAttribute("aria-live", "polite");
+    el.appendChild(out);
+    this.out = out;
+    this.renderOutput();
+  }
+
+  renderOutput() {
+    const out = this.out;
+    out.innerHTML = "";
+    delete out.dataset.lengthM;
+    delete out.dataset.areaM2;
+    if (this.mode && !this.result) {
+      out.textContent = t(this.mode === "line" ? "measure_hint_line" : "measure_hint_area");
+      return;
+    }
+    const r = this.result;
+    if (!r) return;
+    if (r.error) {
+      out.textContent = r.error;
+      return;
+    }
+    const lines = [];
+    if (r.area_m2 === null) {
+      lines.push(`${t("measure_length")}: ${formatLength(r.length_m)}`);
+    } else {
+      lines.push(`${t("measure_area_label")}: ${r.area_ha.toFixed(4)} ${t("hectare")} (${r.area_m2.toFixed(1)} ${t("m2")})`);
+      lines.push(`${t("measure_perimeter")}: ${formatLength(r.length_m)}`);
+    }
+    lines.forEach((text) => {
+      const div = document.createElement("div");
+      div.textContent = text;
+      out.appendChild(div);
+    });
+    const note = document.createElement("div");
+    note.className = "gz-small";
+    note.textContent = t("measure_crs_note");
+    out.appendChild(note);
+    out.dataset.lengthM = String(r.length_m);
+    if (r.area_m2 !== null) out.dataset.areaM2 = String(r.area_m2);
+  }
+
+  /** Start measuring a line ("line") or an area ("area"); a started shape is replaced. */
+  start(mode) {
+    this.clear();
+    this.mode = mode;
+    if (this.map.pm?.globalDrawModeEnabled()) this.map.pm.disableDraw();
+    this.map.doubleClickZoom.disable();
+    this.map.getContainer().classList.add("gz-measuring");
+    this.render();
+  }
+
+  onClick(e) {
+    if (!this.mode) return;
+    this.points.push(e.latlng);
+    this.redraw();
+    this.update();
+  }
+
+  onKey(e) {
+    if (!this.mode || e.defaultPrevented) return;
+    if (e.key === "Enter" && e.target?.tagName !== "BUTTON") {
+      e.preventDefault();
+      this.finish();
+    } else if (e.key === "Escape") {
+      this.clear();
+    }
+  }
+
+  geometry() {
+    const pos = this.points.map((p) => [p.lng, p.lat]);
+    if (this.mode === "area" || (!this.mode && this.shape instanceof L.Polygon)) {
+      if (pos.length < 3) return null;
+      return { type: "Polygon", coordinates: [[...pos, pos[0]]] };
+    }
+    if (pos.length < 2) return null;
+    return { type: "LineString", coordinates: pos };
+  }
+
+  redraw() {
+    if (this.shape) this.shape.remove();
+    const polygon = this.mode === "area" && this.points.length >= 3;
+    this.shape = polygon ? L.polygon(this.points, STYLE) : L.polyline(this.points, STYLE);
+    this.shape.addTo(this.map);
+  }
+
+  /** Ask the server for the shape's figures; resolves with the answer (the latest wins). */
+  update() {
+    const geometry = this.geometry();
+    this.seq += 1;
+    const seq = this.seq;
+    if (!geometry) {
+      this.result = null;
+      this.renderOutput();
+      return this.pending;
+    }
+    this.pending = measureRequest(geometry).then(
+      (r) => {
+        if (seq === this.seq) this.result = r;
+      },
+      (err) => {
+        if (seq === this.seq) this.result = { error: err.message };
+      },
+    ).then(() => {
+      if (seq === this.seq) this.renderOutput();
+      return this.result;
+    });
+    return this.pending;
+  }
+
+  /** End the shape: clicks go back to lookups; the shape and its figures stay. */
+  finish() {
+    if (!this.mode) return this.pending;
+    this.mode = null;
+    this.map.doubleClickZoom.enable();
+    this.map.getContainer().classList.remove("gz-measuring");
+    const done = this.pending;
+    this.render();
+    this.out.dataset.done = "true";
+    return done;
+  }
+
+  clear() {
+    this.mode = null;
+    this.points = [];
+    this.seq += 1;
+    this.result = null;
+    if (this.shape) this.shape.remove();
+    this.shape = null;
+    this.map.doubleClickZoom.enable();
+    this.map.getContainer().classList.remove("gz-measuring");
+    this.render();
+  }
+}
