@@ -46,7 +46,10 @@ export function setupLayout({ sidebar, result }) {
 
   // an answer arriving on a phone opens the panel that shows it
   new MutationObserver(() => {
-    if (narrow.matches && result.dataset.state === "done") setOpen(true);
+    if (narrow.matches && result.dataset.state === "done") {
+      setOpen(true);
+      result.scrollIntoView({ block: "nearest" });
+    }
   }).observe(result, { attributes: true, attributeFilter: ["data-state"] });
   return { setOpen };
 }

@@ -63,46 +63,51 @@ export class MeasureTool {
     this.render();
   }
 
-  button(key, onClick, pressed) {
+  button(key, onClick) {
     const b = document.createElement("button");
     b.type = "button";
     b.dataset.measure = key;
-    b.textContent = t(`measure_${key}`);
-    if (pressed !== undefined) b.setAttribute("aria-pressed", String(pressed));
     b.addEventListener("click", onClick);
     return b;
   }
 
+  // Built once (a control re-built under a click would let Leaflet see that click as a map
+  // click: its target is gone from the control); states and labels are updated in place.
   render() {
     const el = this.el;
-    el.innerHTML = "";
-    const title = document.createElement("button");
-    title.type = "button";
-    title.className = "gz-control-title";
-    title.textContent = t("measure");
-    title.setAttribute("aria-expanded", String(!el.classList.contains("gz-collapsed")));
-    title.addEventListener("click", () => {
-      el.classList.toggle("gz-collapsed");
-      title.setAttribute("aria-expanded", String(!el.classList.contains("gz-collapsed")));
+    if (!this.title) {
+      this.title = document.createElement("button");
+      this.title.type = "button";
+      this.title.className = "gz-control-title";
+      this.title.addEventListener("click", () => {
+        el.classList.toggle("gz-collapsed");
+        this.render();
+      });
+      this.row = document.createElement("div");
+      this.row.className = "gz-measure-buttons";
+      this.row.setAttribute("role", "group");
+      this.buttons = {
+        distance: this.button("distance", () => this.start("line")),
+        area: this.button("area", () => this.start("area")),
+        finish: this.button("finish", () => this.finish()),
+        clear: this.button("clear", () => this.clear()),
+      };
+      this.row.append(...Object.values(this.buttons));
+      this.out = document.createElement("div");
+      this.out.id = "measure-output";
+      this.out.className = "gz-measure-output";
+      this.out.setAttribute("aria-live", "polite");
+      el.append(this.title, this.row, this.out);
+    }
+    this.title.textContent = t("measure");
+    this.title.setAttribute("aria-expanded", String(!el.classList.contains("gz-collapsed")));
+    this.row.setAttribute("aria-label", t("measure"));
+    Object.entries(this.buttons).forEach(([key, b]) => {
+      b.textContent = t(`measure_${key}`);
     });
-    el.appendChild(title);
-    const row = document.createElement("div");
-    row.className = "gz-measure-buttons";
-    row.setAttribute("role", "group");
-    row.setAttribute("aria-label", t("measure"));
-    row.append(
-      this.button("distance", () => this.start("line"), this.mode === "line"),
-      this.button("area", () => this.start("area"), this.mode === "area"),
-      this.button("finish", () => this.finish()),
-      this.button("clear", () => this.clear()),
-    );
-    el.appendChild(row);
-    const out = document.createElement("div");
-    out.id = "measure-output";
-    out.className = "gz-measure-output";
-    out.setAttribute("aria-live", "polite");
-    el.appendChild(out);
-    this.out = out;
+    this.buttons.distance.setAttribute("aria-pressed", String(this.mode === "line"));
+    this.buttons.area.setAttribute("aria-pressed", String(this.mode === "area"));
+    this.buttons.finish.disabled = this.mode === null;
     this.renderOutput();
   }
 
@@ -111,6 +116,7 @@ export class MeasureTool {
     out.innerHTML = "";
     delete out.dataset.lengthM;
     delete out.dataset.areaM2;
+    delete out.dataset.done;
     if (this.mode && !this.result) {
       out.textContent = t(this.mode === "line" ? "measure_hint_line" : "measure_hint_area");
       return;
@@ -152,7 +158,7 @@ export class MeasureTool {
   }
 
   onClick(e) {
-    if (!this.mode) return;
+    if (!this.mode || this.el.contains(e.originalEvent?.target)) return;
     this.points.push(e.latlng);
     this.redraw();
     this.update();
@@ -217,7 +223,6 @@ export class MeasureTool {
     this.map.getContainer().classList.remove("gz-measuring");
     const done = this.pending;
     this.render();
-    this.out.dataset.done = "true";
     return done;
   }
 

@@ -59,7 +59,11 @@ export class UrlState {
     this.layers = layers;
     this.state = state;
     this.basemaps = basemaps;
-    this.defaultLayers = visibleLayers(layers).join(",");
+    // the map's default: every zone layer the public may see, no extra overlay
+    this.defaultLayers = [...layers.entries]
+      .filter(([, e]) => e.meta.access !== "restricted")
+      .map(([id]) => id)
+      .join(",");
     const write = () => this.write();
     map.on("moveend", write);
     basemaps.onChange(write);
