@@ -148,12 +148,12 @@ def measure(geometry: Any, crs: str | None = None, max_vertices: int = 10_000) -
     geom = build(geometry, max_vertices)
     to_wgs84 = coordinate_converter(declared, "EPSG:4326")
     wgs84 = geom if to_wgs84 is None else _apply(geom, to_wgs84)
+    _check_finite(wgs84, declared.name)
     west, south, east, north = (float(v) for v in wgs84.bounds)
     check_measurable_extent(west, south, east, north, what="the geometry")
     to_metres = coordinate_converter(declared, ANALYSIS_CRS)
     metres = geom if to_metres is None else _apply(geom, to_metres)
-    if not np.all(np.isfinite(shapely.get_coordinates(metres))):
-        raise InvalidInput("the coordinates cannot be transformed to EPSG:4548", None)
+    _check_finite(metres, declared.name)
     vertices = len(shapely.get_coordinates(geom))
     if isinstance(metres, LineString):
         return Measurement("LineString", float(metres.length), None, vertices)
@@ -163,6 +163,14 @@ def measure(geometry: Any, crs: str | None = None, max_vertices: int = 10_000) -
             None,
         )
     return Measurement(geom.geom_type, float(metres.length), float(metres.area), vertices)
+
+
+def _check_finite(geom: BaseGeometry, crs: str) -> None:
+    """Refuse coordinates a transformation turned into inf/NaN (far outside the CRS)."""
+    if not np.all(np.isfinite(shapely.get_coordinates(geom))):
+        raise InvalidInput(
+            f"coordinates cannot be transformed from {crs}: outside its area of use", {"crs": crs}
+        )
 
 
 def _apply(geom: BaseGeometry, func: Any) -> BaseGeometry:
