@@ -297,7 +297,9 @@ async function start() {
       renderError(panel, err);
     }
   } else if (initial.point) {
-    await run({ kind: "point", lon: initial.point[0], lat: initial.point[1], crs: "EPSG:4326" });
+    const [lon, lat] = initial.point;
+    if (!initial.center) map.setView([lat, lon], initial.zoom ?? 15, { animate: false });
+    await run({ kind: "point", lon, lat, crs: "EPSG:4326" });
   }
   if (initial.center && initial.zoom !== null) {
     map.setView(initial.center, initial.zoom, { animate: false });
