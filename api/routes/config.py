@@ -1,6 +1,7 @@
 """``GET /api/v1/config``: what the web map needs before it draws anything.
 
-The basemap tile URL (a setting; the map works on the layers alone without it), the dates a
+The basemaps the map may offer (``basemaps``, :mod:`geozone.basemaps`: none is its default;
+``basemap_url`` is the custom one's template), the dates a
 lookup can answer (``dates``: ``valid_from``, ``valid_to``, ``ranges``; ``null`` without an
 admin layer), the zh/en labels of codes shown to people (``labels``: layer kinds and rule
 dimensions), each layer

@@ -99,6 +99,7 @@ export class Basemaps {
     const select = document.createElement("select");
     select.id = "basemap-select";
     select.setAttribute("aria-label", t("basemap"));
+    select.title = t("basemap_hint");
     const add = (value, text) => {
       const o = document.createElement("option");
       o.value = value;

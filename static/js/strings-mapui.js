@@ -6,7 +6,8 @@ import { addStrings } from "./i18n.js";
 export const STRINGS = {
   zh: {
     basemap: "底图",
-    basemap_none: "无底图（不请求外部瓦片）",
+    basemap_none: "无底图",
+    basemap_hint: "未选底图时，地图不向外部服务器请求任何瓦片",
     basemap_offset_note: "GCJ-02 偏移已校正",
     measure: "量算",
     measure_distance: "测距离",
@@ -31,7 +32,8 @@ export const STRINGS = {
   },
   en: {
     basemap: "Basemap",
-    basemap_none: "None (no external tiles)",
+    basemap_none: "None",
+    basemap_hint: "Without a basemap the map requests no tiles from other servers",
     basemap_offset_note: "GCJ-02 offset corrected",
     measure: "Measure",
     measure_distance: "Distance",
