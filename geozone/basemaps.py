@@ -22,7 +22,7 @@ service's Content-Security-Policy allows images from exactly the offered hosts.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -52,13 +52,11 @@ class Basemap:
     subdomains: str = ""
     max_zoom: int = 18
     attribution: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The entry as ``GET /api/v1/config`` lists it."""
         out = asdict(self)
         out["urls"] = list(self.urls)
-        out.pop("extra")
         return out
 
 
