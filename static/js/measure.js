@@ -38,7 +38,6 @@ export class MeasureTool {
     this.pending = Promise.resolve();
     this.buildControl();
     map.on("click", (e) => this.onClick(e));
-    map.getContainer().addEventListener("keydown", (e) => this.onKey(e));
     document.addEventListener("keydown", (e) => this.onKey(e));
     onLangChange(() => this.render());
   }
@@ -166,6 +165,8 @@ export class MeasureTool {
 
   onKey(e) {
     if (!this.mode || e.defaultPrevented) return;
+    // typing in a form field (search, corners) is not a measure command
+    if (e.target?.closest?.("input, select, textarea, form")) return;
     if (e.key === "Enter" && e.target?.tagName !== "BUTTON") {
       e.preventDefault();
       this.finish();
