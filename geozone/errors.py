@@ -312,3 +312,25 @@ class ReportStoreUnavailable(GeozoneError):
 
     status = 503
     code = "report_store_unavailable"
+
+
+class ChallengeNotFound(GeozoneError):
+    """No challenge with that id."""
+
+    status = 404
+    code = "challenge_not_found"
+
+
+class ChallengeConflict(GeozoneError):
+    """A challenge cannot move to that status from the one it has (e.g. reopening)."""
+
+    status = 409
+    code = "challenge_status_conflict"
+
+
+class ChallengeStoreUnavailable(GeozoneError):
+    """The challenge store cannot commit now: nothing was stored (503, ``Retry-After``)."""
+
+    status = 503
+    code = "challenge_store_unavailable"
+    headers = {"Retry-After": "5"}  # noqa: RUF012 (class default, never mutated)

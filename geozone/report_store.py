@@ -81,10 +81,11 @@ from typing import Any
 import orjson
 
 from geozone.errors import GeozoneError, InvalidInput, ReportNotFound, ReportStoreUnavailable
+from geozone.signing import Signer
 
 log = logging.getLogger("geozone.report_store")
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SYNCHRONOUS = "NORMAL"
 """SQLite ``synchronous`` level of the writing connection (see the module docstring)."""
 FLUSH_SECONDS = 0.2
@@ -123,7 +124,9 @@ CREATE TABLE IF NOT EXISTS reports (
     rules_version    TEXT,
     layers_json      TEXT NOT NULL,
     synthetic        INTEGER NOT NULL,
-    geozone_version  TEXT
+    geozone_version  TEXT,
+    key_id           TEXT,
+    signature        TEXT
 )""",
     """
 CREATE TABLE IF NOT EXISTS asks (
@@ -140,16 +143,23 @@ CREATE TABLE IF NOT EXISTS probe (
 )""",
 )
 
+# schema 3 adds each answer's Ed25519 signature (geozone.signing); older rows keep NULL
+_MIGRATE_FROM_2 = (
+    "ALTER TABLE reports ADD COLUMN key_id TEXT",
+    "ALTER TABLE reports ADD COLUMN signature TEXT",
+)
+
 _MIGRATE_FROM_1 = (
     _SCHEMA[1],
     _SCHEMA[2],
     "INSERT INTO asks SELECT report_id, last_asked_at, times_asked FROM reports",
     "ALTER TABLE reports DROP COLUMN last_asked_at",
     "ALTER TABLE reports DROP COLUMN times_asked",
+    *_MIGRATE_FROM_2,
 )
 
 _UPSERT_ROWS = 64
-"""Rows per statement (12 parameters each, far below SQLite's 32,766)."""
+"""Rows per statement (14 parameters each, far below SQLite's 32,766)."""
 
 
 @lru_cache(maxsize=8)
@@ -161,11 +171,11 @@ def _insert_reports(rows: int) -> str:
     per 64 rows takes it back a few times.
     """
     # the answer may come as UTF-8 bytes; SQLite turns them into TEXT (outside the GIL)
-    values = ", ".join(["(?, ?, ?, ?, CAST(? AS TEXT), ?, ?, ?, ?, ?, ?, ?)"] * rows)
+    values = ", ".join(["(?, ?, ?, ?, CAST(? AS TEXT), ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * rows)
     return f"""
 INSERT INTO reports (report_id, created_at, source, query_json, answer_json, layerset_id,
                      layerset_version, layerset_hash, rules_version, layers_json, synthetic,
-                     geozone_version)
+                     geozone_version, key_id, signature)
 VALUES {values}
 ON CONFLICT(report_id) DO NOTHING
 """
@@ -197,7 +207,7 @@ def _write_rows(
 
 
 def _open_schema(conn: sqlite3.Connection) -> None:
-    """Create the tables, or bring a schema 1 store to schema 2 (once, in one transaction).
+    """Create the tables, or bring an older store to schema 3 (once, in one transaction).
 
     Raises
     ------
@@ -211,7 +221,8 @@ def _open_schema(conn: sqlite3.Connection) -> None:
             raise GeozoneError(
                 f"the report store has schema {version}; this geozone reads up to {SCHEMA_VERSION}"
             )
-        for statement in _MIGRATE_FROM_1 if version == 1 else _SCHEMA:
+        migration = {1: _MIGRATE_FROM_1, 2: _MIGRATE_FROM_2}.get(version, _SCHEMA)
+        for statement in migration:
             conn.execute(statement)
         conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         conn.execute("COMMIT")
@@ -224,7 +235,7 @@ _COLUMNS = (
     "r.report_id, r.created_at, coalesce(a.last_asked_at, r.created_at), "
     "a.times_asked, r.source, r.query_json, r.answer_json, r.layerset_id, "
     "r.layerset_version, r.layerset_hash, r.rules_version, r.layers_json, r.synthetic, "
-    "r.geozone_version"
+    "r.geozone_version, r.key_id, r.signature"
 )
 
 
@@ -259,6 +270,10 @@ class StoredReport:
         ``"api"`` or ``"cli"`` (who asked first).
     answer_json
         The answer exactly as it was served (the shared lookup JSON).
+    key_id, signature
+        The server's Ed25519 signature of ``(report_id, answer_json)`` made when the
+        answer was stored (:mod:`geozone.signing`), base64url, and the signing key's id;
+        ``None`` for answers stored before signing (schema < 3) or by an unsigned store.
     """
 
     report_id: str
@@ -273,6 +288,8 @@ class StoredReport:
     layers: list[dict[str, Any]]
     synthetic: bool
     geozone_version: str | None
+    key_id: str | None = None
+    signature: str | None = None
 
     def answer(self) -> dict[str, Any]:
         """The stored answer as a dict."""
@@ -292,6 +309,8 @@ class StoredReport:
             "layers": self.layers,
             "synthetic": self.synthetic,
             "geozone_version": self.geozone_version,
+            "key_id": self.key_id,
+            "signature": self.signature,
             "answer": self.answer(),
         }
 
@@ -667,6 +686,9 @@ class ReportStore:
     ----------
     path
         Database file (its folder is created) or ``":memory:"``.
+    signer
+        Signs every answer as it is stored (:class:`geozone.signing.Signer`; the
+        signature is committed with the answer); ``None`` stores answers unsigned.
 
     Examples
     --------
@@ -683,8 +705,9 @@ class ReportStore:
     >>> store.close()
     """
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, signer: Signer | None = None) -> None:
         self.path = str(path)
+        self.signer = signer
         wal = self.path != ":memory:"
         if wal:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -716,6 +739,7 @@ class ReportStore:
         if not REPORT_ID.match(report_id):
             raise InvalidInput(f"report id {report_id!r} is not 32 hex digits")
         layerset = answer.get("layerset") or {}
+        signed = self.signer.sign(report_id, answer_json) if self.signer else None
         return (
             report_id,
             now,
@@ -729,6 +753,8 @@ class ReportStore:
             _json(answer.get("layers") or []),
             1 if answer.get("synthetic") else 0,
             answer.get("geozone_version"),
+            signed.key_id if signed else None,
+            signed.signature if signed else None,
         )
 
     def _known(self, answer_json: str | bytes, answer: Mapping[str, Any] | None) -> str | None:
@@ -881,6 +907,8 @@ class ReportStore:
             layers=json.loads(row[11]),
             synthetic=bool(row[12]),
             geozone_version=row[13],
+            key_id=row[14],
+            signature=row[15],
         )
 
     def _read(self, sql: str, params: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
