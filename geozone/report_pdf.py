@@ -41,6 +41,10 @@ VERDICT_ZH = {
 }
 
 
+_NOT_IN_FONT = {"²": "<super>2</super>", "·": "|", "°": " deg ", "ü": "ue"}
+"""Characters STSong-Light (GB 2312 repertoire) lacks, and what the PDF shows instead."""
+
+
 def attachment_name(report_id: str) -> str:
     """File name of the signed payload attached to a report's PDF."""
     return f"{ATTACHMENT_PREFIX}{report_id}.json"
@@ -97,7 +101,10 @@ def render_pdf(
     )  # fmt: skip
 
     def p(text: Any, style: ParagraphStyle = body) -> Paragraph:
-        return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
+        markup = escape(str(text)).replace("\n", "<br/>")
+        for char, plain in _NOT_IN_FONT.items():
+            markup = markup.replace(char, plain)
+        return Paragraph(markup, style)
 
     def table(rows: list[list[Any]], widths: list[float], header: bool = True) -> Table:
         t = Table(rows, colWidths=[w * mm for w in widths], repeatRows=1 if header else 0)

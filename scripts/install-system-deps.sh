@@ -14,8 +14,10 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v ogrinfo >/dev/null 2>&1 || need+=(gdal-bin)
 dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || need+=(fonts-wqy-microhei)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+# the CMaps that let poppler draw the PDF report's non-embedded Chinese font (STSong-Light)
+dpkg -s poppler-data >/dev/null 2>&1 || need+=(poppler-data)
 if [ ${#need[@]} -eq 0 ]; then
-  echo "system packages present: chromium, gdal-bin, fonts-wqy-microhei, poppler-utils"
+  echo "system packages present: chromium, gdal-bin, fonts-wqy-microhei, poppler-utils, poppler-data"
   exit 0
 fi
 SUDO=""

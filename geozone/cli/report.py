@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from geozone.errors import InvalidInput
 from geozone.signing import Verdict, Verifier, parse_public_key, public_pem, read_report_file
 
 
@@ -74,7 +75,11 @@ def verify(file: Path, public_key: Path | None, server: str | None) -> None:
     else:
         assert public_key is not None
         key = parse_public_key(public_key.read_bytes(), f"public key file {public_key.name}")
-        claim = read_report_file(data)
+        try:
+            claim = read_report_file(data)
+        except InvalidInput as exc:
+            click.echo(f"INVALID: {file.name}: {exc.message}", err=True)
+            sys.exit(1)
         if claim.signature is None:
             raise click.ClickException(
                 "the file carries no signature (a plain answer JSON): verify the PDF or the "
