@@ -44,7 +44,7 @@ from geozone.signing import (
 )
 
 REPO = Path(__file__).resolve().parent.parent
-GOLDEN = Path(__file__).resolve().parent / "golden" / "report_signature.json"
+GOLDEN = Path(__file__).resolve().parent / "golden" / "signing" / "report_signature.json"
 PUBLIC_URL = "https://geozone.example.org"
 POINT = {"lon": 116.85, "lat": 40.45}  # Miyun: red line, reservoir ring, water sources
 
