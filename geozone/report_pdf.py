@@ -25,6 +25,7 @@ reportlab and pypdf are imported only when a PDF is made or read.
 from __future__ import annotations
 
 import io
+import threading
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -32,6 +33,8 @@ from geozone.errors import InvalidInput
 from geozone.signing import Signature, envelope
 
 CJK_FONT = "STSong-Light"
+_RENDER = threading.Lock()
+"""reportlab keeps module-level state (fonts, rl_config): one PDF is drawn at a time."""
 ATTACHMENT_PREFIX = "geozone-report-"
 VERDICT_ZH = {
     "prohibited": "禁止",
@@ -87,8 +90,9 @@ def render_pdf(
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table
 
-    if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+    with _RENDER:
+        if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
 
     body = ParagraphStyle("body", fontName=CJK_FONT, fontSize=8.5, leading=11, wordWrap="CJK")
     small = ParagraphStyle("small", parent=body, fontSize=7.5, leading=9.5)
@@ -310,7 +314,8 @@ def render_pdf(
         keywords=f"geozone report {report_id}",
         creator="geozone",
     )
-    doc.build(story)
+    with _RENDER:
+        doc.build(story)
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(buf.getvalue())))
     writer.add_metadata(

@@ -57,7 +57,13 @@ and never wait for another process: every id handed out is already committed. Se
 processes (``geozone serve --workers N``, the CLI) share one file: WAL mode, a busy
 timeout and ``BEGIN IMMEDIATE`` per batch. ``":memory:"`` works too (one connection).
 
-Uses only :mod:`sqlite3` from the standard library.
+Signatures: a store given a :class:`~geozone.signing.Signer` signs each new answer as
+its row is built (Ed25519 over the id and the answer bytes, committed in the same row:
+``key_id``, ``signature``); asking an id again signs nothing. Signing costs one SHA-512
+pass over the answer plus a scalar multiplication (measured: about 8 SHA-512 passes of a
+4 KB answer, i.e. tens of microseconds).
+
+Uses :mod:`sqlite3` from the standard library.
 """
 
 from __future__ import annotations
