@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.convertors import StringConvertor, register_url_convertor
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
@@ -23,6 +24,16 @@ from geozone.signing import Signer, Verdict
 from geozone.vocab import labels
 
 router = APIRouter(prefix="/api/v1", tags=["reports"])
+
+
+class ReportIdConvertor(StringConvertor):
+    """A report id path segment, never ``verify``: ``POST /api/v1/reports/verify`` is its own
+    resource, so its ``Allow`` header names POST only (``api/routes/signed.py``)."""
+
+    regex = "(?!verify$)[^/]+"
+
+
+register_url_convertor("report_id", ReportIdConvertor())
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
@@ -131,7 +142,9 @@ def prefers_html(accept: str | None) -> bool:
     return _quality(ranges, "text/html") > _quality(ranges, "application/json")
 
 
-@router.get("/reports/{report_id}", summary="A stored lookup answer", responses=_RESPONSES)
+@router.get(
+    "/reports/{report_id:report_id}", summary="A stored lookup answer", responses=_RESPONSES
+)
 def get_report(
     report_id: str,
     request: Request,
