@@ -25,6 +25,7 @@ COMMANDS = {
     "coverage": "geozone.cli.coverage:coverage",
     "token": "geozone.cli.tokens:token",
     "report": "geozone.cli.report:report",
+    "db": "geozone.cli.db:db",
 }
 """Command name -> ``module:attribute`` of its click command."""
 
