@@ -58,15 +58,22 @@ class ChallengeRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     layer_id: str = Field(
-        min_length=1, max_length=200, description="Layer of the challenged hit.", examples=["redline"]
+        min_length=1,
+        max_length=200,
+        description="Layer of the challenged hit.",
+        examples=["redline"],
     )
     version: str = Field(
-        min_length=1, max_length=200, description="That layer's version in the report.",
+        min_length=1,
+        max_length=200,
+        description="That layer's version in the report.",
         examples=["2026"],
     )
     feature_id: str | int = Field(description="The challenged feature's id (a hit of the report).")
     comment: str = Field(
-        min_length=3, max_length=2000, description="What is wrong, 3 to 2000 characters "
+        min_length=3,
+        max_length=2000,
+        description="What is wrong, 3 to 2000 characters "
         "(white space at either end is not counted).",
     )
     correction: dict[str, Any] | None = Field(

@@ -14,9 +14,9 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from starlette.convertors import StringConvertor, register_url_convertor
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
+from starlette.convertors import StringConvertor, register_url_convertor
 
 from api.deps import ReportsDep, public_base
 from geozone.report_store import StoredReport
@@ -27,8 +27,11 @@ router = APIRouter(prefix="/api/v1", tags=["reports"])
 
 
 class ReportIdConvertor(StringConvertor):
-    """A report id path segment, never ``verify``: ``POST /api/v1/reports/verify`` is its own
-    resource, so its ``Allow`` header names POST only (``api/routes/signed.py``)."""
+    """A report id path segment, never ``verify``.
+
+    ``POST /api/v1/reports/verify`` is its own resource, so its ``Allow`` header names POST
+    only (``api/routes/signed.py``).
+    """
 
     regex = "(?!verify$)[^/]+"
 
