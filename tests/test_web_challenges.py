@@ -16,15 +16,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import zxingcpp
 from conftest import LAYERS
 from e2e_browser import ConsoleLog, launch_chromium, open_map, screenshot, wait_result
 from live_server import Server, run_server
+from PIL import Image
 from playwright.sync_api import Browser, Page, sync_playwright
 
 pytestmark = [pytest.mark.server, pytest.mark.browser, pytest.mark.slow]
 
 TOKEN = "web-challenge-admin"
 POINT = (116.85, 40.45)
+SQUARE = {  # about 85 m x 111 m around POINT
+    "type": "Polygon",
+    "coordinates": [
+        [[116.85, 40.45], [116.851, 40.45], [116.851, 40.451], [116.85, 40.451], [116.85, 40.45]]
+    ],
+}
 
 
 @pytest.fixture(scope="module")
@@ -59,10 +67,12 @@ def _challenges(server: Server, report_id: str) -> list[dict[str, Any]]:
     return found
 
 
-def _submit(page: Page, scope: str, comment: str) -> str:
+def _submit(page: Page, scope: str, comment: str, attach_drawn: bool = False) -> str:
     """Open the first challenge form under ``scope``, submit ``comment``; the challenge id."""
     box = page.locator(f"{scope} .gz-challenge").first
     box.locator(".gz-challenge-open").click()
+    if attach_drawn:
+        box.locator("input[type=checkbox]").check()
     box.locator(".gz-challenge-comment").fill("x")
     box.locator(".gz-challenge-submit").click()  # too short: refused in the page
     assert box.locator(".gz-challenge-status").inner_text().strip() != ""
@@ -116,10 +126,31 @@ def test_report_an_inaccuracy_from_the_map_and_both_report_pages(
     assert page.locator("td[data-hit-layer] .gz-challenge-open").count() == len(hits)
     assert "签名有效" in page.locator("#verify-status").inner_text()
     assert page.locator("svg.gz-qr").count() == 1
+    qr_png = tmp_path / "qr.png"
+    page.locator("svg.gz-qr").screenshot(path=str(qr_png))
+    decoded = [b.text for b in zxingcpp.read_barcodes(Image.open(qr_png))]
+    assert decoded == [f"{server.url}/api/v1/reports/{rid}?format=html"]
     cid3 = _submit(page, "td[data-hit-layer]", "服务端报告页提交 / from the server page")
     screenshot(page, "challenge-server-report")
 
     ids = {c["id"] for c in _challenges(server, rid)}
     assert {int(cid), int(cid2), int(cid3)} <= ids
+    assert not console.errors, console.errors
+    page.close()
+
+
+def test_a_drawn_parcel_can_be_attached_as_the_correction(server: Server, browser: Browser) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    console = ConsoleLog()
+    console.attach(page)
+    open_map(page, server.url)
+    page.evaluate("(g) => window.geozone.lookupGeometry(g)", SQUARE)
+    result = wait_result(page)
+    assert result["hits"], "the square must hit zones"
+    cid = _submit(page, "#result .gz-hit", "更正范围见所绘多边形 / see the drawn outline", True)
+    stored = {c["id"]: c for c in _challenges(server, result["report_id"])}[int(cid)]
+    ring = stored["correction"]["coordinates"][0]
+    assert stored["correction"]["type"] == "Polygon"
+    assert {tuple(p) for p in ring} == {tuple(p) for p in SQUARE["coordinates"][0]}
     assert not console.errors, console.errors
     page.close()
