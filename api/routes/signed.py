@@ -31,6 +31,7 @@ from geozone.signing import (
     public_pem,
     read_report_file,
 )
+from geozone.stores import ReportStore
 from geozone.vocab import labels
 
 router = APIRouter(tags=["reports"])
@@ -153,7 +154,7 @@ def verify_stored(report_id: str, request: Request, reports: ReportsDep) -> dict
     )
 
 
-def verify_upload(data: bytes, key: Signer, reports: Any) -> Verdict:
+def verify_upload(data: bytes, key: Signer, reports: ReportStore) -> Verdict:
     """Check an uploaded report file (PDF, signed download, or plain answer JSON)."""
     claim = read_report_file(data)
     if claim.report_id is None:
