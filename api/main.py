@@ -21,6 +21,7 @@ from api.limits import BodySizeLimit
 from api.openapi import install_openapi
 from api.routes import (
     admin,
+    challenges,
     config,
     coverage,
     health,
@@ -31,6 +32,7 @@ from api.routes import (
     meta,
     ogc,
     reports,
+    signed,
     tiles,
     web,
 )
@@ -38,12 +40,14 @@ from api.security import SecurityHeaders, policy
 from geozone import __version__
 from geozone.audit import AuditLog
 from geozone.basemaps import tile_urls
+from geozone.challenges import ChallengeStore
 from geozone.lanes import current_lane, register_current_thread
 from geozone.layer_changes import LayerChanges
 from geozone.layer_follower import LayerFollower, LayerState
 from geozone.lookup import prepare
 from geozone.report_store import ReportStore
 from geozone.settings import Settings
+from geozone.signing import load_signer
 from geozone.tiles import TileCache
 from geozone.tokens import TokenRegistry
 
@@ -109,7 +113,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.geometry_pool = start_pool(settings.geometry_threads, warm=warm_lane)
         app.state.follower = follower
         app.state.changes = LayerChanges(follower.root, AuditLog(settings.audit_path))
-        app.state.reports = ReportStore(settings.report_store_path)
+        # every stored answer is signed (geozone/signing.py): the key file, or one
+        # generated once beside the report store and shared by every worker
+        app.state.signer = load_signer(settings.signing_key_file, settings.signing_key_path)
+        app.state.reports = ReportStore(settings.report_store_path, signer=app.state.signer)
+        app.state.challenges = ChallengeStore(settings.challenges_path)
         app.state.jobs = JobRunner(settings.jobs_path, settings.jobs)
         catalog = state.catalog
         log.info(
@@ -129,6 +137,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.jobs.shutdown()
             app.state.geometry_pool.shutdown(wait=True, cancel_futures=True)
             app.state.reports.close()
+            app.state.challenges.close()
 
     app = FastAPI(
         title="geozone",
@@ -180,6 +189,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     for module in routers:
         app.include_router(module.router)
+    app.include_router(signed.router)
+    app.include_router(challenges.router)
+    app.include_router(challenges.admin_router)
     app.include_router(web.router)
     install_openapi(app)
     install_docs(app)

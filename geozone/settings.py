@@ -160,6 +160,12 @@ class Settings(BaseSettings):
         description="SQLite file of answered lookups; default var/reports.sqlite in a "
         "checkout, $XDG_STATE_HOME/geozone/reports.sqlite (~/.local/state) when installed.",
     )
+    signing_key_file: Path | None = Field(
+        None,
+        description="Ed25519 private key (PEM PKCS#8 or 32 raw bytes) that signs every stored "
+        "report (geozone/signing.py); default signing-key.pem beside the report store, "
+        "generated once with mode 0600 and shared by every worker and restart.",
+    )
     jobs_dir: Path | None = Field(
         None, description="Folder of batch-job uploads and results; default var/jobs"
     )
@@ -230,6 +236,16 @@ class Settings(BaseSettings):
     def report_store_path(self) -> Path:
         """Where the SQLite report store lives."""
         return self.report_store or (resources.state_dir() / "reports.sqlite")
+
+    @property
+    def signing_key_path(self) -> Path:
+        """Where the generated signing key lives when ``signing_key_file`` is unset."""
+        return self.report_store_path.parent / "signing-key.pem"
+
+    @property
+    def challenges_path(self) -> Path:
+        """Where the SQLite store of report challenges lives (beside the report store)."""
+        return self.report_store_path.parent / "challenges.sqlite"
 
     @property
     def tokens_path(self) -> Path:

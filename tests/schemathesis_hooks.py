@@ -68,6 +68,11 @@ SEMANTIC_REFUSALS: dict[tuple[str, str], tuple[str, ...]] = {
         "unknown_crs",
         *GEOMETRY,
     ),
+    # the challenged hit must be one of that report's hits; a comment of blanks is empty;
+    # a corrected outline must be a valid polygon
+    ("POST", "/api/v1/reports/{report_id}/challenges"): ("invalid_input", *GEOMETRY),
+    # an uploaded file's content must be a geozone report (PDF, signed or plain JSON)
+    ("POST", "/api/v1/reports/verify"): ("invalid_input",),
 }
 """``(method, path) -> error codes`` a schema-valid request may still be refused with (422)."""
 
