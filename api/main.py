@@ -21,25 +21,31 @@ from api.limits import BodySizeLimit
 from api.openapi import install_openapi
 from api.routes import (
     admin,
+    challenges,
     config,
     coverage,
     health,
     jobs,
     layers,
     lookup,
+    measure,
     meta,
     ogc,
     reports,
+    signed,
     tiles,
     web,
 )
 from api.security import SecurityHeaders, policy
 from geozone import __version__
+from geozone.basemaps import tile_urls
+from geozone.challenges import ChallengeStore
 from geozone.lanes import current_lane, register_current_thread
 from geozone.layer_follower import LayerState
 from geozone.lookup import prepare
 from geozone.serving import open_storage
 from geozone.settings import Settings
+from geozone.signing import load_signer
 from geozone.tiles import TileCache
 from geozone.tokens import TokenRegistry
 
@@ -57,6 +63,7 @@ TAGS = [
     {"name": "admin", "description": "Layer administration (bearer token)."},
     {"name": "health", "description": "Service health and versions."},
     {"name": "config", "description": "Settings the web map reads (basemap, class names)."},
+    {"name": "measure", "description": "Lengths and areas in EPSG:4548 (the map's measure)."},
 ]
 
 
@@ -95,7 +102,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # geometry-pool thread (everything else that touches GEOS indexes) builds its own
         # as its first task, in the background: see README "Architecture: concurrency"
         register_current_thread()
-        storage = open_storage(settings, publish)  # prepare()s the index in the loop's lane
+        # every stored answer is signed (geozone/signing.py): the key file, or one
+        # generated once beside the report store and shared by every worker
+        signer = load_signer(settings.signing_key_file, settings.signing_key_path)
+        # the layer folder or the database; prepare()s the index in the loop's lane
+        storage = open_storage(settings, publish, signer)
         follower = storage.follower
         state = follower.current
 
@@ -106,7 +117,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.storage = storage
         app.state.follower = follower
         app.state.changes = storage.changes
+        app.state.signer = signer
         app.state.reports = storage.reports
+        app.state.challenges = ChallengeStore(settings.challenges_path)
         app.state.jobs = JobRunner(settings.jobs_path, settings.jobs)
         catalog = state.catalog
         log.info(
@@ -127,6 +140,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.jobs.shutdown()
             app.state.geometry_pool.shutdown(wait=True, cancel_futures=True)
             storage.close()
+            app.state.challenges.close()
 
     app = FastAPI(
         title="geozone",
@@ -157,14 +171,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # outermost: every response, a 413 included, carries the security headers
     app.add_middleware(
         SecurityHeaders,
-        csp=policy(_html_pages(), settings.basemap_url),
+        csp=policy(_html_pages(), tile_urls(settings)),
         public_url=settings.public_url,
     )
     # first, so the busiest request matches without trying every other route
     app.router.routes.insert(0, lookup.point_route)
-    routers = (health, config, meta, layers, lookup, jobs, reports, coverage, ogc, tiles, admin)
+    routers = (
+        health,
+        config,
+        meta,
+        layers,
+        lookup,
+        measure,
+        jobs,
+        reports,
+        coverage,
+        ogc,
+        tiles,
+        admin,
+    )
     for module in routers:
         app.include_router(module.router)
+    app.include_router(signed.router)
+    app.include_router(challenges.router)
+    app.include_router(challenges.admin_router)
     app.include_router(web.router)
     install_openapi(app)
     install_docs(app)

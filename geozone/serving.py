@@ -26,6 +26,7 @@ from typing import Any
 from geozone.layer_changes import Changes
 from geozone.layer_follower import Follower, LayerState
 from geozone.settings import Settings
+from geozone.signing import Signer
 from geozone.stores import ReportStore
 
 
@@ -55,10 +56,15 @@ class Storage:
             close()
 
 
-def open_storage(settings: Settings, publish: Callable[[LayerState], None]) -> Storage:
-    """Open the stores ``settings`` name and publish the current layer state."""
+def open_storage(
+    settings: Settings, publish: Callable[[LayerState], None], signer: Signer | None = None
+) -> Storage:
+    """Open the stores ``settings`` name and publish the current layer state.
+
+    ``signer`` signs every answer the report store keeps (:mod:`geozone.signing`).
+    """
     if settings.database_url:
-        return _database_storage(settings, publish)
+        return _database_storage(settings, publish, signer)
     from geozone.audit import AuditLog
     from geozone.layer_changes import LayerChanges
     from geozone.layer_follower import LayerFollower
@@ -66,7 +72,7 @@ def open_storage(settings: Settings, publish: Callable[[LayerState], None]) -> S
 
     follower = LayerFollower(settings.layers_dir, publish, settings.layer_poll_s)
     follower.load_initial()
-    reports = SqliteReportStore(settings.report_store_path)
+    reports = SqliteReportStore(settings.report_store_path, signer=signer)
     return Storage(
         source=f"folder {follower.root}",
         follower=follower,
@@ -76,7 +82,9 @@ def open_storage(settings: Settings, publish: Callable[[LayerState], None]) -> S
     )
 
 
-def _database_storage(settings: Settings, publish: Callable[[LayerState], None]) -> Storage:
+def _database_storage(
+    settings: Settings, publish: Callable[[LayerState], None], signer: Signer | None
+) -> Storage:
     from geozone.db.changes import DatabaseChanges
     from geozone.db.connection import Database
     from geozone.db.follower import DatabaseFollower
@@ -89,7 +97,7 @@ def _database_storage(settings: Settings, publish: Callable[[LayerState], None])
         store = PostgisLayerStore(db)
         follower = DatabaseFollower(store, publish, settings.database_check_s)
         follower.load_initial()
-        reports = PostgresReportStore(db)
+        reports = PostgresReportStore(db, signer=signer)
     except BaseException:
         db.close()
         raise

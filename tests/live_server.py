@@ -50,30 +50,32 @@ def run_server(
     timeout_s: float = 90.0,
     workers: int | None = None,
     store: Path | None = None,
+    env: dict[str, str] | None = None,
     database_url: str | None = None,
-    env_extra: dict[str, str] | None = None,
 ) -> Iterator[Server]:
     """Start uvicorn on a free port, wait for /healthz, stop it on exit.
 
     With ``workers``, the server is started as a user would, ``geozone serve --workers N``.
     ``store`` is the report store's file (default ``workdir/reports.sqlite``), e.g. on a
     mount a test fills up or makes read-only; the log and jobs stay in ``workdir``.
-    With ``database_url`` the server runs on that database (``GEOZONE_DATABASE_URL``):
+    ``env`` adds settings (``GEOZONE_*``) to the server's environment. With
+    ``database_url`` the server runs on that database (``GEOZONE_DATABASE_URL``):
     ``layers_dir`` is then ignored (pass a folder that does not exist to show none is
-    read). ``env_extra`` adds environment variables.
+    read).
     """
     port = free_port()
-    env = {
+    server_env = {
         **os.environ,
         "GEOZONE_LAYERS_DIR": str(layers_dir),
         "GEOZONE_REPORT_STORE": str(store or workdir / "reports.sqlite"),
         "GEOZONE_JOBS_DIR": str(workdir / "jobs"),
-        **(env_extra or {}),
     }
-    env.pop("GEOZONE_BASEMAP_URL", None)
-    env.pop("GEOZONE_DATABASE_URL", None)
+    for name in ("GEOZONE_BASEMAP_URL", "GEOZONE_BASEMAPS", "GEOZONE_TIANDITU_KEY"):
+        server_env.pop(name, None)
+    server_env.pop("GEOZONE_DATABASE_URL", None)
     if database_url is not None:
-        env["GEOZONE_DATABASE_URL"] = database_url
+        server_env["GEOZONE_DATABASE_URL"] = database_url
+    server_env.update(env or {})
     log = workdir / "uvicorn.log"
     with log.open("wb") as out:
         uvicorn_cmd = [
@@ -93,7 +95,7 @@ def run_server(
         proc = subprocess.Popen(
             uvicorn_cmd if workers is None else [*serve_cmd, "--workers", str(workers)],
             cwd=REPO,
-            env=env,
+            env=server_env,
             stdout=out,
             stderr=subprocess.STDOUT,
         )

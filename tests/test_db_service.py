@@ -258,8 +258,8 @@ def test_upload_through_one_instance_is_answered_by_the_other_within_2s(
 ) -> None:
     env = {"GEOZONE_ADMIN_TOKEN": TOKEN}
     with (
-        run_server(NO_FOLDER, _mk(tmp_path / "a"), database_url=tiny_db, env_extra=env) as a,
-        run_server(NO_FOLDER, _mk(tmp_path / "b"), database_url=tiny_db, env_extra=env) as b,
+        run_server(NO_FOLDER, _mk(tmp_path / "a"), database_url=tiny_db, env=env) as a,
+        run_server(NO_FOLDER, _mk(tmp_path / "b"), database_url=tiny_db, env=env) as b,
     ):
         lon, lat = lonlat(1700, 500)
         point = f"/api/v1/lookup?lon={lon}&lat={lat}&as_of=2027-06-01"

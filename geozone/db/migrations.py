@@ -24,7 +24,7 @@ Tables (geometries in EPSG:4548, metres, and in WGS84 for output):
   polygons; the originals stay in ``features``;
 - ``rule_files``: ``name, body`` (bytes) of the rule table files;
 - ``reports`` and ``asks``: the answered lookups, as in the SQLite report store;
-- ``audit_log`` (migration 2): one row per admin layer change attempt, accepted or
+- ``audit_log`` (migration 3): one row per admin layer change attempt, accepted or
   refused (``seq``, ``time``, ``entry`` as JSON: the entry the file audit log would hold,
   :mod:`geozone.db.audit`); an accepted change's row commits with the change.
 """
@@ -129,6 +129,13 @@ CREATE TABLE geozone.asks (
     ),
     (
         2,
+        "report signatures: the Ed25519 signature and key id of each answer (geozone.signing)",
+        """
+ALTER TABLE geozone.reports ADD COLUMN key_id text, ADD COLUMN signature text;
+""",
+    ),
+    (
+        3,
         "audit log of admin layer changes",
         """
 CREATE TABLE geozone.audit_log (
