@@ -354,6 +354,10 @@ def test_database_restart_fails_only_requests_in_flight_and_recovers(
                 assert down["database"]["reachable"] is False
                 assert "unavailable" in down["database"]["error"]
                 assert "test-secret" not in json.dumps(down)  # never the password
+                # a lookup while it is down: its answer cannot be stored, so none is given
+                status, body = get(f"{server.url}/api/v1/lookup?lon={lon}&lat={lat}")
+                assert status == 503, body
+                assert body["code"] == "report_store_unavailable"
             finally:
                 pg_cluster.start()
             up = wait_for_health(server, 200)
@@ -365,9 +369,10 @@ def test_database_restart_fails_only_requests_in_flight_and_recovers(
         finally:
             stop.set()
             worker.join(120)
+    # the stream's requests wait for a pooled connection (up to 5 s), so some may outlast
+    # the outage and succeed; those that fail are 503 with a code, never a 500
     failed = [o for o in outcomes if o.status != 200]
-    assert failed, "no request failed while the database was down"
-    assert {o.status for o in failed} == {503}, failed
+    assert {o.status for o in failed} <= {503}, failed
     assert {o.code for o in failed} <= {"report_store_unavailable", "database_unavailable"}
     # only requests in flight while it was down fail: none ended before the stop, none
     # started after the service was healthy again
