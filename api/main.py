@@ -16,7 +16,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from api.docs import install_docs, swagger_ui
 from api.errors import add_exception_handlers
 from api.geometry_pool import start_pool
-from api.jobs import JobRunner
+from geozone.jobs import JobRunner
 from api.limits import BodySizeLimit
 from api.openapi import install_openapi
 from api.routes import (

@@ -29,7 +29,7 @@ from geozone.catalog import Catalog, load_catalog
 from geozone.cli import cli
 from geozone.errors import NoLayersInForce, ParcelTooLarge
 from geozone.lookup import lookup
-from geozone.point_answer import point_answer
+from geozone.answer_templates import point_answer
 from geozone.query import geojson_query, point_query
 from geozone.rules import DIMENSIONS, RuleTable, load_rules
 from geozone.vocab import KINDS, LayerKind, labels

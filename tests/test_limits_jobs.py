@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from test_api_lookup import lonlat, square
 from test_ogc import build_tiny
 
-from api.jobs import JobRunner
+from geozone.jobs import JobRunner
 from geozone.errors import JobExpired, JobNotFound, QueryTooLarge, QuotaExceeded, StorageFull
 from geozone.settings import JobSettings, QuerySettings
 

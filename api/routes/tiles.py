@@ -24,7 +24,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 
 from api.deps import CatalogDep, PrincipalDep, public_base
 from api.geometry_pool import run_in_pool
-from api.ogc_features import (
+from geozone.ogc_features import (
     CRS84,
     JSON,
     Collection,

@@ -12,7 +12,7 @@ import shapely
 
 from geozone.catalog import Catalog, load_catalog
 from geozone.lookup import SelectionIndex, selection
-from geozone.point_grid import build_point_grid
+from geozone.cell_candidates import build_point_grid
 
 
 def test_cells_and_near_flags_by_hand() -> None:
