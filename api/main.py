@@ -16,7 +16,6 @@ from fastapi.middleware.cors import CORSMiddleware
 from api.docs import install_docs, swagger_ui
 from api.errors import add_exception_handlers
 from api.geometry_pool import start_pool
-from geozone.jobs import JobRunner
 from api.limits import BodySizeLimit
 from api.openapi import install_openapi
 from api.routes import (
@@ -36,6 +35,7 @@ from api.routes import (
 from api.security import SecurityHeaders, policy
 from geozone import __version__
 from geozone.audit import AuditLog
+from geozone.jobs import JobRunner
 from geozone.lanes import current_lane, register_current_thread
 from geozone.layer_changes import LayerChanges
 from geozone.layer_follower import LayerFollower, LayerState

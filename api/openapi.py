@@ -23,8 +23,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from geozone.ogc_features import BBOX_PATTERN
 from api.schemas import DATE_PATTERN, ErrorBody
+from geozone.ogc_features import BBOX_PATTERN
 from geozone.vocab import LayerKind, classes_of
 
 OPENAPI_VERSION = "3.0.3"

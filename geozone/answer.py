@@ -35,7 +35,8 @@ from geozone.hits import LayerMeta
 from geozone.measure import Measured
 from geozone.query import Query
 from geozone.rules import RuleTable
-from geozone.vocab import KINDS
+from geozone.vocab import KINDS, LayerKind
+
 
 @dataclass(frozen=True)
 class LookupResult:
@@ -274,5 +275,3 @@ def context_summary(hits: Iterable[Hit]) -> list[dict[str, Any]]:
         g["overlap_share"] = round_share(g["overlap_share"])
         out.append(g)
     return out
-
-

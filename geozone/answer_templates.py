@@ -26,7 +26,6 @@ from typing import Any
 import orjson
 
 from geozone import __version__
-from geozone.catalog import Catalog
 from geozone.answer import (
     ReportFrame,
     admin_units,
@@ -36,15 +35,16 @@ from geozone.answer import (
     report_frame,
     report_id,
 )
+from geozone.catalog import Catalog
 from geozone.decide import Hit, decide, point_districts, round_m
 from geozone.feature_index import MEMORY_FINDER
 from geozone.hits import HitFinder
 from geozone.lookup import lookup, resolve_activities
 from geozone.measure import Measured, measure_point
-from geozone.selection import Selection, selection
-from geozone.territory import check_in_force, territory_warnings
 from geozone.query import Query
 from geozone.rules import Activity, RuleTable
+from geozone.selection import Selection, selection
+from geozone.territory import check_in_force, territory_warnings
 from geozone.vocab import LayerKind
 
 TEMPLATE_BYTES = 32 * 1024 * 1024

@@ -193,7 +193,6 @@ class ActivityVerdict:
         }
 
 
-
 _ClassRules = tuple[tuple["HitRule", ...], tuple[str, ...]]
 _RULE_MEMO: weakref.WeakKeyDictionary[
     RuleTable, dict[tuple[LayerKind, str, tuple[str, ...], str | None], _ClassRules]
@@ -230,7 +229,6 @@ def class_rules(
             memo.clear()
         found = memo[key] = (tuple(out), tuple(problems))
     return found
-
 
 
 def make_hit(layers: Sequence[LayerMeta], m: Measured) -> Hit:
@@ -275,7 +273,6 @@ def admin_unit(hits: list[tuple[Hit, Measured]], cls: str) -> dict[str, str] | N
         ),
     )[0]
     return {"code": best.code, "name": best.name or best.feature_id}
-
 
 
 def _supersession(
@@ -360,9 +357,7 @@ def _attach_rules(
         found, problems = class_rules(rules, hit.layer_kind, hit.zone_class, codes, districts[0])
         applied = [(districts[0], hr.rule) for hr in found]
     else:
-        per = [
-            (d, class_rules(rules, hit.layer_kind, hit.zone_class, codes, d)) for d in districts
-        ]
+        per = [(d, class_rules(rules, hit.layer_kind, hit.zone_class, codes, d)) for d in districts]
         seen: dict[tuple[str, str, str], HitRule] = {}
         all_problems: dict[str, None] = {}
         for d, (rows, probs) in per:
@@ -428,7 +423,6 @@ def _decide(
                 f"'{rule.verdict.value}'"
             )
     return verdict, warnings
-
 
 
 @dataclass(frozen=True)

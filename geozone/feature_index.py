@@ -30,6 +30,7 @@ from geozone.cell_candidates import PointGrid, build_point_grid
 from geozone.hits import (
     Candidates,
     Feature,
+    FeatureColumns,
     LayerMeta,
     analysis_geometries,
     feature_columns,
@@ -89,7 +90,7 @@ def build_layer_index(lv: LayerVersion) -> LayerIndex:
     shapely.prepare(bounds)
     meta = LayerMeta.of(lv)
     cols = feature_columns(lv, rows)
-    return LayerIndex(**vars(meta), rows=rows, geoms=geoms, boundaries=bounds, **cols)
+    return LayerIndex(**vars(meta), rows=rows, geoms=geoms, boundaries=bounds, **vars(cols))
 
 
 LAYER_CACHE_SIZE = 256
@@ -221,19 +222,16 @@ def build_selection_index(
     )
     features: list[Feature] = []
     for k, (li, lv) in enumerate(zip(layers, versions, strict=True)):
-        cols = {
-            name: getattr(li, name)
-            for name in (
-                "feature_ids",
-                "classes",
-                "class_zh",
-                "class_en",
-                "ranks",
-                "names",
-                "codes",
-                "synthetic",
-            )
-        }
+        cols = FeatureColumns(
+            li.feature_ids,
+            li.classes,
+            li.class_zh,
+            li.class_en,
+            li.ranks,
+            li.names,
+            li.codes,
+            li.synthetic,
+        )
         features += layer_features(lv, k, cols, li.geoms, li.boundaries, len(features))
     # the point grid flags from the segments which features have an edge near each cell,
     # so a point skips exact tests of features whose edges stay far from it

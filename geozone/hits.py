@@ -116,7 +116,7 @@ class Feature:
 
 
 DistanceFn = Callable[[Sequence[Feature], BaseGeometry, float, float], list[float]]
-"""``(features, point, x, y) -> distances``: exact distances (m) from a point to their boundaries."""
+"""``(features, point, x, y) -> distances``: exact distances (m) to the features' boundaries."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +184,21 @@ def analysis_geometries(raw: ObjArray) -> tuple[IntArray, ObjArray]:
     return rows, geoms
 
 
-def feature_columns(lv: LayerVersion, rows: IntArray) -> dict[str, tuple[Any, ...]]:
+@dataclass(frozen=True)
+class FeatureColumns:
+    """Per kept row of a layer: the attributes a :class:`Feature` carries."""
+
+    feature_ids: tuple[str, ...]
+    classes: tuple[str, ...]
+    class_zh: tuple[str, ...]
+    class_en: tuple[str, ...]
+    ranks: tuple[int | None, ...]
+    names: tuple[str | None, ...]
+    codes: tuple[str, ...]
+    synthetic: tuple[bool, ...]
+
+
+def feature_columns(lv: LayerVersion, rows: IntArray) -> FeatureColumns:
     """Per kept row of a layer frame: feature id, class, names, rank, name, code, synthetic."""
     frame = lv.frame
 
@@ -194,24 +208,22 @@ def feature_columns(lv: LayerVersion, rows: IntArray) -> dict[str, tuple[Any, ..
     classes = [str(c) if c is not None else "" for c in col("zone_class")]
     info = [class_names(lv.kind, c) for c in classes]
     fids = [str(f) for f in col("feature_id")]
-    return {
-        "feature_ids": tuple(fids),
-        "classes": tuple(classes),
-        "class_zh": tuple(n[0] for n in info),
-        "class_en": tuple(n[1] for n in info),
-        "ranks": tuple(n[2] for n in info),
-        "names": tuple(None if n is None or n != n else str(n) for n in col("name")),
-        "codes": tuple(
-            str(c) if c is not None else f for c, f in zip(col("code"), fids, strict=True)
-        ),
-        "synthetic": tuple(bool(s) for s in col("synthetic")),
-    }
+    return FeatureColumns(
+        feature_ids=tuple(fids),
+        classes=tuple(classes),
+        class_zh=tuple(n[0] for n in info),
+        class_en=tuple(n[1] for n in info),
+        ranks=tuple(n[2] for n in info),
+        names=tuple(None if n is None or n != n else str(n) for n in col("name")),
+        codes=tuple(str(c) if c is not None else f for c, f in zip(col("code"), fids, strict=True)),
+        synthetic=tuple(bool(s) for s in col("synthetic")),
+    )
 
 
 def layer_features(
     lv: LayerVersion,
     layer: int,
-    cols: dict[str, tuple[Any, ...]],
+    cols: FeatureColumns,
     geoms: ObjArray,
     boundaries: ObjArray,
     first_slot: int = -1,
@@ -222,18 +234,18 @@ def layer_features(
             FeatureRef(lv.id, lv.version, fid),
             layer,
             lv.kind,
-            cols["classes"][i],
-            cols["class_zh"][i],
-            cols["class_en"][i],
-            cols["ranks"][i],
-            cols["names"][i],
-            cols["codes"][i],
-            cols["synthetic"][i],
+            cols.classes[i],
+            cols.class_zh[i],
+            cols.class_en[i],
+            cols.ranks[i],
+            cols.names[i],
+            cols.codes[i],
+            cols.synthetic[i],
             geoms[i],
             boundaries[i],
             first_slot + i if first_slot >= 0 else -1,
         )
-        for i, fid in enumerate(cols["feature_ids"])
+        for i, fid in enumerate(cols.feature_ids)
     ]
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from geozone.catalog import Catalog
 from geozone.answer import (
     LookupResult,
     admin_units,
@@ -30,6 +29,7 @@ from geozone.answer import (
     report_frame,
     report_id,
 )
+from geozone.catalog import Catalog
 from geozone.decide import decide
 from geozone.feature_index import MEMORY_FINDER, SelectionIndex, selection_index
 from geozone.hits import BruteForceFinder, FeatureRef, HitFinder

@@ -55,9 +55,7 @@ def _objects(geoms: list[BaseGeometry]) -> np.ndarray:
     return out
 
 
-def point_hits(
-    cands: Candidates, x: float, y: float, t: float
-) -> tuple[list[Feature], list[bool]]:
+def point_hits(cands: Candidates, x: float, y: float, t: float) -> tuple[list[Feature], list[bool]]:
     """Of the candidates, those covering (x, y) or with a boundary within ``t`` of it.
 
     Returns ``(features, inside)``; the finder's ``proven`` ones come first, as they are.
@@ -132,9 +130,7 @@ def measure_parcel(query: Query, cands: Candidates) -> list[Measured]:
             part = shapely.intersection(geoms[k], parcel)
             overlap = float(part.area)
         inside = bool(covers[k]) or overlap > AREA_EPS_M2
-        sliver = bool(
-            inside and t > 0 and part is not None and shapely.buffer(part, -t).is_empty
-        )
+        sliver = bool(inside and t > 0 and part is not None and shapely.buffer(part, -t).is_empty)
         out.append(
             Measured(
                 feats[i],

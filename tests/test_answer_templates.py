@@ -10,11 +10,11 @@ import pytest
 import shapely
 from conftest import LAYERS
 
+from geozone.answer_templates import point_answer
 from geozone.catalog import Catalog, load_catalog
 from geozone.crs import transformer
 from geozone.errors import NoLayersInForce
 from geozone.lookup import answer_bytes, lookup, selection
-from geozone.answer_templates import point_answer
 from geozone.query import Query, point_query
 from geozone.rules import RuleTable, load_rules
 

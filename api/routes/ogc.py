@@ -14,6 +14,18 @@ from fastapi.responses import JSONResponse
 
 from api.deps import CatalogDep, PrincipalDep, public_base, public_request_url
 from api.geometry_pool import run_in_pool
+from api.schemas import ErrorBody
+from api.schemas_ogc import (
+    CollectionDocument,
+    Collections,
+    Conformance,
+    FeatureCollectionDocument,
+    FeatureDocument,
+    Landing,
+    Queryables,
+)
+from geozone.errors import FeatureNotFound, InvalidInput
+from geozone.ogc_crs import SUPPORTED_URIS, parse_bbox_in, parse_crs
 from geozone.ogc_features import (
     CONFORMANCE,
     DEFAULT_LIMIT,
@@ -37,18 +49,6 @@ from geozone.ogc_features import (
     select_version,
     simplify_degrees,
 )
-from api.schemas import ErrorBody
-from api.schemas_ogc import (
-    CollectionDocument,
-    Collections,
-    Conformance,
-    FeatureCollectionDocument,
-    FeatureDocument,
-    Landing,
-    Queryables,
-)
-from geozone.errors import FeatureNotFound, InvalidInput
-from geozone.ogc_crs import SUPPORTED_URIS, parse_bbox_in, parse_crs
 from geozone.ogc_filter import (
     FILTER_LANG_NAMES,
     and_equalities,
