@@ -154,14 +154,17 @@ class SelectionIndex:
         feats = self.features
         if t > self.grid.margin:  # the grid serves tolerances up to its margin
             cand = self.tree.query(shapely.box(x - t, y - t, x + t, y + t))
-            return Candidates([feats[p] for p in cand.tolist()], 0, self.distances)
+            found = [feats[p] for p in cand.tolist()]
+            return Candidates(found, 0, self.distances, self.geoms[cand], self.boundaries[cand])
         # features covering the point's cell need no test: their boundaries are farther
         # than the margin; only the cell's near features take exact predicates
         covering, near = self.grid.split(x, y)
         found = [feats[p] for p in covering]
-        if near.size:
-            found += [feats[p] for p in near.tolist()]
-        return Candidates(found, len(covering), self.distances)
+        if not near.size:
+            return Candidates(found, len(found), self.distances)
+        found += [feats[p] for p in near.tolist()]
+        geoms, bounds = self.geoms[near], self.boundaries[near]
+        return Candidates(found, len(covering), self.distances, geoms, bounds)
 
     def distances(
         self, features: Sequence[Feature], point: BaseGeometry, x: float, y: float
@@ -185,7 +188,8 @@ class SelectionIndex:
         minx, miny, maxx, maxy = parcel.bounds
         cand = self.tree.query(shapely.box(minx - t, miny - t, maxx + t, maxy + t))
         feats = self.features
-        return Candidates([feats[p] for p in cand.tolist()])
+        found = [feats[p] for p in cand.tolist()]
+        return Candidates(found, 0, None, self.geoms[cand], self.boundaries[cand])
 
 
 SELECTION_INDEX_CACHE_SIZE = 16

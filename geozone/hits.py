@@ -119,9 +119,8 @@ DistanceFn = Callable[[Sequence[Feature], BaseGeometry, float, float], list[floa
 """``(features, point, x, y) -> distances``: exact distances (m) to the features' boundaries."""
 
 
-@dataclass(frozen=True, slots=True)
-class Candidates:
-    """What a finder returns for one query.
+class Candidates(NamedTuple):
+    """What a finder returns for one query (a named tuple: one is made per query).
 
     Attributes
     ----------
@@ -132,11 +131,16 @@ class Candidates:
         boundary farther than the tolerance (points only; a finder's speed-up).
     distances
         Exact point-to-boundary distances for the features, or ``None``: measured whole.
+    geometries, boundaries
+        The geometries and boundaries of ``features[proven:]`` as object arrays, or
+        ``None``: the measuring stage gathers them (a finder holding arrays saves that).
     """
 
     features: Sequence[Feature]
     proven: int = 0
     distances: DistanceFn | None = None
+    geometries: ObjArray | None = None
+    boundaries: ObjArray | None = None
 
 
 class HitFinder(Protocol):

@@ -22,13 +22,14 @@ Parcel semantics (metres, m², EPSG:4548)
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geozone.hits import Candidates, Feature
+from geozone.hits import Candidates, Feature, ObjArray
 from geozone.query import Query
 
 AREA_EPS_M2 = 0.01
@@ -49,9 +50,11 @@ class Measured:
     part: BaseGeometry | None  # parcel ∩ zone (parcels only)
 
 
-def _objects(geoms: list[BaseGeometry]) -> np.ndarray:
+def _objects(geoms: list[BaseGeometry]) -> ObjArray:
+    """An object array of geometries (one by one: numpy probes a list's items as sequences)."""
     out = np.empty(len(geoms), dtype=object)
-    out[:] = geoms
+    for i, g in enumerate(geoms):
+        out[i] = g
     return out
 
 
@@ -67,7 +70,10 @@ def point_hits(cands: Candidates, x: float, y: float, t: float) -> tuple[list[Fe
     rest = feats[proven:]
     if not rest:
         return found, inside
-    ins = shapely.intersects_xy(_objects([f.geometry for f in rest]), x, y)
+    geoms = cands.geometries
+    ins = shapely.intersects_xy(
+        geoms if geoms is not None else _objects([f.geometry for f in rest]), x, y
+    )
     if t == 0 or ins.all():
         keep = ins
     else:
@@ -76,12 +82,16 @@ def point_hits(cands: Candidates, x: float, y: float, t: float) -> tuple[list[Fe
         keep = ins.copy()
         outside = ~ins
         point = shapely.points(np.array((x, y)))
-        bounds = _objects([f.boundary for f, o in zip(rest, outside.tolist(), strict=True) if o])
+        if cands.boundaries is not None:
+            bounds = cands.boundaries[outside]
+        else:
+            bounds = _objects(
+                [f.boundary for f, o in zip(rest, outside.tolist(), strict=True) if o]
+            )
         keep[outside] = shapely.dwithin(bounds, point, t)
-    for f, k, i in zip(rest, keep.tolist(), ins.tolist(), strict=True):
-        if k:
-            found.append(f)
-            inside.append(i)
+    kept = keep.tolist()
+    found += itertools.compress(rest, kept)
+    inside += itertools.compress(ins.tolist(), kept)
     return found, inside
 
 
@@ -110,14 +120,19 @@ def measure_parcel(query: Query, cands: Candidates) -> list[Measured]:
     parcel = query.geometry
     t = query.tolerance_m
     area = float(parcel.area)
-    geoms = _objects([f.geometry for f in feats])
+    geoms = cands.geometries
+    if geoms is None:
+        geoms = _objects([f.geometry for f in feats])
     touch = shapely.intersects(geoms, parcel)
     near = touch | shapely.dwithin(geoms, parcel, t) if t > 0 else touch
     idx = np.flatnonzero(near)
     if idx.size == 0:
         return []
     geoms, touch = geoms[idx], touch[idx]
-    bounds = _objects([feats[i].boundary for i in idx.tolist()])
+    if cands.boundaries is not None:
+        bounds = cands.boundaries[idx]
+    else:
+        bounds = _objects([feats[i].boundary for i in idx.tolist()])
     dist = shapely.distance(parcel, bounds)
     covers = shapely.covers(geoms, parcel)
     out = []

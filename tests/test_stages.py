@@ -39,7 +39,12 @@ def _layer(kind: LayerKind, layer_id: str) -> LayerMeta:
 
 
 def _feature(
-    layer: int, meta: LayerMeta, fid: str, zone_class: str, rank: int | None, code: str | None = None
+    layer: int,
+    meta: LayerMeta,
+    fid: str,
+    zone_class: str,
+    rank: int | None,
+    code: str | None = None,
 ) -> Feature:
     poly = box(X - 100, Y - 100, X + 100, Y + 100)
     return Feature(
@@ -175,7 +180,9 @@ def test_brute_force_finder_flags_gcj02_points_the_same(demo: tuple[Catalog, Rul
     assert flagged > 0
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     i=st.integers(0, 10_000),
     w=st.floats(5, 1500),
