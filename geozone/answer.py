@@ -30,11 +30,12 @@ from typing import Any
 import orjson
 
 from geozone import __version__
-from geozone.decide import ActivityVerdict, Hit, admin_unit, round_m, round_share
+from geozone.decide import admin_unit
 from geozone.hits import LayerMeta
 from geozone.measure import Measured
 from geozone.query import Query
 from geozone.rules import RuleTable
+from geozone.verdicts import ActivityVerdict, Hit, round_m, round_share
 from geozone.vocab import KINDS, LayerKind
 
 

@@ -36,7 +36,7 @@ from geozone.answer import (
     report_id,
 )
 from geozone.catalog import Catalog
-from geozone.decide import Hit, decide, point_districts, round_m
+from geozone.decide import decide, point_districts
 from geozone.feature_index import MEMORY_FINDER
 from geozone.hits import HitFinder
 from geozone.lookup import lookup, resolve_activities
@@ -45,6 +45,7 @@ from geozone.query import Query
 from geozone.rules import Activity, RuleTable
 from geozone.selection import Selection, selection
 from geozone.territory import check_in_force, territory_warnings
+from geozone.verdicts import Hit, round_m
 from geozone.vocab import LayerKind
 
 TEMPLATE_BYTES = 32 * 1024 * 1024
