@@ -29,6 +29,7 @@ from api.routes import (
     lookup,
     meta,
     ogc,
+    report_exports,
     reports,
     tiles,
     web,
@@ -161,7 +162,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     # first, so the busiest request matches without trying every other route
     app.router.routes.insert(0, lookup.point_route)
-    routers = (health, config, meta, layers, lookup, jobs, reports, coverage, ogc, tiles, admin)
+    routers = (
+        health, config, meta, layers, lookup, jobs, reports, report_exports, coverage, ogc,
+        tiles, admin,
+    )  # fmt: skip
     for module in routers:
         app.include_router(module.router)
     app.include_router(web.router)
