@@ -232,7 +232,8 @@ def suggest_sites(
     """
     if n < 1 or radius <= 0:
         raise InvalidInput("n must be >= 1 and radius > 0")
-    blind = np.asarray(base.blind_spots.geometry.values, dtype=object)
+    # a copy: the greedy loop below cuts it, and ``base`` (a cached result) must stay whole
+    blind = np.array(base.blind_spots.geometry.values, dtype=object, copy=True)
     empty = gpd.GeoDataFrame(
         pd.DataFrame(columns=["rank", "x", "y", "lon", "lat", "gain_m2", "gain_pp", "ratio_after"]),
         geometry=gpd.GeoSeries([], crs=ANALYSIS_CRS),
