@@ -286,6 +286,11 @@ export function t(key) {
   return DICT[current][key] ?? DICT.zh[key] ?? key;
 }
 
+/** Add (or override) strings: {zh: {key: text}, en: {...}}; a feature module brings its own. */
+export function addStrings(extra) {
+  Object.entries(extra).forEach(([code, strings]) => Object.assign(DICT[code], strings));
+}
+
 /** Pick the zh or en field of an object: pick(obj, "class") reads class_zh / class_en. */
 export function pick(obj, base) {
   if (!obj) return "";

@@ -247,7 +247,7 @@ export function sortedHits(result) {
   });
 }
 
-/** Render a lookup result (the shared JSON) into container; actions: {onReport}. */
+/** Render a lookup result (the shared JSON) into container; actions: {onReport, footer}. */
 export function renderResult(container, result, actions = {}) {
   container.innerHTML = "";
   container.dataset.reportId = result.report_id;
@@ -280,6 +280,7 @@ export function renderResult(container, result, actions = {}) {
   btn.type = "button";
   btn.addEventListener("click", () => actions.onReport?.(result));
   foot.appendChild(btn);
+  actions.footer?.(foot, result); // more buttons (export...), from their own modules
   container.appendChild(foot);
 }
 
