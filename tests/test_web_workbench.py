@@ -271,9 +271,10 @@ def test_export_buttons_download_files_that_match_the_api(page: Page, server: Se
     assert geo["verdicts"] == report["verdicts"]
     for f in geo["features"]:
         assert f["geometry"] is not None
-        assert shape(f["geometry"]).buffer(1e-6).contains(Point(116.85, 40.5)) == f[
-            "properties"
-        ]["inside"]
+        assert (
+            shape(f["geometry"]).buffer(1e-6).contains(Point(116.85, 40.5))
+            == f["properties"]["inside"]
+        )
     assert len(rows) == sum(max(1, len(h["rules"])) for h in report["hits"])
     by_hit = {(r["layer_id"], r["feature_id"], r["activity"]): r for r in rows}
     for h in report["hits"]:
