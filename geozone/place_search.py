@@ -107,7 +107,9 @@ class NamedPlace:
 
     ``bbox`` is ``(min_lon, min_lat, max_lon, max_lat)`` in WGS84 degrees, rounded outwards
     to 1e-6 (~0.1 m). ``role`` is ``"name"`` for a feature's own name, ``"water_source"``
-    for the water source its zones protect. ``keys`` are the folded texts matched.
+    for the water source its zones protect. ``keys`` are the folded names matched,
+    ``prefix_keys`` the folded id and code (matched by prefix), ``haystack`` all of them in
+    one string: a query not in it cannot match, and most places are dismissed by that test.
     """
 
     layer_id: str
@@ -124,49 +126,57 @@ class NamedPlace:
     exact_keys: frozenset[str]
     keys: tuple[str, ...]
     prefix_keys: tuple[str, ...]
+    haystack: str
+
+
+def _column(frame: Any, name: str | None) -> list[str | None]:
+    """A column as stripped text per row (``None`` for empty or missing values)."""
+    if name is None or name not in frame.columns:
+        return [None] * len(frame)
+    return [_text(v) for v in frame[name].to_numpy()]
 
 
 def _places_of(version: LayerVersion) -> list[NamedPlace]:
     frame = version.frame_wgs84
     if not len(frame):
         return []
+    # one pass per column into plain lists: per-row pandas access costs seconds on 5,000 rows
     bounds = shapely.bounds(np.asarray(frame.geometry.values))
-    columns = frame.columns
-    ids = frame["feature_id"].astype(str).to_numpy()
-    classes = frame["zone_class"].to_numpy() if "zone_class" in columns else [None] * len(frame)
-    en_col = next((c for c in EN_FIELDS if c in columns), None)
-    code_cols = [c for c in CODE_FIELDS if c in columns]
+    finite = np.isfinite(bounds).all(axis=1)
+    ids = frame["feature_id"].astype(str).tolist()
+    classes = _column(frame, "zone_class")
+    names_en = _column(frame, next((c for c in EN_FIELDS if c in frame.columns), None))
+    code_columns = [_column(frame, c) for c in CODE_FIELDS if c in frame.columns]
     synthetic = bool(version.entry.synthetic)
     out: list[NamedPlace] = []
     for field, role in NAME_FIELDS:
-        if field not in columns:
+        if field not in frame.columns:
             continue
         groups: dict[str, list[int]] = {}
-        for i, value in enumerate(frame[field].to_numpy()):
-            name = _text(value)
-            if name is not None:
+        for i, name in enumerate(_column(frame, field)):
+            if name is not None and finite[i]:  # an empty geometry: nothing to fly to
                 groups.setdefault(name, []).append(i)
         for name, rows in groups.items():
-            box = bounds[rows]
-            if not np.isfinite(box).all():
-                continue  # empty geometries: nothing to fly to
-            lo = np.floor(box[:, :2].min(axis=0) * 1e6) / 1e6
-            hi = np.ceil(box[:, 2:].max(axis=0) * 1e6) / 1e6
             first = rows[0]
             one = len(rows) == 1
-            name_en = _text(frame[en_col].iat[first]) if en_col and role == "name" else None
+            if one:
+                lo, hi = bounds[first, :2], bounds[first, 2:]
+            else:
+                box = bounds[rows]
+                lo, hi = box[:, :2].min(axis=0), box[:, 2:].max(axis=0)
+            lo = np.floor(lo * 1e6) / 1e6
+            hi = np.ceil(hi * 1e6) / 1e6
+            own = role == "name"
+            name_en = names_en[first] if own else None
             code = None
-            if one and role == "name":
-                code = next(
-                    (t for c in code_cols if (t := _text(frame[c].iat[first])) is not None), None
-                )
-            zone_classes = {classes[i] for i in rows}
-            zone_class = str(classes[first]) if role == "name" and len(zone_classes) == 1 else None
+            if one and own:
+                code = next((col[first] for col in code_columns if col[first] is not None), None)
+            zone_class = classes[first] if own and len({classes[i] for i in rows}) == 1 else None
             keys = [fold(name)] + ([fold(name_en)] if name_en else [])
             exact = {fold(core_name(name)), *keys}
             if name_en:
                 exact.add(fold(core_name(name_en)))
-            prefix = [fold(str(ids[i])) for i in rows[:1] if one] + ([fold(code)] if code else [])
+            prefix = ([fold(ids[first])] if one else []) + ([fold(code)] if code else [])
             out.append(
                 NamedPlace(
                     layer_id=version.id,
@@ -177,12 +187,13 @@ def _places_of(version: LayerVersion) -> list[NamedPlace]:
                     name_en=name_en,
                     zone_class=zone_class,
                     code=code,
-                    feature_ids=tuple(str(ids[i]) for i in rows),
+                    feature_ids=tuple(ids[i] for i in rows),
                     bbox=(float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])),
                     synthetic=synthetic,
                     exact_keys=frozenset(exact),
                     keys=tuple(keys),
                     prefix_keys=tuple(prefix),
+                    haystack="\x00".join([*keys, *prefix]),
                 )
             )
     return out
@@ -227,6 +238,8 @@ def place_index(catalog: Catalog) -> PlaceIndex:
 
 
 def _match(place: NamedPlace, q: str) -> str | None:
+    if q not in place.haystack:
+        return None
     if q in place.exact_keys or q in place.prefix_keys:
         return "exact"
     if any(k.startswith(q) for k in place.keys) or any(k.startswith(q) for k in place.prefix_keys):
