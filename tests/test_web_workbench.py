@@ -30,7 +30,7 @@ from e2e_browser import (
 )
 from live_server import Server, run_server
 from playwright.sync_api import Browser, Page, sync_playwright
-from shapely.geometry import Point, shape
+from shapely.geometry import Point, mapping, shape
 
 pytestmark = [pytest.mark.server, pytest.mark.browser, pytest.mark.slow]
 
@@ -223,7 +223,9 @@ def test_coverage_presets_by_name_and_a_drawn_candidate_changes_the_figure(
     )
 
 
-def test_suggested_sites_appear_on_the_map_with_their_gain(page: Page, server: Server) -> None:
+def test_suggested_sites_appear_and_an_uploaded_candidate_counts(
+    page: Page, server: Server, tmp_path: Path
+) -> None:
     run_coverage(page)
     page.fill("#suggest-n", "2")
     page.click("#suggest-run")
@@ -247,6 +249,23 @@ def test_suggested_sites_appear_on_the_map_with_their_gain(page: Page, server: S
     page.wait_for_timeout(900)
     assert centre(page).distance(Point(api["sites"][1]["lon"], api["sites"][1]["lat"])) < 1e-3
     screenshot(page, "22-coverage-sites")
+
+    # a candidate park uploaded as GeoJSON where site 1 is: it gains what the API says
+    site = Point(api["sites"][0]["lon"], api["sites"][0]["lat"])
+    park = {"type": "FeatureCollection", "features": [{"type": "Feature",
+            "properties": {"name": "上传候选"},
+            "geometry": mapping(site.buffer(0.002, quad_segs=4))}]}  # fmt: skip
+    path = tmp_path / "candidate.geojson"
+    path.write_text(json.dumps(park, ensure_ascii=False), "utf-8")
+    page.set_input_files("#candidate-file", str(path))
+    page.wait_for_selector("#whatif-output[data-state=done]", timeout=120_000)
+    expected = post_json(
+        server, "/api/v1/coverage", {"district": TONGZHOU, "preset": "radius500", "parks": park}
+    )["what_if"]
+    assert expected["gain_m2"] > 0
+    text = page.inner_text("#whatif-output")
+    assert f"+{expected['gain_pp']:.2f} pp" in text and "上传候选" in text
+    assert f"{expected['after'] * 100:.1f}%" in page.inner_text("#coverage-figure")
 
 
 # --- export ------------------------------------------------------------------------------
