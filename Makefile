@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.geozone-installed
 SYS_STAMP := $(VENV)/.system-deps-installed
 
-.PHONY: setup setup-system run test lint typecheck pytest bench demo-layers vendor clean
+.PHONY: setup setup-system run postgis test lint typecheck pytest bench demo-layers vendor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ setup-system: $(SYS_STAMP)
 
 run: setup
 	$(BIN)/geozone serve
+
+# a local PostgreSQL 15 + PostGIS 3 database (Debian packages) holding the shipped layers
+postgis: setup
+	bash scripts/postgis-local.sh
 
 lint: setup
 	$(BIN)/ruff check .

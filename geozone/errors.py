@@ -312,3 +312,19 @@ class ReportStoreUnavailable(GeozoneError):
 
     status = 503
     code = "report_store_unavailable"
+
+
+class DatabaseUnavailable(GeozoneError):
+    """The PostgreSQL database (``GEOZONE_DATABASE_URL``) cannot be reached or used now.
+
+    ``message`` names the host, port and database, never the password; HTTP 503 with a
+    ``Retry-After`` header.
+    """
+
+    status = 503
+    code = "database_unavailable"
+    retry_after = 5
+
+    def __init__(self, message: str, detail: Any = None) -> None:
+        super().__init__(message, detail)
+        self.headers = {"Retry-After": str(self.retry_after)}

@@ -243,6 +243,45 @@ def _json(data: Any) -> str:
     return orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode()
 
 
+def answer_row(
+    answer_json: str | bytes, source: str, answer: Mapping[str, Any] | None, now: str
+) -> tuple[Any, ...]:
+    """The ``reports`` row of an answer, in :data:`_COLUMNS` order less the ask counts.
+
+    ``(report_id, created_at, source, query_json, answer_json, layerset_id,
+    layerset_version, layerset_hash, rules_version, layers_json, synthetic (0/1),
+    geozone_version)``; every report store writes these same values.
+
+    Raises
+    ------
+    InvalidInput
+        If ``answer_json`` is not a lookup answer with a 32-hex ``report_id``.
+    """
+    try:
+        if answer is None:
+            answer = json.loads(answer_json)
+        report_id = str(answer["report_id"])
+    except (ValueError, KeyError, TypeError):
+        raise InvalidInput("not a lookup answer (no report_id)") from None
+    if not REPORT_ID.match(report_id):
+        raise InvalidInput(f"report id {report_id!r} is not 32 hex digits")
+    layerset = answer.get("layerset") or {}
+    return (
+        report_id,
+        now,
+        source,
+        _json(answer.get("query")),
+        answer_json,
+        layerset.get("id"),
+        layerset.get("version"),
+        layerset.get("hash"),
+        answer.get("rules_version"),
+        _json(answer.get("layers") or []),
+        1 if answer.get("synthetic") else 0,
+        answer.get("geozone_version"),
+    )
+
+
 @dataclass(frozen=True)
 class StoredReport:
     """One stored lookup answer.
@@ -320,7 +359,8 @@ _REOPEN = frozenset({"read_only", "io_error", "cannot_open", "corrupt"})
 """Error kinds after which the writing connection is closed and opened again."""
 
 
-def _unavailable(kind: str) -> ReportStoreUnavailable:
+def unavailable_error(kind: str) -> ReportStoreUnavailable:
+    """The 503 a save raises when its commit failed (``kind``: a short, path-free reason)."""
     return ReportStoreUnavailable(
         f"the report store cannot store answers now ({kind.replace('_', ' ')}); "
         "nothing was stored, try again later",
@@ -354,7 +394,7 @@ def _settle(futures: list[asyncio.Future[None]], kind: str | None) -> None:
             if kind is None:
                 future.set_result(None)
             else:
-                future.set_exception(_unavailable(kind))
+                future.set_exception(unavailable_error(kind))
 
 
 class _Batch:
@@ -372,9 +412,9 @@ class _Batch:
     def wait(self) -> None:
         """Block until the batch is committed; raise ReportStoreUnavailable if it failed."""
         if not self.done.wait(SAVE_TIMEOUT):
-            raise _unavailable("timeout")
+            raise unavailable_error("timeout")
         if self.error is not None:
-            raise _unavailable(self.error)
+            raise unavailable_error(self.error)
 
     def future(self, loop: asyncio.AbstractEventLoop) -> asyncio.Future[None]:
         """A future of ``loop`` resolved when the batch is committed (caller holds ``wake``)."""
@@ -707,29 +747,7 @@ class ReportStore:
         self, answer_json: str | bytes, source: str, answer: Mapping[str, Any] | None, now: str
     ) -> tuple[Any, ...]:
         """The ``reports`` row of an answer (checked: it must carry a 32-hex report id)."""
-        try:
-            if answer is None:
-                answer = json.loads(answer_json)
-            report_id = str(answer["report_id"])
-        except (ValueError, KeyError, TypeError):
-            raise InvalidInput("not a lookup answer (no report_id)") from None
-        if not REPORT_ID.match(report_id):
-            raise InvalidInput(f"report id {report_id!r} is not 32 hex digits")
-        layerset = answer.get("layerset") or {}
-        return (
-            report_id,
-            now,
-            source,
-            _json(answer.get("query")),
-            answer_json,
-            layerset.get("id"),
-            layerset.get("version"),
-            layerset.get("hash"),
-            answer.get("rules_version"),
-            _json(answer.get("layers") or []),
-            1 if answer.get("synthetic") else 0,
-            answer.get("geozone_version"),
-        )
+        return answer_row(answer_json, source, answer, now)
 
     def _known(self, answer_json: str | bytes, answer: Mapping[str, Any] | None) -> str | None:
         """The report id when this store has committed its answer (the ask is counted)."""
@@ -893,7 +911,7 @@ class ReportStore:
                 row: tuple[Any, ...] | None = writer.reader.execute(sql, params).fetchone()
             except sqlite3.Error as exc:
                 log.error("report store read failed: %s", exc)
-                raise _unavailable(_error_kind(exc)) from None
+                raise unavailable_error(_error_kind(exc)) from None
         return row
 
     def _select(self, report_id: str) -> tuple[Any, ...] | None:

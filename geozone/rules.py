@@ -32,8 +32,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from fnmatch import fnmatch
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -492,9 +494,34 @@ def load_rules(rules_dir: Path | str) -> RuleTable:
     folder = Path(rules_dir)
     if not folder.is_dir():
         raise ManifestError(f"{folder}: rule table folder not found", {"file": str(folder)})
+    return rules_from_files(rule_files(folder), folder)
+
+
+def rule_files(rules_dir: Path | str) -> dict[str, bytes]:
+    """The bytes of a rule table folder's files: ``activities.yaml`` and ``rules*.yaml``.
+
+    What :func:`rules_from_files` reads, e.g. to store a rule table in a database.
+    """
+    folder = Path(rules_dir)
+    names = [ACTIVITIES_FILE, *(p.name for p in sorted(folder.glob(RULES_GLOB)))]
+    return {name: (folder / name).read_bytes() for name in names if (folder / name).is_file()}
+
+
+def rules_from_files(files: Mapping[str, bytes], where: Path | str = "rules") -> RuleTable:
+    """Validate a rule table given as file name -> bytes (what :func:`load_rules` reads).
+
+    ``where`` is shown as the folder in error messages (a layer folder's ``rules`` or a
+    database label). The table and its hash equal those of a folder holding these files.
+
+    Raises
+    ------
+    ManifestError
+        As :func:`load_rules`.
+    """
+    folder = Path(where)
     digest = hashlib.sha256()
     act_path = folder / ACTIVITIES_FILE
-    act_data = _read_yaml(act_path, digest)
+    act_data = _read_yaml(act_path, files.get(ACTIVITIES_FILE), digest)
     acts_file = _validate(_ActivitiesFile, act_data, act_path)
     activities: dict[str, Activity] = {}
     for i, a in enumerate(acts_file.activities):
@@ -505,7 +532,7 @@ def load_rules(rules_dir: Path | str) -> RuleTable:
             )
         activities[a.code] = Activity(a.code, a.zh, a.en, a.description_zh, a.description_en)
 
-    rule_paths = sorted(folder.glob(RULES_GLOB))
+    rule_paths = [folder / name for name in sorted(files) if fnmatch(name, RULES_GLOB)]
     if not rule_paths:
         raise ManifestError(
             f"{folder}: no {RULES_GLOB} files in the rule table folder", {"file": str(folder)}
@@ -513,7 +540,7 @@ def load_rules(rules_dir: Path | str) -> RuleTable:
     rows: dict[tuple[LayerKind, str, str, str], tuple[Rule, str]] = {}
     ids: dict[str, tuple[str, int]] = {}
     for path in rule_paths:
-        data = _read_yaml(path, digest)
+        data = _read_yaml(path, files[path.name], digest)
         for i, rule in _parse_rules_file(path, data, activities):
             where = f"{path}: rules[{i}] (id {rule.rule_id})"
             detail = {"file": str(path), "row": i, "rule_id": rule.rule_id}
@@ -545,11 +572,10 @@ def load_rules(rules_dir: Path | str) -> RuleTable:
     )
 
 
-def _read_yaml(path: Path, digest: Any) -> Any:
-    """Read one YAML file, feeding its bytes to ``digest``; errors name the file."""
-    if not path.is_file():
+def _read_yaml(path: Path, raw: bytes | None, digest: Any) -> Any:
+    """Parse one YAML file's bytes, feeding them to ``digest``; errors name the file."""
+    if raw is None:
         raise ManifestError(f"{path}: rule table file not found", {"file": str(path)})
-    raw = path.read_bytes()
     digest.update(path.name.encode() + b"\0" + raw)
     try:
         data = yaml.safe_load(raw.decode("utf-8"))

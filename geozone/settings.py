@@ -188,6 +188,12 @@ class Settings(BaseSettings):
         "set, every absolute link (OGC, jobs, report permalinks, paging) starts with it "
         "instead of being built from the request's Host header.",
     )
+    database_url: str | None = Field(
+        None,
+        description="PostgreSQL/PostGIS URL (postgresql://user:password@host:port/db) of the "
+        "layer and report store shared by every machine (``geozone db init|import``); unset: "
+        "the layer folder and the SQLite report store.",
+    )
     query: QuerySettings = QuerySettings()
     coverage: CoverageSettings = CoverageSettings()
     jobs: JobSettings = JobSettings()

@@ -7,10 +7,13 @@ locally while developing.
 
 from __future__ import annotations
 
+import itertools
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pg_cluster import ClusterUnavailable, PgCluster
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -52,3 +55,42 @@ def shared_data() -> Path:
 def demo_layers_dir() -> Path:
     """The shipped layer set."""
     return LAYERS
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PgCluster]:
+    """A throw-away PostgreSQL 15 + PostGIS 3 cluster on loopback for the session.
+
+    Missing binaries fail the tests with what to install (tests/pg_cluster.py).
+    """
+    cluster = PgCluster()
+    try:
+        cluster.start()
+    except ClusterUnavailable as exc:
+        cluster.destroy()
+        pytest.fail(str(exc))
+    try:
+        yield cluster
+    finally:
+        cluster.destroy()
+
+
+_databases = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_cluster: PgCluster) -> str:
+    """Name of a database with PostGIS and the geozone schema, copied by :func:`pg_url`."""
+    from geozone.db.connection import connect
+    from geozone.db.migrations import migrate
+
+    url = pg_cluster.create_database("geozone_template")
+    with connect(url, autocommit=True) as conn:
+        migrate(conn)
+    return "geozone_template"
+
+
+@pytest.fixture
+def pg_url(pg_cluster: PgCluster, pg_template: str) -> str:
+    """The URL of a new database of the session cluster with the geozone schema, no rows."""
+    return pg_cluster.create_database(f"geozone_t{next(_databases)}", template=pg_template)
