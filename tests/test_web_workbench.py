@@ -76,11 +76,16 @@ def page(browser: Browser, server: Server) -> Iterator[Page]:
     assert log.errors == [], "\n".join(log.errors)
 
 
-def centre(page: Page) -> Point:
-    lon, lat = page.evaluate(
-        "() => { const c = window.geozone.map.getCenter(); return [c.lng, c.lat]; }"
+def wait_centre_in(page: Page, bbox: list[float]) -> None:
+    """Wait until the map's centre lies in a WGS84 bbox (after the fly animation)."""
+    page.wait_for_function(
+        """([minx, miny, maxx, maxy]) => {
+            const c = window.geozone.map.getCenter();
+            return minx <= c.lng && c.lng <= maxx && miny <= c.lat && c.lat <= maxy;
+        }""",
+        arg=bbox,
+        timeout=30_000,
     )
-    return Point(lon, lat)
 
 
 # --- search -------------------------------------------------------------------------------
@@ -107,19 +112,19 @@ def test_typing_part_of_a_name_suggests_places_and_enter_flies_there(
     assert page.get_attribute("#search-input", "aria-activedescendant") == selected
     page.press("#search-input", "Enter")
     assert page.is_hidden("#search-results")
-    page.wait_for_timeout(1200)  # fly animation
-    minx, miny, maxx, maxy = api[0]["bbox"]
-    assert minx <= centre(page).x <= maxx and miny <= centre(page).y <= maxy
+    wait_centre_in(page, api[0]["bbox"])
     assert page.input_value("#search-input") == "密云水库（合成）"
 
     # a named water source of the demo set: a well field's zones, flown to by Enter at once
     page.fill("#search-input", "通州区合成水源地A")
     page.press("#search-input", "Enter")  # before the suggestions came: asked, best taken
-    page.wait_for_timeout(1200)
     best = server.get_json(f"/api/v1/places/search?q={quote('通州区合成水源地A')}")["results"][0]
     assert best["kind"] == "water_protection" and best["match"] == "exact"
-    minx, miny, maxx, maxy = best["bbox"]
-    assert minx <= centre(page).x <= maxx and miny <= centre(page).y <= maxy
+    wait_centre_in(page, best["bbox"])
+    page.wait_for_function(
+        "(id) => document.getElementById('search-form').dataset.chosen === id",
+        arg=f"{best['layer_id']}/{best['feature_id']}",
+    )
 
     # Esc closes the list; nothing found says so
     page.fill("#search-input", "水源地")
@@ -246,8 +251,8 @@ def test_suggested_sites_appear_and_an_uploaded_candidate_counts(
     )
     assert markers == [pytest.approx([s["lon"], s["lat"]], abs=1e-7) for s in api["sites"]]
     page.click("#suggest-output li[data-rank='2']")
-    page.wait_for_timeout(900)
-    assert centre(page).distance(Point(api["sites"][1]["lon"], api["sites"][1]["lat"])) < 1e-3
+    lon, lat = api["sites"][1]["lon"], api["sites"][1]["lat"]
+    wait_centre_in(page, [lon - 1e-4, lat - 1e-4, lon + 1e-4, lat + 1e-4])
     screenshot(page, "22-coverage-sites")
 
     # a candidate park uploaded as GeoJSON where site 1 is: it gains what the API says
