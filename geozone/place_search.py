@@ -38,6 +38,7 @@ import numpy as np
 import shapely
 
 from geozone.catalog import Catalog, LayerVersion
+from geozone.crs import parse_crs
 from geozone.errors import GeozoneError, InvalidInput
 from geozone.query import point_query, projected_guesses
 from geozone.vocab import LayerKind
@@ -361,6 +362,8 @@ def search_places(
     InvalidInput
         Empty or over-long text, a limit outside 1..50, or coordinates that do not fit a
         named ``crs``.
+    UnknownCRS, UnsupportedCRS
+        A ``crs`` that names no usable CRS (checked whatever the text is).
     """
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(f"limit must be 1..{MAX_LIMIT}, got {limit}", {"limit": limit})
@@ -372,6 +375,8 @@ def search_places(
             f"search text is {len(stripped)} characters; at most {MAX_QUERY_CHARS}",
             {"max_chars": MAX_QUERY_CHARS},
         )
+    if crs is not None:
+        parse_crs(crs)  # an unknown CRS is refused even when the text is a name
     coordinates = parse_coordinates(stripped, crs)
     if coordinates:
         return coordinates[:limit]

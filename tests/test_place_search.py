@@ -199,7 +199,9 @@ def test_coordinates_in_any_supported_crs(client: TestClient) -> None:
         ({"q": "x" * 101}, "at most 100"),
         ({"q": "a", "limit": "0"}, "limit"),
         ({"q": "a", "limit": "51"}, "limit"),
-        ({"q": "1 2", "crs": "EPSG:999999"}, "cannot be read as coordinates"),
+        ({"q": "1 2", "crs": "EPSG:4978"}, "EPSG:4978"),
+        ({"q": "a name", "crs": "-3.889e16"}, "unknown CRS"),
+        ({"q": "999999999 999999999", "crs": "EPSG:4548"}, "cannot be read as coordinates"),
         ({"q": "a", "as_of": "2026-13-01"}, "as_of"),
     ],
 )
