@@ -21,28 +21,34 @@ from api.limits import BodySizeLimit
 from api.openapi import install_openapi
 from api.routes import (
     admin,
+    challenges,
     config,
     coverage,
     health,
     jobs,
     layers,
     lookup,
+    measure,
     meta,
     ogc,
     report_exports,
     reports,
+    signed,
     tiles,
     web,
 )
 from api.security import SecurityHeaders, policy
 from geozone import __version__
 from geozone.audit import AuditLog
+from geozone.basemaps import tile_urls
+from geozone.challenges import ChallengeStore
 from geozone.lanes import current_lane, register_current_thread
 from geozone.layer_changes import LayerChanges
 from geozone.layer_follower import LayerFollower, LayerState
 from geozone.lookup import prepare
 from geozone.report_store import ReportStore
 from geozone.settings import Settings
+from geozone.signing import load_signer
 from geozone.tiles import TileCache
 from geozone.tokens import TokenRegistry
 
@@ -60,6 +66,7 @@ TAGS = [
     {"name": "admin", "description": "Layer administration (bearer token)."},
     {"name": "health", "description": "Service health and versions."},
     {"name": "config", "description": "Settings the web map reads (basemap, class names)."},
+    {"name": "measure", "description": "Lengths and areas in EPSG:4548 (the map's measure)."},
 ]
 
 
@@ -107,7 +114,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.geometry_pool = start_pool(settings.geometry_threads, warm=warm_lane)
         app.state.follower = follower
         app.state.changes = LayerChanges(follower.root, AuditLog(settings.audit_path))
-        app.state.reports = ReportStore(settings.report_store_path)
+        # every stored answer is signed (geozone/signing.py): the key file, or one
+        # generated once beside the report store and shared by every worker
+        app.state.signer = load_signer(settings.signing_key_file, settings.signing_key_path)
+        app.state.reports = ReportStore(settings.report_store_path, signer=app.state.signer)
+        app.state.challenges = ChallengeStore(settings.challenges_path)
         app.state.jobs = JobRunner(settings.jobs_path, settings.jobs)
         catalog = state.catalog
         log.info(
@@ -127,6 +138,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.jobs.shutdown()
             app.state.geometry_pool.shutdown(wait=True, cancel_futures=True)
             app.state.reports.close()
+            app.state.challenges.close()
 
     app = FastAPI(
         title="geozone",
@@ -157,17 +169,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # outermost: every response, a 413 included, carries the security headers
     app.add_middleware(
         SecurityHeaders,
-        csp=policy(_html_pages(), settings.basemap_url),
+        csp=policy(_html_pages(), tile_urls(settings)),
         public_url=settings.public_url,
     )
     # first, so the busiest request matches without trying every other route
     app.router.routes.insert(0, lookup.point_route)
     routers = (
-        health, config, meta, layers, lookup, jobs, reports, report_exports, coverage, ogc,
-        tiles, admin,
-    )  # fmt: skip
+        health,
+        config,
+        meta,
+        layers,
+        lookup,
+        measure,
+        jobs,
+        reports,
+        report_exports,
+        coverage,
+        ogc,
+        tiles,
+        admin,
+    )
     for module in routers:
         app.include_router(module.router)
+    app.include_router(signed.router)
+    app.include_router(challenges.router)
+    app.include_router(challenges.admin_router)
     app.include_router(web.router)
     install_openapi(app)
     install_docs(app)

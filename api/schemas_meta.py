@@ -137,11 +137,27 @@ class KindInfo(_Closed):
     classes: list[ZoneClassInfo]
 
 
+class BasemapInfo(_Closed):
+    """A basemap of the map's switcher (geozone/basemaps.py)."""
+
+    id: str
+    zh: str
+    en: str
+    urls: list[str] = Field(description="Leaflet tile URL templates, drawn bottom to top.")
+    crs: str = Field(description="wgs84 (incl. CGCS2000) or gcj02 (drawn offset-corrected).")
+    subdomains: str
+    max_zoom: int
+    attribution: str
+
+
 class ConfigDocument(_Closed):
     """``GET /api/v1/config``: what the web map needs before it draws anything."""
 
     geozone_version: str
     basemap_url: str | None = Field(description="Basemap tile URL template, or null: none.")
+    basemaps: list[BasemapInfo] = Field(
+        description="Basemaps the map offers besides none (its default), in order."
+    )
     synthetic: bool
     layerset: ConfigLayerset
     layers: list[ConfigLayer]

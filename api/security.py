@@ -6,7 +6,7 @@ A pure ASGI middleware (like :mod:`api.limits`): every response gets
 ``/``, ``/static/report.html``, the report pages, ``/docs``) also gets :func:`policy`.
 
 The policy allows scripts, styles, connections and fonts from the service itself only,
-images from it, ``data:`` URLs and the optional basemap's origin (``basemap_url``), and
+images from it, ``data:`` URLs and the hosts of the basemaps offered (``geozone.basemaps``), and
 no framing. The few inline ``<script>``/``<style>`` blocks the pages need (the web map's
 import map, the report page's bootstrap module, Swagger UI's init script, the report
 template's print styles) are allowed by their SHA-256 hashes, computed at start-up from
@@ -67,8 +67,9 @@ def inline_hashes(pages: Iterable[str]) -> tuple[list[str], list[str]]:
 def basemap_source(url: str | None) -> str | None:
     """The CSP source of a basemap tile URL template, e.g. ``https://*.tile.example.org``.
 
-    A ``{s}`` subdomain placeholder becomes ``*`` (allowed as the leftmost label only);
-    a placeholder elsewhere in the host falls back to the scheme (``https:``).
+    A leftmost label holding a placeholder (``{s}``, ``t{s}``, ``webrd0{s}``) becomes ``*``
+    (CSP allows a wildcard as the leftmost label only); a placeholder elsewhere in the host
+    falls back to the scheme (``https:``).
     """
     if not url:
         return None
@@ -77,20 +78,25 @@ def basemap_source(url: str | None) -> str | None:
         return None
     host = parts.netloc.split("@")[-1]
     labels = host.split(".")
-    if labels[0] == "PLACEHOLDER":
+    if "PLACEHOLDER" in labels[0] and len(labels) > 2:
         labels[0] = "*"
     if any("PLACEHOLDER" in label for label in labels):
         return f"{parts.scheme}:"
     return f"{parts.scheme}://{'.'.join(labels)}"
 
 
-def policy(pages: Iterable[str] = (), basemap_url: str | None = None) -> str:
-    """The Content-Security-Policy of the service's HTML pages."""
+def policy(pages: Iterable[str] = (), basemap_urls: Iterable[str] = ()) -> str:
+    """The Content-Security-Policy of the service's HTML pages.
+
+    ``basemap_urls`` are the tile URL templates of the basemaps the map offers
+    (:func:`geozone.basemaps.tile_urls`); images may come from their hosts only.
+    """
     scripts, styles = inline_hashes(pages)
     images = ["'self'", "data:"]
-    basemap = basemap_source(basemap_url)
-    if basemap:
-        images.append(basemap)
+    for url in basemap_urls:
+        source = basemap_source(url)
+        if source and source not in images:
+            images.append(source)
     directives = [
         "default-src 'self'",
         "script-src " + " ".join(["'self'", *scripts]),

@@ -328,3 +328,25 @@ class DatabaseUnavailable(GeozoneError):
     def __init__(self, message: str, detail: Any = None) -> None:
         super().__init__(message, detail)
         self.headers = {"Retry-After": str(self.retry_after)}
+
+
+class ChallengeNotFound(GeozoneError):
+    """No challenge with that id."""
+
+    status = 404
+    code = "challenge_not_found"
+
+
+class ChallengeConflict(GeozoneError):
+    """A challenge cannot move to that status from the one it has (e.g. reopening)."""
+
+    status = 409
+    code = "challenge_status_conflict"
+
+
+class ChallengeStoreUnavailable(GeozoneError):
+    """The challenge store cannot commit now: nothing was stored (503, ``Retry-After``)."""
+
+    status = 503
+    code = "challenge_store_unavailable"
+    headers = {"Retry-After": "5"}  # noqa: RUF012 (class default, never mutated)

@@ -9,10 +9,10 @@ e.g. ``GEOZONE_QUERY__MAX_VERTICES=5000``, ``GEOZONE_JOBS__RETENTION_HOURS=48``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from geozone import resources
 from geozone.budget import DEFAULT_MAX_PARCEL_WORK
@@ -70,7 +70,7 @@ class CoverageSettings(BaseModel):
     """Defaults for coverage metrics."""
 
     default_preset: str = "gbt50563"
-    residential_classes: Annotated[list[str], BeforeValidator(_comma_list)] = ["0701"]
+    residential_classes: Annotated[list[str], NoDecode, BeforeValidator(_comma_list)] = ["0701"]
     max_candidates: int = Field(
         500,
         ge=1,
@@ -154,11 +154,17 @@ class Settings(BaseSettings):
         description="Append-only JSON-lines log of admin layer changes; "
         "default var/audit.jsonl beside the report store.",
     )
-    cors_origins: Annotated[list[str], BeforeValidator(_comma_list)] = []
+    cors_origins: Annotated[list[str], NoDecode, BeforeValidator(_comma_list)] = []
     report_store: Path | None = Field(
         None,
         description="SQLite file of answered lookups; default var/reports.sqlite in a "
         "checkout, $XDG_STATE_HOME/geozone/reports.sqlite (~/.local/state) when installed.",
+    )
+    signing_key_file: Path | None = Field(
+        None,
+        description="Ed25519 private key (PEM PKCS#8 or 32 raw bytes) that signs every stored "
+        "report (geozone/signing.py); default signing-key.pem beside the report store, "
+        "generated once with mode 0600 and shared by every worker and restart.",
     )
     jobs_dir: Path | None = Field(
         None, description="Folder of batch-job uploads and results; default var/jobs"
@@ -180,7 +186,21 @@ class Settings(BaseSettings):
         "LRU cache (``GEOZONE_TILE_CACHE_MB``; 0 turns the cache off).",
     )
     basemap_url: str | None = Field(
-        None, description="Optional XYZ tile URL for the web map; the map works without it."
+        None,
+        description="Optional XYZ tile URL for the web map, offered as its 'custom' basemap "
+        "(geozone/basemaps.py); the map works without it.",
+    )
+    basemap_crs: Literal["wgs84", "gcj02"] = Field(
+        "wgs84", description="The CRS basemap_url's tiles are drawn in: wgs84 or gcj02."
+    )
+    basemaps: Annotated[list[str], NoDecode, BeforeValidator(_comma_list)] = Field(
+        ["osm", "amap"],
+        description="Public basemaps the map offers (osm, amap); empty for an offline "
+        "deployment. None is drawn until a user picks one.",
+    )
+    tianditu_key: str | None = Field(
+        None,
+        description="天地图 browser key; when set the map offers 天地图 vector and imagery.",
     )
     public_url: str | None = Field(
         None,
@@ -199,6 +219,13 @@ class Settings(BaseSettings):
     jobs: JobSettings = JobSettings()
 
     @model_validator(mode="after")
+    def _check_basemaps(self) -> Settings:
+        unknown = [b for b in self.basemaps if b not in ("osm", "amap")]
+        if unknown:
+            raise ValueError(f"basemaps: unknown {unknown}; choose from osm, amap")
+        return self
+
+    @model_validator(mode="after")
     def _check_public_url(self) -> Settings:
         url = self.public_url
         if url is not None and not url.startswith(("http://", "https://")):
@@ -209,6 +236,16 @@ class Settings(BaseSettings):
     def report_store_path(self) -> Path:
         """Where the SQLite report store lives."""
         return self.report_store or (resources.state_dir() / "reports.sqlite")
+
+    @property
+    def signing_key_path(self) -> Path:
+        """Where the generated signing key lives when ``signing_key_file`` is unset."""
+        return self.report_store_path.parent / "signing-key.pem"
+
+    @property
+    def challenges_path(self) -> Path:
+        """Where the SQLite store of report challenges lives (beside the report store)."""
+        return self.report_store_path.parent / "challenges.sqlite"
 
     @property
     def tokens_path(self) -> Path:

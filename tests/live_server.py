@@ -50,21 +50,25 @@ def run_server(
     timeout_s: float = 90.0,
     workers: int | None = None,
     store: Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> Iterator[Server]:
     """Start uvicorn on a free port, wait for /healthz, stop it on exit.
 
     With ``workers``, the server is started as a user would, ``geozone serve --workers N``.
     ``store`` is the report store's file (default ``workdir/reports.sqlite``), e.g. on a
     mount a test fills up or makes read-only; the log and jobs stay in ``workdir``.
+    ``env`` adds settings (``GEOZONE_*``) to the server's environment.
     """
     port = free_port()
-    env = {
+    server_env = {
         **os.environ,
         "GEOZONE_LAYERS_DIR": str(layers_dir),
         "GEOZONE_REPORT_STORE": str(store or workdir / "reports.sqlite"),
         "GEOZONE_JOBS_DIR": str(workdir / "jobs"),
     }
-    env.pop("GEOZONE_BASEMAP_URL", None)
+    for name in ("GEOZONE_BASEMAP_URL", "GEOZONE_BASEMAPS", "GEOZONE_TIANDITU_KEY"):
+        server_env.pop(name, None)
+    server_env.update(env or {})
     log = workdir / "uvicorn.log"
     with log.open("wb") as out:
         uvicorn_cmd = [
@@ -84,7 +88,7 @@ def run_server(
         proc = subprocess.Popen(
             uvicorn_cmd if workers is None else [*serve_cmd, "--workers", str(workers)],
             cwd=REPO,
-            env=env,
+            env=server_env,
             stdout=out,
             stderr=subprocess.STDOUT,
         )

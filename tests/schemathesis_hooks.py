@@ -40,6 +40,14 @@ SEMANTIC_REFUSALS: dict[tuple[str, str], tuple[str, ...]] = {
     # coordinates of the declared CRS) is beyond JSON Schema
     ("POST", "/api/v1/lookup"): ("no_layers_in_force", "swapped_lon_lat", AREA_OF_USE, *GEOMETRY),
     ("POST", "/api/v1/coverage"): ("unknown_crs", *GEOMETRY),
+    # ... and where a drawn line or polygon lies (EPSG:4548 measures within its window)
+    ("POST", "/api/v1/measure"): (
+        "unknown_crs",
+        "unsupported_crs",
+        "outside_analysis_crs",
+        AREA_OF_USE,
+        *GEOMETRY,
+    ),
     # an uploaded file's content (its format, geometries, attributes) is `format: binary`
     ("POST", "/api/v1/jobs"): ("invalid_input", "unknown_crs", *GEOMETRY),
     # an OGC datetime interval's calendar and order (2020-02-30, an end before its start)
@@ -60,6 +68,11 @@ SEMANTIC_REFUSALS: dict[tuple[str, str], tuple[str, ...]] = {
         "unknown_crs",
         *GEOMETRY,
     ),
+    # the challenged hit must be one of that report's hits; a comment of blanks is empty;
+    # a corrected outline must be a valid polygon
+    ("POST", "/api/v1/reports/{report_id}/challenges"): ("invalid_input", *GEOMETRY),
+    # an uploaded file's content must be a geozone report (PDF, signed or plain JSON)
+    ("POST", "/api/v1/reports/verify"): ("invalid_input",),
 }
 """``(method, path) -> error codes`` a schema-valid request may still be refused with (422)."""
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pg_cluster import PgCluster
 
 from geozone.db.connection import Database, connect
@@ -15,6 +16,7 @@ from geozone.db.migrations import migrate
 from geozone.db.report_store import PostgresReportStore
 from geozone.errors import InvalidInput, ReportNotFound, ReportStoreUnavailable
 from geozone.report_store import ReportStore, StoredReport
+from geozone.signing import Signer
 from geozone.stores import ReportStore as ReportStoreProtocol
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -34,8 +36,9 @@ def untimed(report: StoredReport) -> StoredReport:
 @pytest.fixture
 def stores(pg_url: str) -> Iterator[tuple[ReportStore, PostgresReportStore]]:
     db = Database(pg_url)
-    sqlite = ReportStore(":memory:")
-    pg = PostgresReportStore(db)
+    signer = Signer(Ed25519PrivateKey.from_private_bytes(bytes(range(32))))
+    sqlite = ReportStore(":memory:", signer=signer)
+    pg = PostgresReportStore(db, signer=signer)
     yield sqlite, pg
     sqlite.close()
     pg.close()
@@ -68,8 +71,11 @@ def test_saved_reports_read_back_as_the_sqlite_store_gives_them(
     pg.flush()
     for report_id, body in zip(ids, bodies, strict=True):
         a, b = sqlite.get(report_id), pg.get(report_id)
-        assert untimed(a) == untimed(b)
+        assert untimed(a) == untimed(b)  # signatures included: the same bytes were signed
         assert b.answer_json.encode() == body  # the answer's bytes, verbatim
+        assert b.signature is not None
+        assert pg.signer is not None
+        assert pg.signer.verify(report_id, b.answer_json, b.signature, b.key_id).valid
         assert b.to_dict()["answer"] == a.to_dict()["answer"]
     assert pg.get(ids[0]).times_asked == 2 and pg.get(ids[0]).source == "cli"
     assert pg.get(ids[1]).times_asked == 1

@@ -172,9 +172,10 @@ def test_a_schema_1_store_is_migrated_with_its_counts(tmp_path: Path) -> None:
     store.save(_answer("a" * 32))
     assert store.get("a" * 32).times_asked == 4
     conn = store._writer.reader
-    assert conn.execute("PRAGMA user_version").fetchone() == (2,)
+    assert conn.execute("PRAGMA user_version").fetchone() == (3,)
     columns = {row[1] for row in conn.execute("PRAGMA table_info(reports)")}
     assert "times_asked" not in columns and "last_asked_at" not in columns
+    assert {"key_id", "signature"} <= columns  # schema 3: signatures (geozone/signing.py)
     store.close()
     assert ReportStore(path).get("a" * 32).times_asked == 4  # opened again: no second migration
 
@@ -182,9 +183,9 @@ def test_a_schema_1_store_is_migrated_with_its_counts(tmp_path: Path) -> None:
 def test_a_store_from_a_newer_geozone_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "new.sqlite"
     conn = sqlite3.connect(path)
-    conn.execute("PRAGMA user_version=3")
+    conn.execute("PRAGMA user_version=4")
     conn.close()
-    with pytest.raises(GeozoneError, match="schema 3"):
+    with pytest.raises(GeozoneError, match="schema 4"):
         ReportStore(path)
 
 

@@ -93,7 +93,11 @@ def test_html_pages_have_a_csp_allowing_exactly_their_inline_blocks(
         assert directives["frame-ancestors"] == "'none'"
         assert directives["object-src"] == "'none'"
         assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
-        assert directives["img-src"] == "'self' data: https://*.tiles.example.net"
+        # the offered basemaps' hosts: OSM and AMap by default, and the custom basemap_url
+        assert directives["img-src"] == (
+            "'self' data: https://tile.openstreetmap.org https://*.is.autonavi.com "
+            "https://*.tiles.example.net"
+        )
         scripts, styles = inline_hashes([r.text])
         for h in scripts:
             assert h in directives["script-src"], (path, h)
@@ -111,7 +115,9 @@ def test_policy_and_basemap_source() -> None:
     assert basemap_source("https://tiles.example.org/{z}/{x}/{y}.png") == (
         "https://tiles.example.org"
     )
-    assert basemap_source("https://t{s}.example.org/{z}/{x}/{y}.png") == "https:"
+    assert basemap_source("https://t{s}.example.org/{z}/{x}/{y}.png") == "https://*.example.org"
+    assert basemap_source("https://tiles.{s}.example.org/{z}/{x}/{y}.png") == "https:"
+    assert basemap_source("https://{s}.org/{z}/{x}/{y}.png") == "https:"
     assert basemap_source("javascript:alert(1)") is None
     page = "<script>let a = 1;</script><script src='/x.js'></script><style>p{}</style>"
     csp = policy([page])

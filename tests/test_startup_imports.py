@@ -61,8 +61,8 @@ def test_cli_imports_a_command_only_when_it_runs(tmp_path: Path) -> None:
         "from geozone.cli import cli\nimport click\n"
         "ctx = click.Context(cli)\n"
         "names = cli.list_commands(ctx)\n"
-        "assert names == ['activities', 'coverage', 'db', 'layers', 'lookup', 'rules',"
-        " 'serve', 'token', 'versions'], names\n"
+        "assert names == ['activities', 'coverage', 'db', 'layers', 'lookup', 'report',"
+        " 'rules', 'serve', 'token', 'versions'], names\n"
         "assert all(isinstance(cli.get_command(ctx, n), click.Command) for n in names)\n",
         tmp_path,
     )

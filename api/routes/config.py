@@ -1,6 +1,7 @@
 """``GET /api/v1/config``: what the web map needs before it draws anything.
 
-The basemap tile URL (a setting; the map works on the layers alone without it), the dates a
+The basemaps the map may offer (``basemaps``, :mod:`geozone.basemaps`: none is its default;
+``basemap_url`` is the custom one's template), the dates a
 lookup can answer (``dates``: ``valid_from``, ``valid_to``, ``ranges``; ``null`` without an
 admin layer), the zh/en labels of codes shown to people (``labels``: layer kinds and rule
 dimensions), each layer
@@ -18,6 +19,7 @@ from fastapi import APIRouter
 from api.deps import CatalogDep, SettingsDep
 from api.schemas_meta import ConfigDocument
 from geozone import __version__
+from geozone.basemaps import offered
 from geozone.vocab import CLASSES, KINDS, labels
 
 router = APIRouter(prefix="/api/v1", tags=["config"])
@@ -34,6 +36,8 @@ def config(settings: SettingsDep, catalog: CatalogDep) -> dict[str, Any]:
     return {
         "geozone_version": __version__,
         "basemap_url": settings.basemap_url,
+        # the switcher's entries besides none (geozone/basemaps.py); none is the default
+        "basemaps": [b.to_dict() for b in offered(settings)],
         "synthetic": catalog.synthetic,
         "layerset": {
             "id": catalog.info.id,

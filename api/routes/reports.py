@@ -8,18 +8,35 @@ layer versions, date, id and permalink.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+from starlette.convertors import StringConvertor, register_url_convertor
 
 from api.deps import ReportsDep, public_base
 from geozone.report_store import StoredReport
+from geozone.signing import Signer, Verdict
 from geozone.vocab import labels
 
 router = APIRouter(prefix="/api/v1", tags=["reports"])
+
+
+class ReportIdConvertor(StringConvertor):
+    """A report id path segment, never ``verify``.
+
+    ``POST /api/v1/reports/verify`` is its own resource, so its ``Allow`` header names POST
+    only (``api/routes/signed.py``).
+    """
+
+    regex = "(?!verify$)[^/]+"
+
+
+register_url_convertor("report_id", ReportIdConvertor())
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
@@ -46,8 +63,21 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def render_html(report: StoredReport, permalink: str, json_url: str) -> str:
-    """The printable report page."""
+def qr_svg(text: str) -> str:
+    """``text`` as an inline SVG QR code (``segno``; error level M, 4-module quiet zone)."""
+    import segno
+
+    buf = io.BytesIO()
+    segno.make(text, error="m", micro=False).save(
+        buf, kind="svg", xmldecl=False, svgns=True, scale=3, border=4, svgclass="gz-qr"
+    )
+    return buf.getvalue().decode("utf-8")
+
+
+def render_html(
+    report: StoredReport, permalink: str, json_url: str, verification: Verdict | None = None
+) -> str:
+    """The printable report page (with its signature, verify status and permalink QR)."""
     answer = report.answer()
     geometry = (answer.get("query") or {}).get("geometry") or {}
     point = None
@@ -61,13 +91,17 @@ def render_html(report: StoredReport, permalink: str, json_url: str) -> str:
         json_url=json_url,
         point=point,
         verdict_zh=VERDICT_ZH,
+        verification=verification,
+        qr=Markup(qr_svg(permalink)),
     )
 
 
 def _html(request: Request, report: StoredReport) -> HTMLResponse:
     base = public_base(request)
     json_url = f"{base}/api/v1/reports/{report.report_id}"
-    return HTMLResponse(render_html(report, f"{json_url}?format=html", json_url))
+    signer: Signer = request.app.state.signer
+    verdict = signer.verify(report.report_id, report.answer_json, report.signature, report.key_id)
+    return HTMLResponse(render_html(report, f"{json_url}?format=html", json_url, verdict))
 
 
 def _quality(ranges: list[tuple[str, float]], media: str) -> float:
@@ -111,7 +145,9 @@ def prefers_html(accept: str | None) -> bool:
     return _quality(ranges, "text/html") > _quality(ranges, "application/json")
 
 
-@router.get("/reports/{report_id}", summary="A stored lookup answer", responses=_RESPONSES)
+@router.get(
+    "/reports/{report_id:report_id}", summary="A stored lookup answer", responses=_RESPONSES
+)
 def get_report(
     report_id: str,
     request: Request,

@@ -24,6 +24,7 @@ COMMANDS = {
     "activities": "geozone.cli.rules:activities",
     "coverage": "geozone.cli.coverage:coverage",
     "token": "geozone.cli.tokens:token",
+    "report": "geozone.cli.report:report",
     "db": "geozone.cli.db:db",
 }
 """Command name -> ``module:attribute`` of its click command."""

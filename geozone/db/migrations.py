@@ -124,6 +124,13 @@ CREATE TABLE geozone.asks (
 );
 """,
     ),
+    (
+        2,
+        "report signatures: the Ed25519 signature and key id of each answer (geozone.signing)",
+        """
+ALTER TABLE geozone.reports ADD COLUMN key_id text, ADD COLUMN signature text;
+""",
+    ),
 )
 """(number, what it does, SQL): applied in order, each once."""
 

@@ -8,7 +8,9 @@ transaction that writes the answer (first time only) and counts the ask, and ret
 report id only after COMMIT: acknowledged means durable, on every machine that shares
 the database. When the commit fails (database down, disk full, read-only) nothing is
 acknowledged: :class:`~geozone.errors.ReportStoreUnavailable` (503) is raised and
-:meth:`health` says the store cannot write until a commit succeeds again.
+:meth:`health` says the store cannot write until a commit succeeds again. Given a
+:class:`~geozone.signing.Signer`, each new answer is stored with its Ed25519 signature
+(migration 2), as the SQLite store does.
 """
 
 from __future__ import annotations
@@ -35,14 +37,15 @@ from geozone.report_store import (
     answer_row,
     unavailable_error,
 )
+from geozone.signing import Signer
 
 log = logging.getLogger(__name__)
 
 _INSERT = """
 INSERT INTO geozone.reports (report_id, created_at, source, query_json, answer_json,
     layerset_id, layerset_version, layerset_hash, rules_version, layers_json, synthetic,
-    geozone_version)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+    geozone_version, key_id, signature)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
 ON CONFLICT (report_id) DO NOTHING
 """
 _ASK = """
@@ -54,7 +57,8 @@ ON CONFLICT (report_id) DO UPDATE SET
 _SELECT = """
 SELECT r.report_id, r.created_at, coalesce(a.last_asked_at, r.created_at), a.times_asked,
     r.source, r.query_json, r.answer_json, r.layerset_id, r.layerset_version,
-    r.layerset_hash, r.rules_version, r.layers_json, r.synthetic, r.geozone_version
+    r.layerset_hash, r.rules_version, r.layers_json, r.synthetic, r.geozone_version,
+    r.key_id, r.signature
 FROM geozone.reports r LEFT JOIN geozone.asks a USING (report_id)
 WHERE r.report_id = %s
 """
@@ -80,8 +84,9 @@ class PostgresReportStore:
         The database; the store does not close it.
     """
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, signer: Signer | None = None) -> None:
         self.db = db
+        self.signer = signer
         self.commits = 0
         self._lock = threading.Lock()
         self._error: str | None = None
@@ -89,6 +94,11 @@ class PostgresReportStore:
         self._closed = False
         with db.connection() as conn:
             require_schema(conn)
+
+    def _signed(self, row: tuple[Any, ...], answer_json: str | bytes) -> tuple[Any, ...]:
+        """``row`` with the key id and signature of its answer (``None`` without a signer)."""
+        signed = self.signer.sign(row[0], answer_json) if self.signer else None
+        return (*row, signed.key_id if signed else None, signed.signature if signed else None)
 
     def _write(self, rows: list[tuple[Any, ...]], now: str) -> None:
         """Insert ``rows`` and count their asks in one transaction (503 if it fails)."""
@@ -133,7 +143,7 @@ class PostgresReportStore:
             If the commit failed (nothing of the answer was stored).
         """
         now = _now()
-        row = answer_row(answer_json, source, answer, now)
+        row = self._signed(answer_row(answer_json, source, answer, now), answer_json)
         self._write([row], now)
         return str(row[0])
 
@@ -150,7 +160,7 @@ class PostgresReportStore:
     def save_many(self, answers: Iterable[str | bytes], *, source: str = "api") -> list[str]:
         """Store several answers in one transaction; their report ids (all or none)."""
         now = _now()
-        rows = [answer_row(a, source, None, now) for a in answers]
+        rows = [self._signed(answer_row(a, source, None, now), a) for a in answers]
         if rows:
             self._write(rows, now)
         return [str(r[0]) for r in rows]
@@ -198,6 +208,8 @@ class PostgresReportStore:
             layers=json.loads(row[11]),
             synthetic=bool(row[12]),
             geozone_version=row[13],
+            key_id=row[14],
+            signature=row[15],
         )
 
     def _read(self, sql: str, params: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:

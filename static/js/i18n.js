@@ -109,6 +109,20 @@ const DICT = {
     report_print: "打印",
     report_back: "返回地图",
     report_not_found: "未找到该报告",
+    report_pdf: "PDF 下载",
+    signature: "数字签名",
+    verify_checking: "验证中…",
+    verify_valid: "签名有效",
+    verify_invalid: "签名无效",
+    challenge_open: "报告错误",
+    challenge_comment: "问题说明",
+    challenge_placeholder: "例如：该图斑边界与实地不符",
+    challenge_use_drawn: "附上所绘多边形作为更正范围",
+    challenge_submit: "提交",
+    challenge_cancel: "取消",
+    challenge_too_short: "请至少填写 3 个字",
+    challenge_sent: "已提交，编号",
+    challenge_failed: "提交失败",
     hectare: "公顷",
     m2: "平方米",
     km2: "平方公里",
@@ -224,6 +238,20 @@ const DICT = {
     report_print: "Print",
     report_back: "Back to the map",
     report_not_found: "Report not found",
+    report_pdf: "PDF download",
+    signature: "Signature",
+    verify_checking: "checking…",
+    verify_valid: "signature valid",
+    verify_invalid: "signature not valid",
+    challenge_open: "Report an inaccuracy",
+    challenge_comment: "What is wrong",
+    challenge_placeholder: "e.g. this zone's boundary does not match the ground",
+    challenge_use_drawn: "attach the drawn polygon as the corrected outline",
+    challenge_submit: "Submit",
+    challenge_cancel: "Cancel",
+    challenge_too_short: "Please write at least 3 characters",
+    challenge_sent: "Sent, challenge",
+    challenge_failed: "Could not send",
     hectare: "ha",
     m2: "m²",
     km2: "km²",
@@ -286,11 +314,6 @@ export function t(key) {
   return DICT[current][key] ?? DICT.zh[key] ?? key;
 }
 
-/** Add (or override) strings: {zh: {key: text}, en: {...}}; a feature module brings its own. */
-export function addStrings(extra) {
-  Object.entries(extra).forEach(([code, strings]) => Object.assign(DICT[code], strings));
-}
-
 /** Pick the zh or en field of an object: pick(obj, "class") reads class_zh / class_en. */
 export function pick(obj, base) {
   if (!obj) return "";
@@ -315,6 +338,12 @@ export function setLang(code) {
   }
   applyTo(document);
   listeners.forEach((fn) => fn(current));
+}
+
+/** Add zh/en strings of a feature module ({zh: {...}, en: {...}}); a key both sides or none. */
+export function addStrings(strings) {
+  Object.assign(DICT.zh, strings.zh);
+  Object.assign(DICT.en, strings.en);
 }
 
 /** Run fn whenever the language changes. */

@@ -222,7 +222,12 @@ export class LayerManager {
     title.type = "button";
     title.className = "gz-control-title";
     title.textContent = text;
-    title.addEventListener("click", () => container.classList.toggle("gz-collapsed"));
+    const expanded = () => String(!container.classList.contains("gz-collapsed"));
+    title.setAttribute("aria-expanded", expanded());
+    title.addEventListener("click", () => {
+      container.classList.toggle("gz-collapsed");
+      title.setAttribute("aria-expanded", expanded());
+    });
     return title;
   }
 

@@ -6,6 +6,7 @@
 
 import { t, pick, lang, formatArea, formatShare, kindLabel, dimensionLabel, errorMessage } from "./i18n.js";
 import { VERDICT_COLOURS } from "./styles.js";
+import { challengeButton, pdfLink } from "./challenge.js";
 
 /** Create an element with a class and optional text. */
 export function el(tag, className, text) {
@@ -258,7 +259,11 @@ export function renderResult(container, result, actions = {}) {
   const isParcel = result.query?.type === "parcel";
   const hitsBox = el("section", "gz-hits");
   hitsBox.appendChild(el("h3", null, `${t("hits")} (${(result.hits || []).length})`));
-  sortedHits(result).forEach((h) => hitsBox.appendChild(hitNode(h, activities, isParcel)));
+  sortedHits(result).forEach((h) => {
+    const card = hitNode(h, activities, isParcel);
+    card.appendChild(challengeButton(result.report_id, h)); // 报告错误 (challenge.js)
+    hitsBox.appendChild(card);
+  });
   container.appendChild(hitsBox);
   const context = contextNode(result);
   if (context) container.appendChild(context);
@@ -280,6 +285,7 @@ export function renderResult(container, result, actions = {}) {
   btn.type = "button";
   btn.addEventListener("click", () => actions.onReport?.(result));
   foot.appendChild(btn);
+  foot.appendChild(pdfLink(result.report_id)); // the server's signed PDF (challenge.js)
   actions.footer?.(foot, result); // more buttons (export...), from their own modules
   container.appendChild(foot);
 }

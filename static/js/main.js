@@ -14,6 +14,11 @@ import { Highlighter, restrictedLayerIds } from "./highlight.js";
 import { reportUrl } from "./report.js";
 import { CoverageView } from "./coverage.js";
 import { appendExportLinks } from "./export.js";
+import "./strings-mapui.js";
+import { Basemaps } from "./basemaps.js";
+import { MeasureTool } from "./measure.js";
+import { readUrlState, applyLayers, UrlState } from "./url-state.js";
+import { setupLayout } from "./layout.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -70,6 +75,7 @@ function answerable(dates, value) {
 
 async function start() {
   applyTo(document);
+  const initial = readUrlState(); // the view a shared URL describes (url-state.js)
   const panel = $("result");
   const banner = $("synthetic-banner");
   let ready;
@@ -84,15 +90,20 @@ async function start() {
   state.config = config;
   banner.hidden = !config.synthetic;
 
-  const map = createMap("map", config.basemap_url);
+  const map = createMap("map");
+  const basemaps = new Basemaps(map, config, initial.basemap);
+  const measure = new MeasureTool(map);
   const layers = new LayerManager(map, config);
   const highlighter = new Highlighter(map, restrictedLayerIds(config));
   window.geozone.map = map;
   window.geozone.layers = layers;
+  window.geozone.basemaps = basemaps;
+  window.geozone.measure = measure;
 
   const asOfInput = $("as-of");
   // offer only the dates a lookup can answer (an admin layer in force), GET /api/v1/config
-  state.asOf = limitDates(asOfInput, config.dates, state.asOf);
+  const wantedDate = initial.date && answerable(config.dates, initial.date) ? initial.date : state.asOf;
+  state.asOf = limitDates(asOfInput, config.dates, wantedDate);
   asOfInput.value = state.asOf;
   setLabels(config.labels);
   const activitySelect = $("activity");
@@ -110,6 +121,7 @@ async function start() {
     highlighter.showQuery(result, drawQuery);
     await highlighter.show(result);
     panel.dataset.state = "done";
+    window.geozone.urlState?.write();
   };
 
   const run = async (query) => {
@@ -158,6 +170,7 @@ async function start() {
       highlighter.clear();
       panel.innerHTML = "";
       panel.appendChild(document.createTextNode(t("result_empty")));
+      window.geozone.urlState?.write();
     },
   });
 
@@ -166,6 +179,7 @@ async function start() {
   map.on("click", (e) => {
     const pm = map.pm;
     if (pm.globalDrawModeEnabled() || pm.globalEditModeEnabled() || pm.globalRemovalModeEnabled()) return;
+    if (measure.active) return; // the measure tool takes the clicks
     draw.clear();
     run({ kind: "point", lon: e.latlng.lng, lat: e.latlng.lat, crs: "EPSG:4326" });
   });
@@ -254,11 +268,15 @@ async function start() {
   window.geozone.lookupGeometry = (geometry, crs = "EPSG:4326") =>
     run({ kind: "geometry", geometry, crs, fromFile: true });
 
+  if (initial.layers) applyLayers(layers, initial.layers);
   const [activitiesBody] = await Promise.all([api.activities(), layers.setAsOf(state.asOf)]);
   state.activities = activityList(activitiesBody);
+  if (initial.activity && state.activities.some((a) => a.code === initial.activity)) {
+    state.activity = initial.activity;
+  }
   fillActivities(activitySelect);
 
-  const reportId = new URLSearchParams(window.location.search).get("report");
+  const reportId = initial.report;
   if (reportId) {
     try {
       const result = await api.report(reportId);
@@ -283,7 +301,16 @@ async function start() {
     } catch (err) {
       renderError(panel, err);
     }
+  } else if (initial.point) {
+    const [lon, lat] = initial.point;
+    if (!initial.center) map.setView([lat, lon], initial.zoom ?? 15, { animate: false });
+    await run({ kind: "point", lon, lat, crs: "EPSG:4326" });
   }
+  if (initial.center && initial.zoom !== null) {
+    map.setView(initial.center, initial.zoom, { animate: false });
+  }
+  setupLayout({ sidebar: $("sidebar"), result: panel });
+  window.geozone.urlState = new UrlState({ map, layers, state, basemaps });
   document.body.dataset.ready = "true";
   ready();
 }

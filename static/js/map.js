@@ -1,4 +1,4 @@
-// The Leaflet map: panes per layer kind, an optional basemap from the service config.
+// The Leaflet map: panes per layer kind (the basemap switcher lives in basemaps.js).
 // Leaflet, geoman and shpjs are classic scripts (window.L, window.shp) served from /static/vendor/.
 
 import { PANES } from "./styles.js";
@@ -11,8 +11,8 @@ const START_BOUNDS = [
   [40.8, 117.55],
 ];
 
-/** Create the map in element id with the panes geozone draws into; basemapUrl may be null. */
-export function createMap(id, basemapUrl) {
+/** Create the map in element id with the panes geozone draws into (basemaps: basemaps.js). */
+export function createMap(id) {
   // geoman handles only layers that opt in (pmIgnore: false): the drawn/uploaded parcel, never
   // the zone layers or highlights (edit mode would otherwise make every zone editable)
   L.PM.setOptIn(true);
@@ -27,9 +27,6 @@ export function createMap(id, basemapUrl) {
     const pane = map.createPane(name);
     pane.style.zIndex = String(z);
   });
-  if (basemapUrl) {
-    L.tileLayer(basemapUrl, { maxZoom: 19, attribution: "basemap", crossOrigin: true }).addTo(map);
-  }
   map.attributionControl.setPrefix("geozone · Leaflet");
   map.fitBounds(START_BOUNDS);
   L.control.scale({ imperial: false }).addTo(map);

@@ -7,6 +7,7 @@ import { t, pick, lang, setLang, applyTo, formatArea, formatShare, onLangChange,
 import { el, citationNode, partsNode, verdictBadge, syntheticNode, sortedHits, contextNode, adminUnitsText } from "./lookup-panel.js";
 import { fetchHitFeatures, restrictedLayerIds } from "./highlight.js";
 import { snapshotSvg } from "./svg-snapshot.js";
+import { challengeButton, signatureNode } from "./challenge.js";
 
 /** URL of the printable report for a report id. */
 export function reportUrl(reportId) {
@@ -75,6 +76,7 @@ function renderReport(root, result, fetched) {
   dd.appendChild(a);
   dl.appendChild(dd);
   meta.appendChild(dl);
+  meta.appendChild(signatureNode(result.report_id)); // verify status and PDF (challenge.js)
   header.appendChild(meta);
   root.appendChild(header);
 
@@ -129,10 +131,11 @@ function renderReport(root, result, fetched) {
       h.layer_version,
       q.type === "parcel" ? `${formatArea(h.overlap_m2)} / ${formatShare(h.overlap_share)}` : "–",
       ruleCell,
+      challengeButton(result.report_id, h),
     ];
   });
   hits.appendChild(
-    table([t("hit_layer"), t("hit_class"), t("hit_name"), t("hit_version"), `${t("hit_overlap")} / ${t("hit_share")}`, t("rule")], rows),
+    table([t("hit_layer"), t("hit_class"), t("hit_name"), t("hit_version"), `${t("hit_overlap")} / ${t("hit_share")}`, t("rule"), t("challenge_open")], rows),
   );
   root.appendChild(hits);
   const context = contextNode(result);
