@@ -258,13 +258,23 @@ def test_no_route_serves_restricted_geometry_without_token(
         ),
     ]
     posts.append(("/api/v1/lookup/batch", {**fc, "activity": ACTIVITY}))
+    posts.append(("/api/v1/measure", {"geometry": _parcel_inside()}))
     # every POST route that is not admin is called here (jobs above, as a file upload)
     post_routes = {
         r.path
         for r in _leaf_routes(client.app.router.routes)  # type: ignore[attr-defined]
         if "POST" in (getattr(r, "methods", None) or ()) and "/admin/" not in r.path
     }
-    assert post_routes <= {p for p, _ in posts} | {"/api/v1/jobs"}, post_routes
+    signed = client.get(f"/api/v1/reports/{report_id}/signed")
+    verified = client.post(
+        "/api/v1/reports/verify",
+        files={"file": ("report.json", signed.content, "application/json")},
+    )
+    assert verified.status_code == 200 and verified.json()["valid"], verified.text
+    responses["POST /api/v1/reports/verify"] = verified.text
+    responses["POST challenge"] = challenge.text
+    called = {"/api/v1/jobs", "/api/v1/reports/verify", "/api/v1/reports/{report_id}/challenges"}
+    assert post_routes <= {p for p, _ in posts} | called, post_routes
     for path, body in posts:
         r = client.post(path, json=body)
         key = f"POST {path} {json.dumps(body)[:60]}"
@@ -284,7 +294,13 @@ def test_no_route_serves_restricted_geometry_without_token(
         "/api/v1/coverage?district=D&by=district&extent=district",
     ):
         assert must in ok, (must, statuses.get(must), responses.get(must, "")[:300])
-    assert sum(s == 200 for p, s in statuses.items() if p.startswith("POST")) == 4, statuses
+    posted = {p: s for p, s in statuses.items() if p.startswith("POST")}
+    assert sum(s == 200 for s in posted.values()) == 5, posted
+    # suggested sites come from the restricted parks' geometry: refused without a token
+    suggest = {"district": "D", "by": "district", "extent": "district", "suggest": 2}
+    refused = client.post("/api/v1/coverage", json=suggest)
+    assert refused.status_code in (401, 403), refused.text
+    assert not _leaks(refused.text, secret_numbers)
     leaks = {path: _leaks(text, secret_numbers) for path, text in responses.items()}
     assert {p: v for p, v in leaks.items() if v} == {}
 
