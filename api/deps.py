@@ -13,9 +13,9 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.datastructures import URL
 
-from api.jobs import JobRunner
 from geozone.catalog import Catalog
 from geozone.errors import Forbidden, Unauthorized
+from geozone.jobs import JobRunner
 from geozone.layer_follower import LayerState
 from geozone.rules import RuleTable
 from geozone.settings import Settings

@@ -16,7 +16,6 @@ from fastapi.middleware.cors import CORSMiddleware
 from api.docs import install_docs, swagger_ui
 from api.errors import add_exception_handlers
 from api.geometry_pool import start_pool
-from api.jobs import JobRunner
 from api.limits import BodySizeLimit
 from api.openapi import install_openapi
 from api.routes import (
@@ -31,6 +30,7 @@ from api.routes import (
     measure,
     meta,
     ogc,
+    report_exports,
     reports,
     signed,
     tiles,
@@ -40,6 +40,7 @@ from api.security import SecurityHeaders, policy
 from geozone import __version__
 from geozone.basemaps import tile_urls
 from geozone.challenges import ChallengeStore
+from geozone.jobs import JobRunner
 from geozone.lanes import current_lane, register_current_thread
 from geozone.layer_follower import LayerState
 from geozone.lookup import prepare
@@ -185,6 +186,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         measure,
         jobs,
         reports,
+        report_exports,
         coverage,
         ogc,
         tiles,

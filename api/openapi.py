@@ -23,8 +23,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from api.ogc_features import BBOX_PATTERN
 from api.schemas import DATE_PATTERN, ErrorBody
+from geozone.ogc_features import BBOX_PATTERN
 from geozone.vocab import LayerKind, classes_of
 
 OPENAPI_VERSION = "3.0.3"
@@ -401,7 +401,7 @@ def fill_vocabulary(document: dict[str, Any], app: FastAPI) -> None:
         elif name in DATE_NAMES and is_text:  # a pydantic date: YYYY-MM-DD, never empty
             schema["pattern"] = DATE_PATTERN
         if name == "datetime" and where == "query" and is_text and "anyOf" not in schema:
-            # OGC `datetime` (api.ogc_features.parse_datetime): an instant, or an interval
+            # OGC `datetime` (geozone.ogc_features.parse_datetime): an instant, or an interval
             # start/end with `..` for an open end; empty = absent
             schema["anyOf"] = [
                 {"format": "date"},

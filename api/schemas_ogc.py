@@ -1,6 +1,6 @@
 """Published schemas of the OGC API Features documents under ``/ogc``.
 
-They *describe* what :mod:`api.routes.ogc` and :mod:`api.ogc_features` write (the routes
+They *describe* what :mod:`api.routes.ogc` and :mod:`geozone.ogc_features` write (the routes
 return their own dicts and GeoJSON, never serialised through these models);
 ``tests/test_schemas.py`` validates real documents against them. Coordinates are CRS84
 lon/lat degrees unless a `crs` is asked for; times are RFC 3339.

@@ -14,8 +14,8 @@ for all 20 activities. Every lookup is stored in the report store, as in service
 Over a run each point is asked ~10 times, and the report store only counts a question
 it has stored before (no answer rewrite); ``--points 100000`` makes nearly every
 question new. Answers are never reused between points: each point gets its own hit
-finding and distances (:mod:`geozone.point_answer` reuses what a set of hits decides;
-the point grid and :mod:`geozone.near_boundary` keep per-cell work for places asked
+finding and distances (:mod:`geozone.answer_templates` reuses what a set of hits decides;
+the point grid and :mod:`geozone.boundary_distances` keep per-cell work for places asked
 again, so ``--points 100000`` also shows the cold case).
 
 Two configurations run: one worker (per-core efficiency: the ratio target) and one

@@ -37,6 +37,7 @@ from geozone.budget import parcel_work
 from geozone.catalog import Catalog
 from geozone.crs import offset_to_wgs84, parse_crs, transformer
 from geozone.errors import GeozoneError, InvalidInput, QueryTooLarge, without_paths
+from geozone.hits import HitFinder
 from geozone.lookup import LookupResult, lookup, selection
 from geozone.query import geojson_query, parse_as_of
 from geozone.rules import SEVERITY, RuleTable
@@ -444,8 +445,12 @@ def lookup_rows(
     repair: bool = False,
     settings: QuerySettings | None = None,
     max_total_work: int | None = None,
+    finder: HitFinder | None = None,
 ) -> Iterator[BatchRow]:
     """Run :func:`~geozone.lookup.lookup` on each row; a bad row yields an ``error`` row.
+
+    ``finder`` gives the hits (default: the in-memory index); each row's answer bytes are
+    its ``result.to_json()``, what :func:`geozone.lookup.answer` gives for the same query.
 
     ``crs`` overrides the CRS a file declares; otherwise each row's own CRS (or WGS84).
     ``max_total_work`` bounds the summed parcel work estimates
@@ -478,7 +483,7 @@ def lookup_rows(
                         "smaller parcels per request, or upload the file to POST /api/v1/jobs",
                         {"row": item.row, "max_batch_work": max_total_work},
                     )
-            result = lookup(catalog, rules, query)
+            result = lookup(catalog, rules, query, finder)
         except QueryTooLarge as exc:
             if "max_batch_work" in (exc.detail or {}):
                 raise

@@ -25,11 +25,11 @@ from fastapi.testclient import TestClient
 from shapely.geometry import mapping
 from tiny_layers import CRS, X0, Y0, build_tiny_layers, lonlat, rel_box, zone_frames
 
+from geozone.answer_templates import point_answer
 from geozone.catalog import Catalog, load_catalog
 from geozone.cli import cli
 from geozone.errors import NoLayersInForce, ParcelTooLarge
 from geozone.lookup import lookup
-from geozone.point_answer import point_answer
 from geozone.query import geojson_query, point_query
 from geozone.rules import DIMENSIONS, RuleTable, load_rules
 from geozone.vocab import KINDS, LayerKind, labels

@@ -1,7 +1,7 @@
 """Golden answers: what a user is told for representative queries, pinned byte for byte.
 
 Each case in :data:`CASES` is asked over HTTP on the shipped demo layers (GET for points, the
-fast path of ``geozone.point_answer``; POST for parcels) at a fixed ``as_of``, and the body
+fast path of ``geozone.answer_templates``; POST for parcels) at a fixed ``as_of``, and the body
 must equal ``tests/golden/<name>.json`` byte for byte (the file holds the body and a final
 newline). The engine's own ``lookup(...).to_json()`` must give the same bytes, and the stored
 report (``GET /api/v1/reports/{report_id}``) the same answer; ``report_ids.json`` pins the ids.

@@ -27,13 +27,13 @@ from click.testing import CliRunner
 from conftest import REPO
 from shapely.geometry import box
 
+from geozone.answer_templates import point_answer
 from geozone.batch import batch_points
 from geozone.catalog import Catalog, load_catalog
 from geozone.cli import cli
 from geozone.coverage.targets import TARGETS
 from geozone.errors import ManifestError
 from geozone.lookup import answer_bytes, lookup
-from geozone.point_answer import point_answer
 from geozone.query import geojson_query, point_query
 from geozone.rules import RuleTable, internal_references, load_rules
 from geozone.vocab import CLASSES, KINDS, LayerKind

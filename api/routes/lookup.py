@@ -25,8 +25,7 @@ from api.openapi import DocumentedRoute, query_parameters
 from api.schemas import LookupAnswer
 from geozone.catalog import Catalog
 from geozone.errors import InvalidGeoJSON, InvalidInput
-from geozone.lookup import answer_bytes, lookup
-from geozone.point_answer import point_answer
+from geozone.lookup import answer as core_answer
 from geozone.query import Query as LookupQuery
 from geozone.query import geojson_query, point_query
 from geozone.rules import RuleTable
@@ -279,13 +278,10 @@ class LookupRequest(BaseModel):
 def compute(catalog: Catalog, rules: RuleTable, query: LookupQuery) -> tuple[bytes, dict[str, Any]]:
     """Run a lookup: its JSON (``LookupResult.to_json``, UTF-8) and the data it encodes.
 
-    Points take :func:`geozone.point_answer.point_answer`: the same bytes, with what the
-    hits decide reused from earlier points that hit the same features.
+    The core's one entry point, :func:`geozone.lookup.answer` (points reuse what the
+    hits decide from earlier points that hit the same features).
     """
-    if query.kind == "point":
-        return point_answer(catalog, rules, query)
-    data = lookup(catalog, rules, query).to_dict()
-    return answer_bytes(data), data
+    return core_answer(catalog, rules, query)
 
 
 def answer(catalog: Catalog, rules: RuleTable, reports: ReportStore, query: LookupQuery) -> bytes:

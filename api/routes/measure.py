@@ -2,7 +2,7 @@
 
 The web map's measure tool (``static/js/measure.js``) asks this for every figure it
 shows, so distances and areas are measured like the lookups' parcel areas
-(:mod:`geozone.measure`): metres and m² on CGCS2000 3° Gauss-Krüger CM 117°E.
+(:mod:`geozone.measure_tool`): metres and m² on CGCS2000 3° Gauss-Krüger CM 117°E.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pydantic import Field
 
 from api.deps import SettingsDep
 from api.schemas import _Closed
-from geozone.measure import measure as measure_geometry
+from geozone.measure_tool import measure as measure_geometry
 
 router = APIRouter(prefix="/api/v1", tags=["measure"])
 

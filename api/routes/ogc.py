@@ -1,6 +1,6 @@
 """OGC API Features Part 1 under ``/ogc``: landing page, conformance, collections, items.
 
-Collection ids are documented in :mod:`api.ogc_features`: ``<layer_id>`` serves the
+Collection ids are documented in :mod:`geozone.ogc_features`: ``<layer_id>`` serves the
 version in force (``datetime`` selects another), ``<layer_id>__<version>`` one fixed
 version. Unknown query parameters are ignored; ``f=json`` is accepted everywhere.
 """
@@ -14,7 +14,19 @@ from fastapi.responses import JSONResponse
 
 from api.deps import CatalogDep, PrincipalDep, public_base, public_request_url
 from api.geometry_pool import run_in_pool
-from api.ogc_features import (
+from api.schemas import ErrorBody
+from api.schemas_ogc import (
+    CollectionDocument,
+    Collections,
+    Conformance,
+    FeatureCollectionDocument,
+    FeatureDocument,
+    Landing,
+    Queryables,
+)
+from geozone.errors import FeatureNotFound, InvalidInput
+from geozone.ogc_crs import SUPPORTED_URIS, parse_bbox_in, parse_crs
+from geozone.ogc_features import (
     CONFORMANCE,
     DEFAULT_LIMIT,
     GEOJSON,
@@ -37,18 +49,6 @@ from api.ogc_features import (
     select_version,
     simplify_degrees,
 )
-from api.schemas import ErrorBody
-from api.schemas_ogc import (
-    CollectionDocument,
-    Collections,
-    Conformance,
-    FeatureCollectionDocument,
-    FeatureDocument,
-    Landing,
-    Queryables,
-)
-from geozone.errors import FeatureNotFound, InvalidInput
-from geozone.ogc_crs import SUPPORTED_URIS, parse_bbox_in, parse_crs
 from geozone.ogc_filter import (
     FILTER_LANG_NAMES,
     and_equalities,

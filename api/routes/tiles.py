@@ -24,7 +24,10 @@ from fastapi import APIRouter, Path, Query, Request, Response
 
 from api.deps import CatalogDep, PrincipalDep, public_base
 from api.geometry_pool import run_in_pool
-from api.ogc_features import (
+from api.schemas import ErrorBody
+from api.schemas_tiles import TileJSON, Tileset, Tilesets
+from geozone.catalog import Catalog, LayerVersion
+from geozone.ogc_features import (
     CRS84,
     JSON,
     Collection,
@@ -34,9 +37,6 @@ from api.ogc_features import (
     resolve,
     select_version,
 )
-from api.schemas import ErrorBody
-from api.schemas_tiles import TileJSON, Tileset, Tilesets
-from geozone.catalog import Catalog, LayerVersion
 from geozone.tiles import EXTENT, MAX_ZOOM, MIN_ZOOM, Tile, TileCache, check_tile
 from geozone.tokens import Principal
 

@@ -8,21 +8,22 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
+import orjson
 from tqdm import tqdm
 
 from geozone.batch import FORMATS, BatchRow, lookup_rows, read_batch, write_rows
 from geozone.cli.common import DATE, layers_option, load_layer_state
 from geozone.errors import InvalidInput
-from geozone.lookup import LookupResult, lookup, resolve_activities
+from geozone.lookup import answer, resolve_activities
 from geozone.query import geojson_query, parse_activities, point_query
 from geozone.settings import Settings
 
 
-def _print_result(result: LookupResult) -> None:
-    """Print a lookup result as readable tables (zh/en class names, verdicts, citations)."""
-    d = result.to_dict()
+def _print_result(d: dict[str, Any]) -> None:
+    """Print a lookup answer as readable tables (zh/en class names, verdicts, citations)."""
     q = d["query"]
     click.echo(f"report {d['report_id']}  as of {d['as_of']}  rules {d['rules_version']}")
     ls = d["layerset"]
@@ -218,8 +219,8 @@ def lookup_command(
             settings=settings,
             detail=detail,
         )
-    result = lookup(catalog, rules, query)
+    body, _data = answer(catalog, rules, query)  # the bytes the API answers
     if as_json:
-        click.echo(result.to_json())
+        click.echo(body.decode())
     else:
-        _print_result(result)
+        _print_result(orjson.loads(body))

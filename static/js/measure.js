@@ -1,6 +1,6 @@
 // The measure tool: distance (a line) and area (a polygon) clicked on the map. Every figure
 // shown comes from the server, POST /api/v1/measure, which measures in EPSG:4548 (CGCS2000
-// 3° Gauss-Krüger 117°E) like the lookups' parcel areas (geozone/measure.py): metres, m²
+// 3° Gauss-Krüger 117°E) like the lookups' parcel areas (geozone/measure_tool.py): metres, m²
 // and hectares. While measuring, map clicks add vertices instead of asking for a lookup
 // (main.js checks `active`); Enter or "完成/Finish" ends, Escape clears.
 

@@ -10,11 +10,11 @@ import pytest
 import shapely
 from conftest import LAYERS
 
+from geozone.answer_templates import point_answer
 from geozone.catalog import Catalog, load_catalog
 from geozone.crs import transformer
 from geozone.errors import NoLayersInForce
 from geozone.lookup import answer_bytes, lookup, selection
-from geozone.point_answer import point_answer
 from geozone.query import Query, point_query
 from geozone.rules import RuleTable, load_rules
 
@@ -116,7 +116,7 @@ def test_parcels_are_not_point_answers(shipped: tuple[Catalog, RuleTable]) -> No
 def test_templates_stay_within_their_byte_budget(
     shipped: tuple[Catalog, RuleTable], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import geozone.point_answer as pa
+    import geozone.answer_templates as pa
 
     catalog, rules = shipped
     monkeypatch.setattr(pa, "TEMPLATE_BYTES", 20_000)
@@ -145,19 +145,20 @@ def test_the_gcj02_hint_skips_only_points_beyond_reach(
     # points on and around the territory the hint must be what the full test says
     import numpy as np
 
-    import geozone.lookup as engine
+    from geozone.feature_index import MEMORY_FINDER, gcj_reach
+    from geozone.territory import inside_if_gcj02
 
     catalog, _rules = shipped
     selected = selection(catalog, date(2026, 11, 25))
-    reach = engine._gcj_reach(selected)
+    reach = gcj_reach(selected)
     assert 0.2 < reach.mean() < 0.8  # the flags do cut something out
     rng = random.Random(11)
     queries = [
         point_query(rng.uniform(116.4, 117.6), rng.uniform(39.5, 40.9), as_of="2026-11-25")
         for _ in range(3000)
     ]
-    with_flags = [engine._inside_if_gcj02(q, selected) for q in queries]
+    with_flags = [inside_if_gcj02(q, selected, MEMORY_FINDER) for q in queries]
     monkeypatch.setitem(selected.memo, "gcj_reach", np.ones_like(reach))
-    without = [engine._inside_if_gcj02(q, selected) for q in queries]
+    without = [inside_if_gcj02(q, selected, MEMORY_FINDER) for q in queries]
     assert with_flags == without
     assert sum(without) > 5  # points that the hint does flag are among them

@@ -53,7 +53,7 @@ from geozone.errors import (
 from geozone.lanes import register_current_thread
 from geozone.settings import JobSettings
 
-log = logging.getLogger("api.jobs")
+log = logging.getLogger("geozone.jobs")
 
 JobWork = Callable[[Path, Path], dict[str, Any]]
 """``work(upload_path, job_dir) -> summary``; writes ``result.geojson`` and ``result.csv``."""

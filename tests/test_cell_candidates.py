@@ -11,8 +11,8 @@ import pytest
 import shapely
 
 from geozone.catalog import Catalog, load_catalog
+from geozone.cell_candidates import build_point_grid
 from geozone.lookup import SelectionIndex, selection
-from geozone.point_grid import build_point_grid
 
 
 def test_cells_and_near_flags_by_hand() -> None:

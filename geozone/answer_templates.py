@@ -1,8 +1,8 @@
-"""Point answers as JSON bytes, with the part the hits decide kept per set of hits.
+"""Answer templates per hit signature: point answers as JSON bytes, the decided part reused.
 
 Points that hit the same features the same way (inside, or outside but within the
 tolerance at the same distance) get the same sorted hits, rules, supersessions, verdicts
-and warnings (:func:`geozone.lookup.decide`). Between such points only the distances to
+and warnings (:func:`geozone.decide.decide`). Between such points only the distances to
 the boundaries, the admin unit reported (ties go by distance), the query and its report
 id change. :func:`point_answer` keeps, per layer selection, rule table, activities,
 tolerance, hit signature and the districts the point lies in (whose rules apply), a
@@ -26,30 +26,26 @@ from typing import Any
 import orjson
 
 from geozone import __version__
-from geozone.catalog import Catalog
-from geozone.lookup import (
-    Hit,
-    Measured,
+from geozone.answer import (
     ReportFrame,
-    Selection,
     admin_units,
     answer_bytes,
-    check_in_force,
     control_first,
-    decide,
     layers_json,
-    lookup,
-    measure_point,
-    point_districts,
     report_frame,
     report_id,
-    resolve_activities,
-    round_m,
-    selection,
-    territory_warnings,
 )
+from geozone.catalog import Catalog
+from geozone.decide import decide, point_districts
+from geozone.feature_index import MEMORY_FINDER
+from geozone.hits import HitFinder
+from geozone.lookup import lookup, resolve_activities
+from geozone.measure import Measured, measure_point
 from geozone.query import Query
 from geozone.rules import Activity, RuleTable
+from geozone.selection import Selection, selection
+from geozone.territory import check_in_force, territory_warnings
+from geozone.verdicts import Hit, round_m
 from geozone.vocab import LayerKind
 
 TEMPLATE_BYTES = 32 * 1024 * 1024
@@ -104,7 +100,7 @@ def _template(
     query: Query,
     measured: list[Measured],
 ) -> _Template:
-    d = decide(rules, activities, selected, query, measured)
+    d = decide(rules, activities, selected.layers, query, measured)
     index = {id(m): i for i, m in enumerate(measured)}
     parts = []
     ordered = control_first(d.measured)  # the answer's order (LookupResult.hits)
@@ -136,7 +132,7 @@ def _templates(selected: Selection, rules: RuleTable) -> _Templates:
         per_rules = selected.memo.setdefault("point_templates", weakref.WeakKeyDictionary())
     found: _Templates | None = per_rules.get(rules)
     if found is None:
-        found = per_rules.setdefault(rules, _Templates(report_frame(selected.index.layers, rules)))
+        found = per_rules.setdefault(rules, _Templates(report_frame(selected.layers, rules)))
     return found
 
 
@@ -144,13 +140,18 @@ def _layers_json(selected: Selection) -> orjson.Fragment:
     """The answer's ``layers`` member of a selection (as :meth:`LookupResult.to_dict`)."""
     found: orjson.Fragment | None = selected.memo.get("layers_json")
     if found is None:
-        layers = layers_json(selected.index.layers)
+        layers = layers_json(selected.layers)
         found = selected.memo["layers_json"] = orjson.Fragment(orjson.dumps(layers, option=_SORTED))
     return found
 
 
-def point_answer(catalog: Catalog, rules: RuleTable, query: Query) -> tuple[bytes, dict[str, Any]]:
+def point_answer(
+    catalog: Catalog, rules: RuleTable, query: Query, finder: HitFinder | None = None
+) -> tuple[bytes, dict[str, Any]]:
     """Answer a point query as :func:`geozone.lookup.lookup` would, encoded.
+
+    ``finder`` gives the hits (default: the in-memory index); templates are keyed by the
+    hits' :class:`~geozone.hits.FeatureRef`, so any finder's hits can share them.
 
     Returns
     -------
@@ -171,17 +172,17 @@ def point_answer(catalog: Catalog, rules: RuleTable, query: Query) -> tuple[byte
     if query.kind != "point":
         raise ValueError("point_answer answers point queries")
     if query.detail != "full":  # summaries are rare for points: the engine's own answer
-        full = lookup(catalog, rules, query).to_dict()
+        full = lookup(catalog, rules, query, finder).to_dict()
         return answer_bytes(full), full
     activities = resolve_activities(rules, query.activities)
     selected = selection(catalog, query.as_of)
     check_in_force(catalog, selected, query.as_of)
-    sel = selected.index
-    measured = measure_point(sel, query)
+    finder = finder or MEMORY_FINDER
+    measured = measure_point(query, finder.candidates(selected, query))
     codes = tuple(a.code for a in activities)
-    signature = tuple((m.pos, m.inside, m.edge) for m in measured)
+    signature = tuple((m.feature.ref, m.inside, m.edge) for m in measured)
     # the rules a hit brings depend on the place's district(s): part of the key
-    key = (codes, query.tolerance_m, signature, point_districts(sel, measured))
+    key = (codes, query.tolerance_m, signature, point_districts(measured))
     templates = _templates(selected, rules)
     tpl = templates.by_key.get(key)
     if tpl is None:
@@ -198,12 +199,12 @@ def point_answer(catalog: Catalog, rules: RuleTable, query: Query) -> tuple[byte
     units = tpl.admin or admin_units([(h, measured[i]) for i, h in tpl.admin_hits])
     warnings = [
         *query.warnings,
-        *territory_warnings(query, selected, tpl.inside_territory),
+        *territory_warnings(query, selected, tpl.inside_territory, finder),
         *tpl.warnings,
     ]
     query_dict = query.to_dict(codes)
     data = {
-        "report_id": report_id(query_dict, sel.layers, rules, frame=templates.frame),
+        "report_id": report_id(query_dict, selected.layers, rules, frame=templates.frame),
         "geozone_version": __version__,
         "query": query_dict,
         "as_of": query.as_of.isoformat(),

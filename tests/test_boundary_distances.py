@@ -8,10 +8,10 @@ from datetime import date
 import numpy as np
 import shapely
 
+from geozone.boundary_distances import BUILD_AT, LONG_VERTICES, BoundarySegments, NearBoundaries
 from geozone.catalog import load_catalog
+from geozone.cell_candidates import build_point_grid
 from geozone.lookup import selection
-from geozone.near_boundary import BUILD_AT, LONG_VERTICES, BoundarySegments, NearBoundaries
-from geozone.point_grid import build_point_grid
 
 
 def _ring_square(side: float, per_side: int) -> shapely.LineString:

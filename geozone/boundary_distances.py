@@ -31,7 +31,7 @@ import numpy.typing as npt
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geozone.point_grid import PointGrid
+from geozone.cell_candidates import PointGrid
 
 ObjArray = npt.NDArray[np.object_]
 FloatArray = npt.NDArray[np.float64]
