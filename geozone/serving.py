@@ -41,6 +41,9 @@ class Storage:
     reports: ReportStore
     database: Any = None
     """The :class:`~geozone.db.connection.Database` when on one, else ``None``."""
+    layer_store: Any = None
+    """The :class:`~geozone.db.layer_store.PostgisLayerStore` when on a database (e.g. for
+    a hit finder that asks it by SQL), else ``None``."""
     _closers: list[Callable[[], None]] = field(default_factory=list)
 
     def health(self) -> dict[str, Any] | None:
@@ -107,5 +110,6 @@ def _database_storage(
         changes=DatabaseChanges(store, follower),
         reports=reports,
         database=db,
+        layer_store=store,
         _closers=[reports.close, store.close, db.close],
     )
