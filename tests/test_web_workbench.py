@@ -19,17 +19,9 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from e2e_browser import (
-    ConsoleLog,
-    launch_chromium,
-    open_map,
-    screen_point,
-    screenshot,
-    set_view,
-    wait_result,
-)
+from e2e_browser import map_page, screen_point, screenshot, set_view, wait_result
 from live_server import Server, run_server
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 from shapely.geometry import Point, mapping, shape
 
 pytestmark = [pytest.mark.server, pytest.mark.browser, pytest.mark.slow]
@@ -53,27 +45,11 @@ def server(demo_layers_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> I
         yield srv
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
-
-
 @pytest.fixture()
 def page(browser: Browser, server: Server) -> Iterator[Page]:
     """A fresh page on the map; fails the test on any console error or page error."""
-    context = browser.new_context(
-        viewport={"width": 1400, "height": 900}, locale="zh-CN", accept_downloads=True
-    )
-    pg = context.new_page()
-    log = ConsoleLog()
-    log.attach(pg)
-    open_map(pg, server.url + "/")
-    yield pg
-    context.close()
-    assert log.errors == [], "\n".join(log.errors)
+    with map_page(browser, server.url + "/", accept_downloads=True) as pg:
+        yield pg
 
 
 def wait_centre_in(page: Page, bbox: list[float]) -> None:

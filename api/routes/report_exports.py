@@ -23,11 +23,13 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _download(body: str | bytes, media: str, filename: str) -> Response:
+def download(body: bytes, media: str, filename: str, *, inline: bool = False) -> Response:
+    """A file response named ``filename``: saved by the browser, or shown when ``inline``."""
+    disposition = "inline" if inline else "attachment"
     return Response(
         body,
         media_type=media,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={"Content-Disposition": f'{disposition}; filename="{filename}"'},
     )
 
 
@@ -54,7 +56,7 @@ def report_hits_geojson(
     sees = principal is not None and principal.sees_restricted
     doc = hits_geojson(report.report_id, report.answer(), catalog, sees_restricted=sees)
     text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
-    return _download(text.encode("utf-8"), "application/geo+json", f"geozone-{report_id}.geojson")
+    return download(text.encode("utf-8"), "application/geo+json", f"geozone-{report_id}.geojson")
 
 
 @router.get(
@@ -73,4 +75,4 @@ def report_hits_csv(report_id: str, reports: ReportsDep) -> Response:
     """The hits, one row per hit and rule, with the verdict, rule id, condition and citation."""
     report = reports.get(report_id)
     text = hits_csv(report.report_id, report.answer())
-    return _download(text.encode("utf-8"), "text/csv; charset=utf-8", f"geozone-{report_id}.csv")
+    return download(text.encode("utf-8"), "text/csv; charset=utf-8", f"geozone-{report_id}.csv")
