@@ -102,7 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # the event loop's lane (point lookups) is built before the first request; each
         # geometry-pool thread (everything else that touches GEOS indexes) builds its own
         # as its first task, in the background: see README "Architecture: concurrency"
-        register_current_thread()
+        register_current_thread(primary=True)
         # every stored answer is signed (geozone/signing.py): the key file, or one
         # generated once beside the report store and shared by every worker
         signer = load_signer(settings.signing_key_file, settings.signing_key_path)

@@ -33,7 +33,14 @@ from typing import Any, Generic, TypeVar
 
 V = TypeVar("V")
 
-__all__ = ["Lane", "LaneCache", "current_lane", "register_current_thread", "registered_lanes"]
+__all__ = [
+    "Lane",
+    "LaneCache",
+    "current_lane",
+    "primary_lanes",
+    "register_current_thread",
+    "registered_lanes",
+]
 
 
 class LaneCache(Generic[V]):
@@ -119,6 +126,7 @@ class Lane:
 _local = threading.local()
 _registry: weakref.WeakSet[Lane] = weakref.WeakSet()
 _registry_lock = threading.Lock()
+_primary: weakref.WeakSet[Lane] = weakref.WeakSet()
 
 
 def _new_lane() -> Lane:
@@ -138,12 +146,24 @@ def current_lane() -> Lane:
     return lane
 
 
-def register_current_thread() -> Lane:
+def register_current_thread(primary: bool = False) -> Lane:
     """Register the calling thread's lane now, so warm-ups build for it before it asks.
 
-    For a thread pool's ``initializer=`` and a service's event loop thread.
+    For a thread pool's ``initializer=`` and a service's event loop thread. ``primary``
+    marks the lane whose index a new catalog must have before it is served (the event
+    loop's, which answers point lookups): :func:`primary_lanes`.
     """
-    return current_lane()
+    lane = current_lane()
+    if primary:
+        with _registry_lock:
+            _primary.add(lane)
+    return lane
+
+
+def primary_lanes() -> list[Lane]:
+    """The lanes registered with ``primary=True`` that are still alive."""
+    with _registry_lock:
+        return list(_primary)
 
 
 def registered_lanes() -> list[Lane]:

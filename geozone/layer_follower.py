@@ -23,7 +23,8 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -37,7 +38,7 @@ from geozone.layer_changes import (
     ensure_lock_file,
     shared_lock,
 )
-from geozone.lookup import prepare
+from geozone.lookup import prepare, prepare_primary_first
 from geozone.manifest import MANIFEST_NAME
 from geozone.rules import RuleTable, load_rules
 
@@ -73,6 +74,10 @@ class Follower(Protocol):
 
     def publish_change(self, catalog: Catalog, generation: Generation) -> LayerState:
         """Serve at least ``generation`` (just made by this process) now; the state served."""
+        ...
+
+    def changing(self) -> AbstractContextManager[None]:
+        """Around a change this process writes (and then publishes itself)."""
         ...
 
     def start(self) -> None:
@@ -125,6 +130,7 @@ class LayerFollower:
         self._publish_cb = publish
         self._lock = threading.Lock()
         self._seq = 0
+        self._changing = 0  # changes of this process being written (changing())
         self._current: LayerState | None = None
         self._seen: Stamp | None = None
         self._rules_seen: Stamp | None = None
@@ -190,6 +196,22 @@ class LayerFollower:
             self._publish_cb(state)
             return True
 
+    @contextmanager
+    def changing(self) -> Iterator[None]:
+        """While this process writes a change: the watcher does not load it as well.
+
+        The process publishes its own change (:meth:`publish_change`); a watcher that saw
+        the folder move meanwhile would build the same catalog and index a second time,
+        on the same CPU the waiting request needs.
+        """
+        with self._lock:
+            self._changing += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._changing -= 1
+
     def publish_change(self, catalog: Catalog, generation: Generation) -> LayerState:
         """Publish the catalog a change of this process just wrote.
 
@@ -201,7 +223,7 @@ class LayerFollower:
             rules = current.rules
         else:
             rules = load_rules(catalog.rules_dir)
-        prepare(catalog)
+        prepare_primary_first(catalog)  # the caller waits: the other lanes build behind
         state = LayerState(catalog, rules, replace_loaded(generation))
         # the watcher may already serve a later change of another process: keep that
         self._publish(state, None, not_older=True)
@@ -218,7 +240,7 @@ class LayerFollower:
         """Look at the folder once; load and publish a new generation. True if published."""
         stamp = self._stamp()
         self.checked_at = utc_now()
-        if stamp == self._seen:
+        if stamp == self._seen or self._changing:
             return False
         seq = self._seq
         current = self._current

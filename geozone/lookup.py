@@ -36,7 +36,13 @@ from geozone.hits import BruteForceFinder, FeatureRef, HitFinder
 from geozone.measure import measure, union_area
 from geozone.query import Query
 from geozone.rules import Activity, RuleTable
-from geozone.selection import Selection, cached_selection, prepare, selection
+from geozone.selection import (
+    Selection,
+    cached_selection,
+    prepare,
+    prepare_primary_first,
+    selection,
+)
 from geozone.territory import check_in_force, refuse_date, territory_warnings
 from geozone.vocab import LayerKind
 
@@ -53,6 +59,7 @@ __all__ = [
     "cached_selection",
     "lookup",
     "prepare",
+    "prepare_primary_first",
     "refuse_date",
     "report_frame",
     "report_id",

@@ -7,6 +7,7 @@ first lookup pays for the in-memory index (:mod:`geozone.feature_index`).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,7 +22,7 @@ from geozone.feature_index import (
     selection_index,
 )
 from geozone.hits import LayerMeta
-from geozone.lanes import Lane, current_lane, registered_lanes
+from geozone.lanes import Lane, current_lane, primary_lanes, registered_lanes
 from geozone.vocab import LayerKind
 
 
@@ -110,3 +111,23 @@ def prepare(
             built = build_selection(catalog, day, lane)
             gcj_reach(built)  # with the rest, so the lane's first point does not pay for it
             lane.cache("selection", SELECTION_CACHE_SIZE).put((catalog,), day, built)
+
+
+def prepare_primary_first(catalog: Catalog) -> None:
+    """Build the primary lanes' index now and every other lane's in a background thread.
+
+    For a change made while a request waits (an admin upload or retire): the event
+    loop's lane (:func:`geozone.lanes.primary_lanes`, which answers point lookups) has its
+    index before the new catalog is served, and the caller does not also wait for the
+    geometry pool's and the job runner's lanes (each ~0.3 s on the demo layers). A pool
+    thread that asks before its index is handed over builds its own (the first one
+    stored is kept, :meth:`~geozone.lanes.LaneCache.put`); no GEOS object is used by two
+    threads either way.
+    """
+    primary = primary_lanes()
+    prepare(catalog, lanes=primary or None)
+    rest = [lane for lane in registered_lanes() if lane not in primary]
+    if rest:
+        threading.Thread(
+            target=prepare, args=(catalog, None, rest), name="geozone-prepare", daemon=True
+        ).start()

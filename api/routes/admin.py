@@ -179,6 +179,10 @@ async def upload_version(
     changes: Changes = request.app.state.changes
 
     def change() -> dict[str, Any]:
+        with request.app.state.follower.changing():
+            return upload()
+
+    def upload() -> dict[str, Any]:
         result = changes.upload(
             request.app.state.layers.catalog,
             admin.name,
@@ -226,15 +230,16 @@ def retire(
     OGC ``datetime`` queries before that date.
     """
     changes: Changes = request.app.state.changes
-    result = changes.retire(
-        request.app.state.layers.catalog,
-        admin.name,
-        layer_id,
-        version,
-        body.valid_to,
-        if_match or body.expected_generation,
-    )
-    _publish(request, result)
+    with request.app.state.follower.changing():
+        result = changes.retire(
+            request.app.state.layers.catalog,
+            admin.name,
+            layer_id,
+            version,
+            body.valid_to,
+            if_match or body.expected_generation,
+        )
+        _publish(request, result)
     end = result.catalog.get(layer_id, version).entry.valid_to
     return {
         "layer_id": layer_id,

@@ -25,7 +25,8 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from geozone.audit import utc_now
@@ -34,7 +35,7 @@ from geozone.db.layer_store import PostgisLayerStore
 from geozone.errors import DatabaseUnavailable, GeozoneError
 from geozone.layer_changes import Generation
 from geozone.layer_follower import LayerState
-from geozone.lookup import prepare
+from geozone.lookup import prepare, prepare_primary_first
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +89,7 @@ class DatabaseFollower:
         self._current = state
         self._publish_cb(state)
 
-    def refresh(self) -> bool:
+    def refresh(self, urgent: bool = False) -> bool:
         """Load and publish the database's generation if it is not the one served.
 
         True if a new state was published. One load at a time: a second caller waits and
@@ -103,7 +104,10 @@ class DatabaseFollower:
             ):
                 return False
             state = self.store.load(current)
-            prepare(state.catalog)
+            if urgent:  # a request waits: the loop's lane now, the others behind
+                prepare_primary_first(state.catalog)
+            else:
+                prepare(state.catalog)
             if current is not None and state.generation.counter < current.generation.counter:
                 return False  # never go back (a counter only grows)
             self._set(state)
@@ -122,8 +126,13 @@ class DatabaseFollower:
         other process will serve).
         """
         if self.current.generation.counter < generation.counter:
-            self.refresh()
+            self.refresh(urgent=True)
         return self.current
+
+    @contextmanager
+    def changing(self) -> Iterator[None]:
+        """Around a change of this process: nothing to hold off (loads are serialised)."""
+        yield
 
     # -- following
 
