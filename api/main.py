@@ -45,6 +45,7 @@ from geozone.lanes import current_lane, register_current_thread
 from geozone.layer_changes import LayerChanges
 from geozone.layer_follower import LayerFollower, LayerState
 from geozone.lookup import prepare
+from geozone.lookup_mode import configure as configure_lookup
 from geozone.report_store import ReportStore
 from geozone.settings import Settings
 from geozone.signing import load_signer
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # geometry-pool thread (everything else that touches GEOS indexes) builds its own
         # as its first task, in the background: see README "Architecture: concurrency"
         register_current_thread()
+        configure_lookup(settings)  # GEOZONE_LOOKUP: memory index or SQL (geozone/lookup_mode.py)
         follower = LayerFollower(settings.layers_dir, publish, settings.layer_poll_s)
         state = follower.load_initial()  # prepare()s today's lookup index in the loop's lane
 

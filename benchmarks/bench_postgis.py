@@ -33,8 +33,6 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
-from statistics import median
-from typing import Any
 
 import numpy as np
 import shapely
@@ -120,7 +118,11 @@ def demo_part(cluster: PgCluster, lookups: int) -> tuple[Catalog, RuleTable, str
     with Database(url) as db:
         t0 = time.perf_counter()
         result = import_dir(db, REPO / "layers")
-        row("db import (demo set)", f"{time.perf_counter() - t0:.2f} s", f"{result.features} features")
+        row(
+            "db import (demo set)",
+            f"{time.perf_counter() - t0:.2f} s",
+            f"{result.features} features",
+        )
         t0 = time.perf_counter()
         folder = load_catalog(REPO / "layers")
         t_files = time.perf_counter() - t0
@@ -220,7 +222,12 @@ def bulk_part(folder: Catalog, rules: RuleTable, url: str, points: int) -> None:
     frame = batch_points(folder, rules, xs, ys, crs="EPSG:4548", as_of=AS_OF)
     t_mem = time.perf_counter() - t0
     mem_pairs = set(
-        zip(frame["point"].tolist(), frame["layer_id"].astype(str), frame["feature_id"].astype(str))
+        zip(
+            frame["point"].tolist(),
+            frame["layer_id"].astype(str),
+            frame["feature_id"].astype(str),
+            strict=True,
+        )
     )
     in_force = [(v.id, v.version) for v in folder.select(AS_OF)]
     with Database(url) as db, db.connection() as conn:

@@ -5,9 +5,9 @@ feature cut by ``ST_Subdivide(geom, 256)``, GiST index) for the pieces within th
 query's tolerance (``ST_DWithin``, which takes the index with the grown bounding box),
 keeps those of the layer versions in force, and takes the distinct features' ORIGINAL
 rows from ``geozone.features``. Those rows become :class:`~geozone.hits.Feature` objects
-through the same code as the in-memory finder (:func:`~geozone.db.frames.frame_from_rows`
-rebuilds the layer frame's rows, :func:`~geozone.hits.analysis_geometries` and
-:func:`~geozone.hits.feature_columns` prepare them), so the shared measuring code
+through the same code as the in-memory finder (:func:`~geozone.db.frames.column_values`
+types the stored attributes as the layer frame's columns, :func:`~geozone.hits.analysis_geometries`
+and :func:`~geozone.hits.columns_of_values` prepare them), so the shared measuring code
 (:mod:`geozone.measure`) gives byte-identical answers.
 
 A superset is harmless (the measuring stage decides) and a subset is impossible: a
@@ -32,11 +32,11 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import psycopg
 import shapely
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from geozone import ANALYSIS_CRS
 from geozone.budget import check_work, grown_bounds, work_estimate
 from geozone.catalog import LayerVersion
 from geozone.db.connection import (
@@ -46,13 +46,14 @@ from geozone.db.connection import (
     describe,
     unavailable,
 )
-from geozone.db.frames import frame_from_rows
+from geozone.db.frames import column_values
 from geozone.errors import LayerNotFound
 from geozone.hits import (
+    FEATURE_ATTRIBUTES,
     Candidates,
     Feature,
     analysis_geometries,
-    feature_columns,
+    columns_of_values,
     gcj02_guess,
     layer_features,
 )
@@ -132,7 +133,8 @@ class SqlFinder:
                 "connect_timeout": CONNECT_TIMEOUT_S,
                 "prepare_threshold": 0,  # server-side prepared statements from the first use
             },
-            check=ConnectionPool.check_connection,
+            # no check per checkout (a round trip per lookup): a connection broken by a
+            # database restart fails its one request (503) and the pool replaces it
             open=False,
             name=f"geozone sql lookup {self.where}",
         )
@@ -278,14 +280,19 @@ class SqlFinder:
             layer = in_force[(layer_id, version)]
             lv = versions[layer]
             columns = self._layer_columns(conn, layer_id, version)
-            wkb = [None if r[4] is None else bytes(r[4]) for r in got]
-            frame = frame_from_rows(columns, [r[3] for r in got], wkb, ANALYSIS_CRS)
-            part = replace(lv, frame=frame)  # the same rows as the layer's own frame
-            kept, geoms = analysis_geometries(frame.geometry.values)
+            raw = np.empty(len(got), dtype=object)
+            raw[:] = [None if r[4] is None else bytes(r[4]) for r in got]
+            kept, geoms = analysis_geometries(shapely.from_wkb(raw))
             shapely.prepare(geoms)
             bounds = shapely.boundary(geoms)
             shapely.prepare(bounds)
-            cols = feature_columns(part, kept)
+            props = [got[i][3] for i in kept.tolist()]
+            values = {
+                name: column_values(props, name, dtype)
+                for name, dtype in columns
+                if name in FEATURE_ATTRIBUTES
+            }
+            cols = columns_of_values(lv.kind, values, len(kept))
             made = layer_features(lv, layer, cols, geoms, bounds)
             for i, f in zip(kept.tolist(), made, strict=True):
                 cache[(layer_id, version, int(got[i][2]))] = f
