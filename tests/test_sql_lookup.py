@@ -272,3 +272,37 @@ def test_database_down_is_a_503_naming_it(engines: dict[str, Engine]) -> None:
         dead.close()
     assert exc.value.status == 503
     assert "127.0.0.1" in exc.value.message and "s3cret" not in exc.value.message
+
+
+def test_a_new_import_under_the_same_labels_is_not_answered_from_the_cache(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """Features cached by a thread are keyed by the version's file hash too."""
+    import geopandas as gpd
+    from tiny_layers import build_tiny_layers, rel_box, xy
+
+    root = build_tiny_layers(tmp_path / "tiny")
+    finder = SqlFinder(pg_url, max_connections=1)
+    x, y = xy(1500, 7500)  # inside red line RL-GEN (and RL-CORE)
+
+    def ask() -> tuple[bytes, bytes]:
+        with Database(pg_url) as db:
+            import_dir(db, root, validate=False)
+            state = PostgisLayerStore(db).load()
+        q = point_query(x, y, crs="EPSG:4548", as_of="2026-01-01")
+        sql, _ = answer(state.catalog, state.rules, q, finder)
+        mem, _ = answer(state.catalog, state.rules, q, MEMORY_FINDER)
+        return sql, mem
+
+    try:
+        sql, mem = ask()
+        assert sql == mem and b"RL-GEN" in sql
+        path = root / "data" / "redline.gpkg"
+        frame = gpd.read_file(path)
+        moved = [rel_box(5000, 7000, 6000, 8000), rel_box(5400, 7400, 5600, 7600)]
+        frame = frame.set_geometry(gpd.GeoSeries(moved, crs=frame.crs))
+        frame.to_file(path, driver="GPKG")
+        sql, mem = ask()  # the same layer id and version label, other features
+        assert sql == mem and b"RL-GEN" not in sql
+    finally:
+        finder.close()

@@ -71,6 +71,9 @@ SLACK_M = 1e-3
 
 Key = tuple[str, str, int]
 """(layer id, version, row ``ord``): one feature of one layer version."""
+CacheKey = tuple[str, str, str, int]
+"""A :data:`Key` with the version's file hash: a layer set imported again under the same
+version labels (``geozone db import``) never reuses features cached from the old one."""
 
 PARTS_NEAR = (
     "SELECT DISTINCT layer_id, version, ord FROM geozone.feature_parts"
@@ -99,7 +102,7 @@ class _FeatureCache(threading.local):
     """One thread's features by :data:`Key` (least recently used dropped first)."""
 
     def __init__(self) -> None:
-        self.items: OrderedDict[Key, Feature] = OrderedDict()
+        self.items: OrderedDict[CacheKey, Feature] = OrderedDict()
 
 
 class SqlFinder:
@@ -123,7 +126,7 @@ class SqlFinder:
         self.where = describe(url)
         self.cache_size = cache_size
         self._cache = _FeatureCache()
-        self._columns: dict[tuple[str, str], list[list[str]]] = {}
+        self._columns: dict[tuple[str, str, str], list[list[str]]] = {}
         self.pool = ConnectionPool(
             self.url,
             min_size=1,
@@ -240,16 +243,18 @@ class SqlFinder:
     ) -> list[Feature]:
         """The features of ``keys`` (in that order), from the cache or the database."""
         cache = self._cache.items
-        missing = [k for k in keys if k not in cache]
+        sha = [versions[in_force[(k[0], k[1])]].sha256 for k in keys]
+        ckeys = [(k[0], k[1], h, k[2]) for k, h in zip(keys, sha, strict=True)]
+        missing = [k for k, c in zip(keys, ckeys, strict=True) if c not in cache]
         if missing:
             self._fetch(conn, versions, in_force, missing)
         out = []
-        for k in keys:
-            f = cache.get(k)
+        for c in ckeys:
+            f = cache.get(c)
             if f is None:  # an empty geometry: never measured (as in memory)
                 continue
-            cache.move_to_end(k)
-            layer = in_force[(k[0], k[1])]
+            cache.move_to_end(c)
+            layer = in_force[(c[0], c[1])]
             out.append(f if f.layer == layer else replace(f, layer=layer))
         while len(cache) > self.cache_size:
             cache.popitem(last=False)
@@ -279,7 +284,7 @@ class SqlFinder:
             got.sort(key=lambda r: int(r[2]))
             layer = in_force[(layer_id, version)]
             lv = versions[layer]
-            columns = self._layer_columns(conn, layer_id, version)
+            columns = self._layer_columns(conn, lv)
             raw = np.empty(len(got), dtype=object)
             raw[:] = [None if r[4] is None else bytes(r[4]) for r in got]
             kept, geoms = analysis_geometries(shapely.from_wkb(raw))
@@ -295,12 +300,11 @@ class SqlFinder:
             cols = columns_of_values(lv.kind, values, len(kept))
             made = layer_features(lv, layer, cols, geoms, bounds)
             for i, f in zip(kept.tolist(), made, strict=True):
-                cache[(layer_id, version, int(got[i][2]))] = f
+                cache[(layer_id, version, lv.sha256, int(got[i][2]))] = f
 
-    def _layer_columns(
-        self, conn: psycopg.Connection[Any], layer_id: str, version: str
-    ) -> list[list[str]]:
-        found = self._columns.get((layer_id, version))
+    def _layer_columns(self, conn: psycopg.Connection[Any], lv: LayerVersion) -> list[list[str]]:
+        layer_id, version = lv.id, lv.version
+        found = self._columns.get((layer_id, version, lv.sha256))
         if found is None:
             row = conn.execute(COLUMNS, (layer_id, version)).fetchone()
             if row is None:
@@ -308,7 +312,7 @@ class SqlFinder:
                     f"the database {self.where} has no layer version {layer_id}@{version}",
                     {"layer_id": layer_id, "version": version},
                 )
-            found = self._columns.setdefault((layer_id, version), list(row[0]))
+            found = self._columns.setdefault((layer_id, version, lv.sha256), list(row[0]))
         return found
 
 
