@@ -306,3 +306,19 @@ def test_a_new_import_under_the_same_labels_is_not_answered_from_the_cache(
         assert sql == mem and b"RL-GEN" not in sql
     finally:
         finder.close()
+
+
+def test_the_service_answers_the_golden_cases_in_sql_mode(demo_url: str, tmp_path: Path) -> None:
+    """``create_app`` with ``lookup="sql"``: served bytes equal the golden files."""
+    from api_client import api_client
+    from test_golden import ask
+
+    try:
+        with api_client(LAYERS, tmp_path, lookup="sql", database_url=demo_url) as client:
+            assert isinstance(default_finder(), SqlFinder)
+            for name, case in CASES.items():
+                body = ask(client, case)
+                assert (GOLDEN / f"{name}.json").read_bytes() == body + b"\n", name
+    finally:
+        use_finder(MEMORY_FINDER)  # closes the service's SQL finder
+        use_finder(None)
