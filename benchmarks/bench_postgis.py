@@ -22,7 +22,9 @@ the tests do) and prints, in one run:
         [--lookups 300]
 
 The large set's catalog is read from its folder for the selection (layer versions and
-metadata; the SQL finder reads features from the database only).
+metadata; the SQL finder reads features from the database only). Both databases are
+``ANALYZE``d after the import. A run with the defaults takes ~9 minutes on 2 busy cores
+(the 1,000,000-polygon import ~5 of them); ``--polygons 100000 --points 100000`` ~1 minute.
 """
 
 from __future__ import annotations
