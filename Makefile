@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.geozone-installed
 SYS_STAMP := $(VENV)/.system-deps-installed
 
-.PHONY: setup setup-system run postgis test lint typecheck pytest bench demo-layers vendor clean
+.PHONY: setup setup-system run postgis run-postgis test lint typecheck pytest bench demo-layers vendor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ run: setup
 # a local PostgreSQL 15 + PostGIS 3 database (Debian packages) holding the shipped layers
 postgis: setup
 	bash scripts/postgis-local.sh
+
+# the same database, then the service on it (GEOZONE_DATABASE_URL; no layer folder read)
+run-postgis: setup
+	bash scripts/postgis-local.sh --serve
 
 lint: setup
 	$(BIN)/ruff check .

@@ -17,9 +17,9 @@ from geozone.catalog import Catalog
 from geozone.errors import Forbidden, Unauthorized
 from geozone.jobs import JobRunner
 from geozone.layer_follower import LayerState
-from geozone.report_store import ReportStore
 from geozone.rules import RuleTable
 from geozone.settings import Settings
+from geozone.stores import ReportStore
 from geozone.tokens import Principal, TokenRegistry
 
 
@@ -75,7 +75,7 @@ async def get_rules(layers: LayersDep) -> RuleTable:
 
 
 async def get_reports(request: Request) -> ReportStore:
-    """The SQLite store of answered lookups."""
+    """The store of answered lookups (SQLite, or PostgreSQL with a database URL)."""
     store: ReportStore = request.app.state.reports
     return store
 

@@ -11,13 +11,15 @@ import logging
 import math
 from collections.abc import Mapping
 
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from psycopg_pool import PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Mount
 
-from geozone.errors import GeozoneError, scrub_paths, without_paths
+from geozone.errors import DatabaseUnavailable, GeozoneError, scrub_paths, without_paths
 
 log = logging.getLogger("api")
 
@@ -184,6 +186,22 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, code, str(exc.detail), headers=exc.headers)
 
 
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    """A database failure no store turned into a domain error: 503, never a 500.
+
+    The stores raise :class:`~geozone.errors.DatabaseUnavailable` themselves; this is the
+    net under them for a connection that breaks mid-request (a database restart).
+    """
+    log.error("%s %s: database failure: %s", request.method, request.url.path, exc)
+    return error_response(
+        503,
+        DatabaseUnavailable.code,
+        "the database is unavailable; retry shortly",
+        {"retry_after": 5},
+        {"Retry-After": "5"},
+    )
+
+
 async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
     log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
     return error_response(500, "internal", "internal error")
@@ -194,4 +212,6 @@ def add_exception_handlers(app: FastAPI) -> None:
     app.add_exception_handler(GeozoneError, _geozone_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(psycopg.OperationalError, _database_error)
+    app.add_exception_handler(PoolTimeout, _database_error)
     app.add_exception_handler(Exception, _unhandled)

@@ -30,6 +30,7 @@ from api.routes import (
     measure,
     meta,
     ogc,
+    report_exports,
     reports,
     signed,
     tiles,
@@ -37,16 +38,14 @@ from api.routes import (
 )
 from api.security import SecurityHeaders, policy
 from geozone import __version__
-from geozone.audit import AuditLog
 from geozone.basemaps import tile_urls
 from geozone.challenges import ChallengeStore
 from geozone.jobs import JobRunner
 from geozone.lanes import current_lane, register_current_thread
-from geozone.layer_changes import LayerChanges
-from geozone.layer_follower import LayerFollower, LayerState
+from geozone.layer_follower import LayerState
 from geozone.lookup import prepare
 from geozone.lookup_mode import configure as configure_lookup
-from geozone.report_store import ReportStore
+from geozone.serving import open_storage
 from geozone.settings import Settings
 from geozone.signing import load_signer
 from geozone.tiles import TileCache
@@ -106,26 +105,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # as its first task, in the background: see README "Architecture: concurrency"
         register_current_thread()
         configure_lookup(settings)  # GEOZONE_LOOKUP: memory index or SQL (geozone/lookup_mode.py)
-        follower = LayerFollower(settings.layers_dir, publish, settings.layer_poll_s)
-        state = follower.load_initial()  # prepare()s today's lookup index in the loop's lane
+        # every stored answer is signed (geozone/signing.py): the key file, or one
+        # generated once beside the report store and shared by every worker
+        signer = load_signer(settings.signing_key_file, settings.signing_key_path)
+        # the layer folder or the database; prepare()s the index in the loop's lane
+        storage = open_storage(settings, publish, signer)
+        follower = storage.follower
+        state = follower.current
 
         def warm_lane() -> None:
             prepare(app.state.layers.catalog, lanes=[current_lane()])
 
         app.state.geometry_pool = start_pool(settings.geometry_threads, warm=warm_lane)
+        app.state.storage = storage
         app.state.follower = follower
-        app.state.changes = LayerChanges(follower.root, AuditLog(settings.audit_path))
-        # every stored answer is signed (geozone/signing.py): the key file, or one
-        # generated once beside the report store and shared by every worker
-        app.state.signer = load_signer(settings.signing_key_file, settings.signing_key_path)
-        app.state.reports = ReportStore(settings.report_store_path, signer=app.state.signer)
+        app.state.changes = storage.changes
+        app.state.signer = signer
+        app.state.reports = storage.reports
         app.state.challenges = ChallengeStore(settings.challenges_path)
         app.state.jobs = JobRunner(settings.jobs_path, settings.jobs)
         catalog = state.catalog
         log.info(
-            "loaded layer set %s %s (%d layer versions, generation %d %s) in %.2f s",
+            "loaded layer set %s %s from %s (%d layer versions, generation %d %s) in %.2f s",
             catalog.info.id,
             catalog.info.version,
+            storage.source,
             len(catalog.all_versions()),
             state.generation.counter,
             state.generation.id,
@@ -138,7 +142,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             follower.stop()
             app.state.jobs.shutdown()
             app.state.geometry_pool.shutdown(wait=True, cancel_futures=True)
-            app.state.reports.close()
+            storage.close()
             app.state.challenges.close()
 
     app = FastAPI(
@@ -184,6 +188,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         measure,
         jobs,
         reports,
+        report_exports,
         coverage,
         ogc,
         tiles,

@@ -409,11 +409,25 @@ class Generation(_Closed):
 
 
 class FollowerHealth(_Closed):
-    """The worker's watch of the layer folder (``interval_s`` seconds between looks)."""
+    """The worker's watch of its layer store (``interval_s`` seconds between looks)."""
 
-    reload_error: str | None
+    source: Literal["database"] | None = Field(
+        None, description="`database` when the layers follow GEOZONE_DATABASE_URL."
+    )
+    reload_error: dict[str, Any] | None
     checked_at: str | None
     interval_s: float
+    database_error: dict[str, Any] | None = Field(
+        None, description="Since when (and why) the follower cannot read the database."
+    )
+
+
+class DatabaseHealth(_Closed):
+    """The database (``GEOZONE_DATABASE_URL``): reachable now, or why not."""
+
+    reachable: bool
+    error: str | None
+    where: str = Field(description="host:port/db (never a password).")
 
 
 class HealthLayer(_Closed):
@@ -445,6 +459,9 @@ class Health(_Closed):
     status: Literal["ok", "degraded"]
     worker_pid: int
     report_store: StoreHealth
+    database: DatabaseHealth | None = Field(
+        None, description="Only with GEOZONE_DATABASE_URL; unreachable: status degraded."
+    )
     generation: Generation
     layers: FollowerHealth
     layerset: HealthLayerset

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from api.schemas import FEATURE_COLLECTION, LayerKindText, _Closed
 
@@ -29,11 +29,22 @@ class Tier(_Closed):
 
 
 class PresetInfo(_Closed):
-    """The service-radius preset used, with its source."""
+    """The service-radius preset used, with its source and the names a person reads."""
 
-    name: str
+    name: str = Field(description="The code a request gives, e.g. `gbt50563`.")
+    title_zh: str = Field(description="e.g. GB/T 50563-2010 城市园林绿化评价标准.")
+    title_en: str
+    standard: str | None = Field(description="Standard number, e.g. GB/T 50563, or null.")
+    year: int | None = Field(description="The standard's year, or null.")
     source: str
     tiers: list[Tier]
+
+
+class PresetsDocument(_Closed):
+    """``GET /api/v1/coverage/presets``: the built-in service-radius presets, default first."""
+
+    default: str
+    presets: list[PresetInfo]
 
 
 class ExtentInfo(_Closed):
@@ -139,6 +150,56 @@ class CoverageLayer(_Closed):
     synthetic: bool
 
 
+class WhatIfCandidate(_Closed):
+    """A posted candidate park: its area and the radius the preset gives it (0 = none)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    feature_id: str | None = None
+    area_m2: float = Field(description="Polygon area (m², EPSG:4548).")
+    radius_m: float = Field(description="Service radius (m); 0 = not counted by the preset.")
+
+
+class WhatIfAnswer(_Closed):
+    """Coverage before and after adding the candidate parks to the district's own."""
+
+    before: float | None
+    after: float | None
+    gain_m2: float = Field(description="Residential land newly covered (m², EPSG:4548).")
+    gain_pp: float = Field(description="Gain in percentage points of all residential land.")
+    candidates: list[WhatIfCandidate]
+    newly_covered: dict[str, Any] | None = Field(
+        None,
+        description="With include_geometry: the newly covered land (WGS84), gain_m2 per part.",
+        json_schema_extra=FEATURE_COLLECTION,
+    )
+
+
+class SuggestedSite(_Closed):
+    """One suggested park site: its position and its gain after the earlier sites."""
+
+    rank: int
+    x: float = Field(description="Easting (m, EPSG:4548).")
+    y: float = Field(description="Northing (m, EPSG:4548).")
+    lon: float
+    lat: float
+    gain_m2: float = Field(description="Residential land it newly covers (m²).")
+    gain_pp: float = Field(description="Gain in percentage points of all residential land.")
+    ratio_after: float = Field(description="Coverage with this and the earlier sites (0..1).")
+
+
+class SiteSuggestionsAnswer(_Closed):
+    """Greedy park-site suggestions: each site's service disc covers the most blind spots."""
+
+    radius_m: float
+    before: float | None
+    sites: list[SuggestedSite]
+    geojson: dict[str, Any] | None = Field(
+        None, description="With include_geometry: the sites' service discs (WGS84).",
+        json_schema_extra=FEATURE_COLLECTION,
+    )  # fmt: skip
+
+
 class CoverageAnswer(_Closed):
     """Park service-radius coverage (公园绿地服务半径覆盖率) of residential land.
 
@@ -176,3 +237,9 @@ class CoverageAnswer(_Closed):
     by: Literal["township", "district"] | None = None
     service_area: dict[str, Any] | None = Field(None, json_schema_extra=FEATURE_COLLECTION)
     units_geojson: dict[str, Any] | None = Field(None, json_schema_extra=FEATURE_COLLECTION)
+    what_if: WhatIfAnswer | None = Field(
+        None, description="With posted candidate parks on a district: their own effect."
+    )
+    suggested_sites: SiteSuggestionsAnswer | None = Field(
+        None, description="With `suggest`: greedy park sites on the blind spots, best first."
+    )

@@ -29,6 +29,7 @@ BENCHMARKS: list[tuple[str, list[str], list[str]]] = [
     ("bench_api.py", [], ["--seconds", "2", "--rounds", "1"]),
     ("bench_stress.py", [], ["--seconds", "10", "--connections", "16"]),
     ("bench_tiles.py", [], ["--parcels", "20000", "--requests", "300"]),
+    ("bench_place_search.py", [], ["--rounds", "3"]),
     ("bench_signing.py", [], ["--answers", "500"]),
     ("bench_postgis.py", [], ["--polygons", "50000", "--points", "100000", "--lookups", "200"]),
 ]

@@ -14,9 +14,17 @@ import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from geozone.errors import AuditUnavailable
+
+
+class AuditReader(Protocol):
+    """An audit log as ``GET /api/v1/admin/audit`` reads it (file or database)."""
+
+    def entries(self, *, limit: int = 100, since: str | None = None) -> list[dict[str, Any]]:
+        """Entries newest first, at most ``limit``, only those at or after ``since``."""
+        ...
 
 
 def utc_now() -> str:
@@ -24,7 +32,8 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat().replace("+00:00", "Z")
 
 
-def _parse_time(value: str) -> datetime:
+def parse_time(value: str) -> datetime:
+    """An RFC 3339 time (or a date: its midnight) as an aware datetime, UTC if no offset."""
     parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
@@ -93,7 +102,7 @@ class AuditLog:
         """
         if not self.path.is_file():
             return []
-        after = _parse_time(since) if since else None
+        after = parse_time(since) if since else None
         out: list[dict[str, Any]] = []
         lines = self.path.read_bytes().decode("utf-8", errors="replace").splitlines()
         for line in reversed(lines):
@@ -103,7 +112,7 @@ class AuditLog:
                 entry = json.loads(line)
             except json.JSONDecodeError:
                 continue  # a torn line from a crash mid-write
-            if after is not None and _parse_time(str(entry.get("time", ""))) < after:
+            if after is not None and parse_time(str(entry.get("time", ""))) < after:
                 continue
             out.append(entry)
         return out

@@ -64,26 +64,14 @@ def _tianditu(key: str) -> list[Basemap]:
     k = quote(key, safe="")
     attribution = "© 天地图 Tianditu"
 
-    def url(layer: str) -> str:
-        return _TIANDITU.format(layer=layer, key=k)
+    def basemap(id: str, zh: str, en: str, base: str, labels: str) -> Basemap:
+        """A Tianditu base layer (``vec``, ``img``) with its annotation layer over it."""
+        urls = tuple(_TIANDITU.format(layer=layer, key=k) for layer in (base, labels))
+        return Basemap(id, zh, en, urls, subdomains="01234567", attribution=attribution)
 
     return [
-        Basemap(
-            "tianditu_vec",
-            "天地图 矢量",
-            "Tianditu map",
-            (url("vec"), url("cva")),
-            subdomains="01234567",
-            attribution=attribution,
-        ),
-        Basemap(
-            "tianditu_img",
-            "天地图 影像",
-            "Tianditu imagery",
-            (url("img"), url("cia")),
-            subdomains="01234567",
-            attribution=attribution,
-        ),
+        basemap("tianditu_vec", "天地图 矢量", "Tianditu map", "vec", "cva"),
+        basemap("tianditu_img", "天地图 影像", "Tianditu imagery", "img", "cia"),
     ]
 
 

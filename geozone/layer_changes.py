@@ -51,11 +51,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import ValidationError
 
-from geozone.audit import AuditLog, utc_now
+from geozone.audit import AuditLog, AuditReader, utc_now
 from geozone.catalog import Catalog, LayerVersion, load_catalog, load_layer, read_layer_file
 from geozone.errors import (
     AuditUnavailable,
@@ -638,7 +638,8 @@ class ChangeResult:
     report: dict[str, Any]
 
 
-def _validation_summary(report: Any) -> dict[str, Any] | None:
+def validation_summary(report: Any) -> dict[str, Any] | None:
+    """``{"ok", "errors", "warnings"}`` of a validation report's dict, else None."""
     if isinstance(report, dict) and "ok" in report:
         return {
             "ok": bool(report["ok"]),
@@ -646,6 +647,68 @@ def _validation_summary(report: Any) -> dict[str, Any] | None:
             "warnings": int(report.get("warning_count", 0)),
         }
     return None
+
+
+def audit_entry(
+    record: dict[str, Any], exc: GeozoneError | None, status: int, pid: int
+) -> dict[str, Any]:
+    """The audit log entry of a change attempt: ``record`` with time, outcome and worker.
+
+    ``exc`` is the refusal (its status and code are the outcome), or ``None`` for an
+    accepted change answered with ``status``.
+    """
+    entry = {"time": utc_now(), **record, "worker_pid": pid}
+    entry.setdefault("generation_before", None)
+    entry.setdefault("generation_after", None)
+    if exc is not None:
+        entry["outcome"] = {"status": exc.status, "code": exc.code}
+        entry.setdefault("validation", validation_summary(exc.detail))
+    else:
+        entry["outcome"] = {"status": status, "code": "ok"}
+    entry.setdefault("validation", None)
+    return entry
+
+
+class Changes(Protocol):
+    """Admin changes of a layer set, as the admin routes use them.
+
+    :class:`LayerChanges` (a layer folder) and :class:`geozone.db.changes.DatabaseChanges`
+    (PostgreSQL) implement it.
+    """
+
+    @property
+    def audit(self) -> AuditReader:
+        """Where the attempts are recorded (read by ``GET /api/v1/admin/audit``)."""
+        ...
+
+    def upload(
+        self,
+        current: Catalog,
+        who: str,
+        layer_id: str,
+        fields: dict[str, str | None],
+        data: bytes,
+        filename: str,
+        expected: str | None = None,
+    ) -> ChangeResult:
+        """Add an uploaded version of ``layer_id`` (see :meth:`LayerChanges.upload`)."""
+        ...
+
+    def retire(
+        self,
+        current: Catalog,
+        who: str,
+        layer_id: str,
+        version: str,
+        valid_to: str,
+        expected: str | None = None,
+    ) -> ChangeResult:
+        """End a version on ``valid_to`` (see :meth:`LayerChanges.retire`)."""
+        ...
+
+    def refused(self, record: dict[str, Any], exc: GeozoneError) -> None:
+        """Record an attempt refused before it reached the layer set (401/403)."""
+        ...
 
 
 @dataclass
@@ -790,16 +853,7 @@ class LayerChanges:
     def _append(
         self, record: dict[str, Any], exc: GeozoneError | None, fd: int | None, status: int = 0
     ) -> None:
-        entry = {"time": utc_now(), **record, "worker_pid": self._pid}
-        entry.setdefault("generation_before", None)
-        entry.setdefault("generation_after", None)
-        if exc is not None:
-            entry["outcome"] = {"status": exc.status, "code": exc.code}
-            entry.setdefault("validation", _validation_summary(exc.detail))
-        else:
-            entry["outcome"] = {"status": status, "code": "ok"}
-        entry.setdefault("validation", None)
-        self.audit.append(entry, fd)
+        self.audit.append(audit_entry(record, exc, status, self._pid), fd)
 
     def _run(
         self,
@@ -840,7 +894,7 @@ class LayerChanges:
                     self._append(record, _Internal("internal error"), fd)
                     raise
                 record["generation_after"] = after.brief()
-                record["validation"] = _validation_summary(applied.report)
+                record["validation"] = validation_summary(applied.report)
                 try:
                     self._append(record, None, fd, status)
                 except AuditUnavailable:

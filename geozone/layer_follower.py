@@ -26,7 +26,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from geozone.audit import utc_now
 from geozone.catalog import Catalog, load_catalog
@@ -53,6 +53,39 @@ class LayerState:
     catalog: Catalog
     rules: RuleTable
     generation: Generation
+
+
+class Follower(Protocol):
+    """What keeps a serving process on the current generation of its layer store.
+
+    :class:`LayerFollower` (a layer folder) and
+    :class:`geozone.db.follower.DatabaseFollower` (PostgreSQL, LISTEN/NOTIFY) implement it.
+    """
+
+    @property
+    def current(self) -> LayerState:
+        """The state published last."""
+        ...
+
+    def load_initial(self) -> LayerState:
+        """Load and publish the current state (start-up; errors propagate)."""
+        ...
+
+    def publish_change(self, catalog: Catalog, generation: Generation) -> LayerState:
+        """Serve at least ``generation`` (just made by this process) now; the state served."""
+        ...
+
+    def start(self) -> None:
+        """Start following in the background."""
+        ...
+
+    def stop(self, timeout_s: float = 5.0) -> None:
+        """Stop following."""
+        ...
+
+    def health(self) -> dict[str, Any]:
+        """What ``/healthz`` shows under ``layers``."""
+        ...
 
 
 def folder_stamp(root: Path, rules_dir: Path | None) -> Stamp:

@@ -57,9 +57,10 @@ and never wait for another process: every id handed out is already committed. Se
 processes (``geozone serve --workers N``, the CLI) share one file: WAL mode, a busy
 timeout and ``BEGIN IMMEDIATE`` per batch. ``":memory:"`` works too (one connection).
 
-Signatures: a store given a :class:`~geozone.signing.Signer` signs each new answer as
-its row is built (Ed25519 over the id and the answer bytes, committed in the same row:
-``key_id``, ``signature``); asking an id again signs nothing. Signing a 4 KB answer costs
+Signatures: a store given a :class:`~geozone.signing.Signer` signs each new answer in
+the writer thread, just before the batch is written (Ed25519 over the id and the answer
+bytes, committed in the same row: ``key_id``, ``signature``), so a lookup on the event
+loop never waits for it; asking an id again signs nothing. Signing a 4 KB answer costs
 about 12 SHA-512 passes over it (``benchmarks/bench_signing.py``: 0.28 ms on the shared
 2-core VM under a load of 11, where one save took 0.55 ms unsigned, 1.5 ms signed).
 
@@ -472,8 +473,11 @@ class _GroupCommit:
     ``read_lock`` (the reading connection; the same for ``":memory:"``).
     """
 
-    def __init__(self, path: str, conn: sqlite3.Connection, wal: bool) -> None:
+    def __init__(
+        self, path: str, conn: sqlite3.Connection, wal: bool, signer: Signer | None = None
+    ) -> None:
         self.path = path
+        self.signer = signer
         self.wal = wal
         self.conn: sqlite3.Connection | None = conn
         self.lock = threading.Lock()
@@ -662,7 +666,13 @@ class _GroupCommit:
                 self.health = _Health()
 
     def commit(self, batch: _Batch, asks: dict[str, tuple[str, int]]) -> None:
-        """Commit a batch of answers and counts in one transaction and wake its waiters."""
+        """Commit a batch of answers and counts in one transaction and wake its waiters.
+
+        Unsigned rows (the last two columns ``None``) are signed here first, off the
+        threads that wait for the commit.
+        """
+        if self.signer is not None:
+            batch.rows[:] = [self._signed(row) for row in batch.rows]
 
         def write(conn: sqlite3.Connection) -> None:
             _write_rows(conn, _insert_reports, batch.rows)  # answers first, then counters
@@ -690,6 +700,13 @@ class _GroupCommit:
                     self.known.clear()  # forgetting only costs a conflict-free insert
                 self.known.update(row[0] for row in batch.rows)
         batch.settle(kind)
+
+    def _signed(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
+        """The row with its ``key_id`` and ``signature`` (rows signed already unchanged)."""
+        if row[-1] is not None or self.signer is None:
+            return row
+        signed = self.signer.sign(row[0], row[4])
+        return (*row[:-2], signed.key_id, signed.signature)
 
     def probe(self) -> None:
         """Commit a one-row write, to notice a store that cannot write (or can again)."""
@@ -763,7 +780,7 @@ class ReportStore:
         except BaseException:
             conn.close()
             raise
-        self._writer = _GroupCommit(self.path, conn, wal)
+        self._writer = _GroupCommit(self.path, conn, wal, signer)
         # a store dropped or left open at exit still writes its queued counts
         self._finalizer = weakref.finalize(self, self._writer.close)
 
@@ -776,9 +793,7 @@ class ReportStore:
         self, answer_json: str | bytes, source: str, answer: Mapping[str, Any] | None, now: str
     ) -> tuple[Any, ...]:
         """The ``reports`` row of an answer (checked: it must carry a 32-hex report id)."""
-        row = answer_row(answer_json, source, answer, now)
-        signed = self.signer.sign(row[0], answer_json) if self.signer else None
-        return (*row, signed.key_id if signed else None, signed.signature if signed else None)
+        return (*answer_row(answer_json, source, answer, now), None, None)  # signed when written
 
     def _known(self, answer_json: str | bytes, answer: Mapping[str, Any] | None) -> str | None:
         """The report id when this store has committed its answer (the ask is counted)."""

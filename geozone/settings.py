@@ -214,6 +214,14 @@ class Settings(BaseSettings):
         "layer and report store shared by every machine (``geozone db init|import``); unset: "
         "the layer folder and the SQLite report store.",
     )
+    database_check_s: float = Field(
+        1.0,
+        gt=0,
+        le=60,
+        description="With a database: longest wait for a NOTIFY of a new layer-set "
+        "generation before a worker reads the generation anyway (a lost notification is "
+        "made up for within this many seconds).",
+    )
     lookup: Literal["memory", "sql"] = Field(
         "memory",
         description="Where lookups find their hits (geozone/lookup_mode.py): 'memory', an "

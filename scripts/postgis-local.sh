@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
 # A local PostgreSQL 15 + PostGIS 3 database for geozone, from Debian packages, in one command:
-#   bash scripts/postgis-local.sh [LAYERS_DIR]      (or: make postgis)
+#   bash scripts/postgis-local.sh [--serve] [LAYERS_DIR]   (make postgis; make run-postgis)
 # Installs the packages when missing (scripts/install-system-deps.sh), creates a cluster in
 # var/postgres (GEOZONE_PG_DIR) on 127.0.0.1:55432 (GEOZONE_PG_PORT) the first time, starts it,
 # runs `geozone db init` and, while the database holds no layer set, `geozone db import`
-# (default: the shipped layers/). Prints the GEOZONE_DATABASE_URL to use. Safe to re-run.
+# (default: the shipped layers/). Prints the GEOZONE_DATABASE_URL to use; with --serve it then
+# runs `geozone serve` on that database (GEOZONE_HOST / GEOZONE_PORT apply). Safe to re-run.
 # Stop it with: pg_ctl -D var/postgres/data stop (as the postgres user when run as root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-LAYERS="${1:-layers}"
+SERVE=0
+ARGS=()
+for arg in "$@"; do
+  case "$arg" in
+    --serve) SERVE=1 ;;
+    *) ARGS+=("$arg") ;;
+  esac
+done
+LAYERS="${ARGS[0]:-layers}"
 BIN=/usr/lib/postgresql/15/bin
 PORT="${GEOZONE_PG_PORT:-55432}"
 DIR="$(realpath -m "${GEOZONE_PG_DIR:-var/postgres}")"
@@ -45,3 +54,6 @@ fi
 geozone db status
 echo
 echo "export GEOZONE_DATABASE_URL='${GEOZONE_DATABASE_URL}'"
+if [ "$SERVE" -eq 1 ]; then
+  exec .venv/bin/python -m geozone serve
+fi

@@ -11,9 +11,13 @@ import itertools
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from pg_cluster import ClusterUnavailable, PgCluster
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -55,6 +59,18 @@ def shared_data() -> Path:
 def demo_layers_dir() -> Path:
     """The shipped layer set."""
     return LAYERS
+
+
+@pytest.fixture(scope="module")  # closed after each module: a sync Playwright is one at a time
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium for the browser tests of one module (tests/e2e_browser.py)."""
+    from e2e_browser import launch_chromium
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = launch_chromium(p)
+        yield b
+        b.close()
 
 
 @pytest.fixture(scope="session")

@@ -7,11 +7,13 @@ Chromium is the system browser (``/usr/bin/chromium``): ``playwright install`` i
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Browser, ConsoleMessage, Error, Page, Playwright
+from playwright.sync_api import Browser, ConsoleMessage, Error, Page, Playwright, Route
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -64,6 +66,45 @@ def open_map(page: Page, url: str) -> None:
     """Open the web map and wait until layers and activities are loaded."""
     page.goto(url)
     page.wait_for_selector("body[data-ready='true']", timeout=60_000)
+
+
+@contextmanager
+def map_page(
+    browser: Browser,
+    url: str,
+    *,
+    width: int = 1400,
+    height: int = 900,
+    locale: str | None = "zh-CN",
+    accept_downloads: bool = False,
+    route: Callable[[Route], Any] | None = None,
+    requests: list[str] | None = None,
+) -> Iterator[Page]:
+    """The map at ``url`` in a fresh browser context, closed on exit.
+
+    ``route`` sees every request of the context; ``requests`` collects the URL of every
+    request the page makes from the first one. Console and page errors of the page (and of
+    any page it opens) fail the test when the block ends without an exception.
+    """
+    context = browser.new_context(
+        viewport={"width": width, "height": height},
+        locale=locale,
+        accept_downloads=accept_downloads,
+    )
+    if route is not None:
+        context.route("**/*", route)
+    page = context.new_page()
+    log = ConsoleLog()
+    log.attach(page)
+    context.on("page", log.attach)
+    if requests is not None:
+        page.on("request", lambda r: requests.append(r.url))
+    try:
+        open_map(page, url)
+        yield page
+    finally:
+        context.close()
+    assert log.errors == [], "\n".join(log.errors)
 
 
 def screen_point(page: Page, lon: float, lat: float) -> tuple[float, float]:

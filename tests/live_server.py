@@ -51,13 +51,17 @@ def run_server(
     workers: int | None = None,
     store: Path | None = None,
     env: dict[str, str] | None = None,
+    database_url: str | None = None,
 ) -> Iterator[Server]:
     """Start uvicorn on a free port, wait for /healthz, stop it on exit.
 
     With ``workers``, the server is started as a user would, ``geozone serve --workers N``.
     ``store`` is the report store's file (default ``workdir/reports.sqlite``), e.g. on a
     mount a test fills up or makes read-only; the log and jobs stay in ``workdir``.
-    ``env`` adds settings (``GEOZONE_*``) to the server's environment.
+    ``env`` adds settings (``GEOZONE_*``) to the server's environment. With
+    ``database_url`` the server runs on that database (``GEOZONE_DATABASE_URL``):
+    ``layers_dir`` is then ignored (pass a folder that does not exist to show none is
+    read).
     """
     port = free_port()
     server_env = {
@@ -68,6 +72,9 @@ def run_server(
     }
     for name in ("GEOZONE_BASEMAP_URL", "GEOZONE_BASEMAPS", "GEOZONE_TIANDITU_KEY"):
         server_env.pop(name, None)
+    server_env.pop("GEOZONE_DATABASE_URL", None)
+    if database_url is not None:
+        server_env["GEOZONE_DATABASE_URL"] = database_url
     server_env.update(env or {})
     log = workdir / "uvicorn.log"
     with log.open("wb") as out:

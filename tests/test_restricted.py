@@ -170,7 +170,10 @@ def _leaf_routes(routes: list[Any]) -> Iterator[Any]:
 
 def test_openapi_paths_are_all_enumerated(client: TestClient) -> None:
     """The route walk sees every documented path (so a new route gets fetched below)."""
-    walked = {r.path for r in _leaf_routes(client.app.router.routes)}  # type: ignore[attr-defined]
+    walked = {
+        re.sub(r"{(\w+):\w+}", r"{\1}", r.path)  # a path converter is not in the OpenAPI path
+        for r in _leaf_routes(client.app.router.routes)  # type: ignore[attr-defined]
+    }
     documented = set(client.get("/openapi.json").json()["paths"])
     assert documented <= walked, documented - walked
 
@@ -194,7 +197,20 @@ def test_no_route_serves_restricted_geometry_without_token(
     job_id = job.json()["job_id"]
     client.app.state.jobs.wait(job_id)  # type: ignore[attr-defined]
 
+    hit = lookup.json()["hits"][0]
+    challenge = client.post(
+        f"/api/v1/reports/{report_id}/challenges",
+        json={
+            "layer_id": hit["layer_id"],
+            "version": hit["layer_version"],
+            "feature_id": hit["feature_id"],
+            "comment": "boundary looks shifted",
+        },
+    )
+    assert challenge.status_code == 201, challenge.text
+
     values = {
+        "challenge_id": str(challenge.json()["id"]),
         "collection_id": "redline",
         "feature_id": "RL-GEN",
         "report_id": report_id,
@@ -242,13 +258,23 @@ def test_no_route_serves_restricted_geometry_without_token(
         ),
     ]
     posts.append(("/api/v1/lookup/batch", {**fc, "activity": ACTIVITY}))
+    posts.append(("/api/v1/measure", {"geometry": _parcel_inside()}))
     # every POST route that is not admin is called here (jobs above, as a file upload)
     post_routes = {
         r.path
         for r in _leaf_routes(client.app.router.routes)  # type: ignore[attr-defined]
         if "POST" in (getattr(r, "methods", None) or ()) and "/admin/" not in r.path
     }
-    assert post_routes <= {p for p, _ in posts} | {"/api/v1/jobs"}, post_routes
+    signed = client.get(f"/api/v1/reports/{report_id}/signed")
+    verified = client.post(
+        "/api/v1/reports/verify",
+        files={"file": ("report.json", signed.content, "application/json")},
+    )
+    assert verified.status_code == 200 and verified.json()["valid"], verified.text
+    responses["POST /api/v1/reports/verify"] = verified.text
+    responses["POST challenge"] = challenge.text
+    called = {"/api/v1/jobs", "/api/v1/reports/verify", "/api/v1/reports/{report_id}/challenges"}
+    assert post_routes <= {p for p, _ in posts} | called, post_routes
     for path, body in posts:
         r = client.post(path, json=body)
         key = f"POST {path} {json.dumps(body)[:60]}"
@@ -268,7 +294,13 @@ def test_no_route_serves_restricted_geometry_without_token(
         "/api/v1/coverage?district=D&by=district&extent=district",
     ):
         assert must in ok, (must, statuses.get(must), responses.get(must, "")[:300])
-    assert sum(s == 200 for p, s in statuses.items() if p.startswith("POST")) == 4, statuses
+    posted = {p: s for p, s in statuses.items() if p.startswith("POST")}
+    assert sum(s == 200 for s in posted.values()) == 5, posted
+    # suggested sites come from the restricted parks' geometry: refused without a token
+    suggest = {"district": "D", "by": "district", "extent": "district", "suggest": 2}
+    refused = client.post("/api/v1/coverage", json=suggest)
+    assert refused.status_code in (401, 403), refused.text
+    assert not _leaks(refused.text, secret_numbers)
     leaks = {path: _leaks(text, secret_numbers) for path, text in responses.items()}
     assert {p: v for p, v in leaks.items() if v} == {}
 
@@ -426,7 +458,8 @@ def test_web_map_lists_restricted_layer_and_never_fetches_it(
             page.select_option("#coverage-district", "D")
             page.click("#coverage-run")
             page.wait_for_selector("#coverage-figure", timeout=60_000)
-            coverage = [u for u in requested if "/api/v1/coverage" in u]
+            # (the preset names, /api/v1/coverage/presets, hold no layer data)
+            coverage = [u for u in requested if "/api/v1/coverage?" in u]
             assert coverage and all("include_geometry=false" in u for u in coverage), coverage
             # the report page (snapshot without the restricted zone) and the printable page
             page.goto(f"{server.url}/static/report.html?id={report}")

@@ -9,7 +9,6 @@ pages show the verify status and a PDF link that downloads the server's signed P
 from __future__ import annotations
 
 import json
-import os
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,10 +17,10 @@ from typing import Any
 import pytest
 import zxingcpp
 from conftest import LAYERS
-from e2e_browser import ConsoleLog, launch_chromium, open_map, screenshot, wait_result
+from e2e_browser import map_page, screenshot, wait_result
 from live_server import Server, run_server
 from PIL import Image
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 pytestmark = [pytest.mark.server, pytest.mark.browser, pytest.mark.slow]
 
@@ -37,24 +36,16 @@ SQUARE = {  # about 85 m x 111 m around POINT
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    old = os.environ.get("GEOZONE_ADMIN_TOKEN")
-    os.environ["GEOZONE_ADMIN_TOKEN"] = TOKEN
-    try:
-        with run_server(LAYERS, tmp_path_factory.mktemp("web-challenges")) as s:
-            yield s
-    finally:
-        if old is None:
-            os.environ.pop("GEOZONE_ADMIN_TOKEN", None)
-        else:
-            os.environ["GEOZONE_ADMIN_TOKEN"] = old
+    env = {"GEOZONE_ADMIN_TOKEN": TOKEN}
+    with run_server(LAYERS, tmp_path_factory.mktemp("web-challenges"), env=env) as s:
+        yield s
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
+@pytest.fixture()
+def page(browser: Browser, server: Server) -> Iterator[Page]:
+    """A fresh page on the map; fails the test on any console error or page error."""
+    with map_page(browser, server.url, width=1280, locale=None, accept_downloads=True) as pg:
+        yield pg
 
 
 def _challenges(server: Server, report_id: str) -> list[dict[str, Any]]:
@@ -85,12 +76,8 @@ def _submit(page: Page, scope: str, comment: str, attach_drawn: bool = False) ->
 
 
 def test_report_an_inaccuracy_from_the_map_and_both_report_pages(
-    server: Server, browser: Browser, tmp_path: Path
+    server: Server, page: Page, tmp_path: Path
 ) -> None:
-    page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    console = ConsoleLog()
-    console.attach(page)
-    open_map(page, server.url)
     page.evaluate("([lon, lat]) => window.geozone.lookupPoint(lon, lat)", list(POINT))
     result = wait_result(page)
     rid = result["report_id"]
@@ -135,15 +122,9 @@ def test_report_an_inaccuracy_from_the_map_and_both_report_pages(
 
     ids = {c["id"] for c in _challenges(server, rid)}
     assert {int(cid), int(cid2), int(cid3)} <= ids
-    assert not console.errors, console.errors
-    page.close()
 
 
-def test_a_drawn_parcel_can_be_attached_as_the_correction(server: Server, browser: Browser) -> None:
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    console = ConsoleLog()
-    console.attach(page)
-    open_map(page, server.url)
+def test_a_drawn_parcel_can_be_attached_as_the_correction(server: Server, page: Page) -> None:
     page.evaluate("(g) => window.geozone.lookupGeometry(g)", SQUARE)
     result = wait_result(page)
     assert result["hits"], "the square must hit zones"
@@ -152,5 +133,3 @@ def test_a_drawn_parcel_can_be_attached_as_the_correction(server: Server, browse
     ring = stored["correction"]["coordinates"][0]
     assert stored["correction"]["type"] == "Polygon"
     assert {tuple(p) for p in ring} == {tuple(p) for p in SQUARE["coordinates"][0]}
-    assert not console.errors, console.errors
-    page.close()

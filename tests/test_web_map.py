@@ -18,17 +18,9 @@ from typing import Any
 import numpy as np
 import pytest
 import shapely
-from e2e_browser import (
-    ConsoleLog,
-    launch_chromium,
-    open_map,
-    screen_point,
-    screenshot,
-    set_view,
-    wait_result,
-)
+from e2e_browser import map_page, screen_point, screenshot, set_view, wait_result
 from live_server import Server, run_server
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 from shapely.geometry import Point, box, shape
 from shapely.geometry.base import BaseGeometry
 
@@ -90,26 +82,11 @@ def server(demo_layers_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> I
         yield srv
 
 
-@pytest.fixture(scope="module")  # closed after this module: a sync Playwright is one at a time
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
-
-
 @pytest.fixture()
 def page(browser: Browser, server: Server) -> Iterator[Page]:
     """A fresh page on the map; fails the test on any console error or page error."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
-    pg = context.new_page()
-    log = ConsoleLog()
-    log.attach(pg)
-    context.on("page", log.attach)
-    open_map(pg, server.url + "/")
-    yield pg
-    context.close()
-    assert log.errors == [], "\n".join(log.errors)
+    with map_page(browser, server.url + "/") as pg:
+        yield pg
 
 
 @pytest.fixture(scope="session")
@@ -487,32 +464,29 @@ def test_start_up_fetches_no_items_page_and_search_reads_places(
     browser: Browser, server: Server, catalog: Catalog
 ) -> None:
     """Start-up asks for tiles and the names endpoint, never a page of OGC items."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
-    pg = context.new_page()
-    log = ConsoleLog()
-    log.attach(pg)
-    urls: list[str] = []
-    pg.on("request", lambda r: urls.append(r.url))
-    open_map(pg, server.url + "/")
-    started = list(urls)
     admin = catalog.in_force("admin", TODAY)
     assert admin is not None
     frame = admin.frame_wgs84
     town = frame[frame["zone_class"] == "township"].iloc[-1]
-    pg.fill("#search-input", str(town["name"]))
-    pg.wait_for_selector("#search-results li")
-    assert str(town["name"]) in pg.inner_text("#search-results")
-    pg.press("#search-input", "Enter")
-    pg.wait_for_timeout(1200)  # fly animation
-    centre = pg.evaluate(
-        "() => { const c = window.geozone.map.getCenter(); return [c.lng, c.lat]; }"
-    )
-    assert town.geometry.envelope.buffer(0.01).contains(Point(centre))
-    # the chosen township's outline is the one feature fetched, by id
-    pg.wait_for_function("() => document.querySelectorAll('.leaflet-query-pane path').length > 0")
-    districts = pg.eval_on_selector_all("#coverage-district option", "os => os.map(o => o.value)")
-    context.close()
-    assert log.errors == [], "\n".join(log.errors)
+    urls: list[str] = []
+    with map_page(browser, server.url + "/", requests=urls) as pg:
+        started = list(urls)
+        pg.fill("#search-input", str(town["name"]))
+        pg.wait_for_selector("#search-results li")
+        assert str(town["name"]) in pg.inner_text("#search-results")
+        pg.press("#search-input", "Enter")
+        pg.wait_for_timeout(1200)  # fly animation
+        centre = pg.evaluate(
+            "() => { const c = window.geozone.map.getCenter(); return [c.lng, c.lat]; }"
+        )
+        assert town.geometry.envelope.buffer(0.01).contains(Point(centre))
+        # the chosen township's outline is the one feature fetched, by id
+        pg.wait_for_function(
+            "() => document.querySelectorAll('.leaflet-query-pane path').length > 0"
+        )
+        districts = pg.eval_on_selector_all(
+            "#coverage-district option", "os => os.map(o => o.value)"
+        )
     assert not [u for u in started if "/items" in u], started
     assert any("/api/v1/places?as_of=" in u for u in started)
     assert any("/tiles/WebMercatorQuad/" in u for u in started)

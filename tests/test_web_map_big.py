@@ -14,17 +14,9 @@ from collections.abc import Iterator
 
 import pytest
 from big_layers import grid_lonlat, write_big_layers
-from e2e_browser import (
-    ConsoleLog,
-    launch_chromium,
-    open_map,
-    screen_point,
-    screenshot,
-    set_view,
-    wait_result,
-)
+from e2e_browser import map_page, screen_point, screenshot, set_view, wait_result
 from live_server import Server, run_server
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Browser
 
 pytestmark = [pytest.mark.server, pytest.mark.browser, pytest.mark.slow]
 
@@ -38,16 +30,10 @@ def big_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         yield srv
 
 
-def test_map_on_200k_parcels_loads_tiles_not_items(big_server: Server) -> None:
-    with sync_playwright() as p:
-        browser = launch_chromium(p)
-        page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="zh-CN")
-        log = ConsoleLog()
-        log.attach(page)
-        urls: list[str] = []
-        page.on("request", lambda r: urls.append(r.url))
-        started = time.perf_counter()
-        open_map(page, big_server.url + "/")
+def test_map_on_200k_parcels_loads_tiles_not_items(big_server: Server, browser: Browser) -> None:
+    urls: list[str] = []
+    started = time.perf_counter()
+    with map_page(browser, big_server.url + "/", requests=urls) as page:
         ready_s = time.perf_counter() - started
         print(f"\nmap ready with {PARCELS:,} residential parcels in {ready_s:.2f} s")
         # the parcels are drawn once zoomed in, from tiles
@@ -68,7 +54,6 @@ def test_map_on_200k_parcels_loads_tiles_not_items(big_server: Server) -> None:
         parcel = [h for h in result["hits"] if h["layer_id"] == "residential" and h["inside"]]
         assert [h["feature_id"] for h in parcel] == [f"RS-BIG-{index + 1:07d}"]
         assert result["verdicts"][0]["verdict"] in {"prohibited", "conditional", "permitted"}
-        browser.close()
     pages = [u for u in urls if "/items?" in u]  # item pages, not single items by id
     tiles = [u for u in urls if "/tiles/WebMercatorQuad/" in u]
     print(f"requests: {len(tiles)} tiles, {len(pages)} item pages: {pages}")
@@ -79,4 +64,3 @@ def test_map_on_200k_parcels_loads_tiles_not_items(big_server: Server) -> None:
     assert any("/api/v1/places?" in u for u in urls)
     assert any("/collections/residential/items/RS-BIG-" in u for u in urls)
     assert any("/collections/residential/tiles/" in u for u in tiles)
-    assert log.errors == [], "\n".join(log.errors)

@@ -17,6 +17,7 @@ import struct
 import threading
 import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -25,17 +26,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
 import pytest
-from e2e_browser import (
-    ConsoleLog,
-    launch_chromium,
-    open_map,
-    screen_point,
-    screenshot,
-    set_view,
-    wait_result,
-)
+from e2e_browser import map_page, open_map, screen_point, screenshot, set_view, wait_result
 from live_server import Server, run_server
-from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Route
 
 from geozone.crs import gcj02_to_wgs84, transformer, wgs84_to_gcj02
 
@@ -110,14 +103,6 @@ def server(
         yield srv
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
-
-
 @dataclass
 class Traffic:
     """Requests a browser context made, by destination."""
@@ -150,6 +135,7 @@ class Session:
     traffic: Traffic
 
 
+@contextmanager
 def new_session(
     browser: Browser,
     server: Server,
@@ -157,24 +143,18 @@ def new_session(
     width: int = 1400,
     height: int = 900,
     path: str = "/",
-) -> tuple[Session, ConsoleLog]:
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+) -> Iterator[Session]:
+    """The map in a fresh context whose requests are sorted by ``Traffic``."""
     traffic = Traffic(server.url, tiles)
-    context.route("**/*", traffic.route)
-    page = context.new_page()
-    log = ConsoleLog()
-    log.attach(page)
-    context.on("page", log.attach)
-    open_map(page, server.url + path)
-    return Session(page, context, traffic), log
+    url = server.url + path
+    with map_page(browser, url, width=width, height=height, route=traffic.route) as page:
+        yield Session(page, page.context, traffic)
 
 
 @pytest.fixture()
 def session(browser: Browser, server: Server, tile_server: TileServer) -> Iterator[Session]:
-    s, log = new_session(browser, server, tile_server.url)
-    yield s
-    s.context.close()
-    assert log.errors == [], "\n".join(log.errors)
+    with new_session(browser, server, tile_server.url) as s:
+        yield s
 
 
 def metres_to_lonlat(x: float, y: float) -> tuple[float, float]:
@@ -245,33 +225,27 @@ def test_no_request_leaves_the_origin_until_a_basemap_is_picked(
 def test_offline_deployment_offers_none_and_fetches_nothing_else(
     browser: Browser, demo_layers_dir: Path, tmp_path: Path
 ) -> None:
-    with run_server(demo_layers_dir, tmp_path, env={"GEOZONE_BASEMAPS": ""}) as offline:
-        s, log = new_session(browser, offline, "http://127.0.0.1:9")
-        try:
-            page = s.page
-            values = page.eval_on_selector_all(
-                "#basemap-select option", "os => os.map(o => o.value)"
-            )
-            assert values == ["none"]
-            # a stale choice from an earlier deployment is not honoured
-            page.evaluate("() => localStorage.setItem('geozone.basemap', 'osm')")
-            page.goto(offline.url + "/?basemap=amap")
-            page.wait_for_selector("body[data-ready='true']", timeout=60_000)
-            assert page.input_value("#basemap-select") == "none"
-            lon, lat = metres_to_lonlat(X0, Y0)
-            set_view(page, lon, lat, 15)
-            click_at(page, lon, lat)
-            wait_result(page)
-            page.wait_for_load_state("networkidle")
-            assert s.traffic.foreign == [] and s.traffic.amap == []
-            assert page.locator("#map img.leaflet-tile").count() == 0
-            csp = page.evaluate(
-                "async () => (await fetch('/')).headers.get('content-security-policy')"
-            )
-            assert "img-src 'self' data:;" in csp
-        finally:
-            s.context.close()
-        assert log.errors == [], "\n".join(log.errors)
+    with (
+        run_server(demo_layers_dir, tmp_path, env={"GEOZONE_BASEMAPS": ""}) as offline,
+        new_session(browser, offline, "http://127.0.0.1:9") as s,
+    ):
+        page = s.page
+        values = page.eval_on_selector_all("#basemap-select option", "os => os.map(o => o.value)")
+        assert values == ["none"]
+        # a stale choice from an earlier deployment is not honoured
+        page.evaluate("() => localStorage.setItem('geozone.basemap', 'osm')")
+        page.goto(offline.url + "/?basemap=amap")
+        page.wait_for_selector("body[data-ready='true']", timeout=60_000)
+        assert page.input_value("#basemap-select") == "none"
+        lon, lat = metres_to_lonlat(X0, Y0)
+        set_view(page, lon, lat, 15)
+        click_at(page, lon, lat)
+        wait_result(page)
+        page.wait_for_load_state("networkidle")
+        assert s.traffic.foreign == [] and s.traffic.amap == []
+        assert page.locator("#map img.leaflet-tile").count() == 0
+        csp = page.evaluate("async () => (await fetch('/')).headers.get('content-security-policy')")
+        assert "img-src 'self' data:;" in csp
 
 
 def gcj_tile(lon: float, lat: float, z: int) -> tuple[int, int, float, float]:
@@ -472,9 +446,8 @@ def map_share(page: Page) -> float:
 def test_phone_width_keeps_the_map_visible(
     browser: Browser, server: Server, tile_server: TileServer
 ) -> None:
-    s, log = new_session(browser, server, tile_server.url, width=390, height=844)
-    page = s.page
-    try:
+    with new_session(browser, server, tile_server.url, width=390, height=844) as s:
+        page = s.page
         screenshot(page, "mapui-390-start")
         assert map_share(page) >= 0.7
         # folded: the layer list, legend and measure tool show their titles only
@@ -525,9 +498,6 @@ def test_phone_width_keeps_the_map_visible(
         assert map_share(page) >= 0.4
         screenshot(page, "mapui-390-answer")
         assert s.traffic.foreign == []
-    finally:
-        s.context.close()
-    assert log.errors == [], "\n".join(log.errors)
 
 
 def test_new_strings_exist_in_chinese_and_english(session: Session) -> None:

@@ -8,8 +8,12 @@ change sent to a stale worker is applied on top of the folder's current state),
 validation (422 with the report, nothing written), durable atomic writes, one audit line
 per attempt. The answer comes after all of that; this worker publishes the new
 generation at once and the others follow within a second
-(:mod:`geozone.layer_follower`). ``If-Match: <generation>`` (or ``expected_generation``)
-makes a change conditional: 409 ``generation_conflict`` when the layer set moved on.
+(:mod:`geozone.layer_follower`). With ``GEOZONE_DATABASE_URL`` a change is one database
+transaction instead (:mod:`geozone.db.changes`: lock, compare, the same validation, rows
+and audit entry committed together, NOTIFY) and every worker on every machine follows
+the NOTIFY (:mod:`geozone.db.follower`); the audit log is then in the database.
+``If-Match: <generation>`` (or ``expected_generation``) makes a change conditional: 409
+``generation_conflict`` when the layer set moved on.
 """
 
 from __future__ import annotations
@@ -27,10 +31,10 @@ from pydantic import BaseModel, Field
 from api.deps import AdminDep, bearer, require_admin
 from api.schemas import DATE, DATE_TIME, AdminChange
 from api.schemas import AuditLog as AuditLogDocument
-from geozone.audit import AuditLog
+from geozone.audit import AuditReader
 from geozone.errors import Forbidden, GeozoneError, InvalidInput, Unauthorized
-from geozone.layer_changes import ChangeResult, LayerChanges
-from geozone.layer_follower import LayerFollower
+from geozone.layer_changes import ChangeResult, Changes
+from geozone.layer_follower import Follower
 from geozone.tokens import Principal
 
 log = logging.getLogger(__name__)
@@ -44,7 +48,10 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     409: {"description": "`If-Match` / `expected_generation` names an older generation."},
     413: {"description": "Upload over the body size limit."},
     422: {"description": "Invalid form field or upload; failing validation report in detail."},
-    503: {"description": "Audit log not writable, or another change held the lock too long."},
+    503: {
+        "description": "Audit log not writable, another change held the lock too long, "
+        "or the database is unavailable."
+    },
 }
 
 _IF_MATCH = Header(
@@ -70,7 +77,7 @@ async def change_admin(
             "layer_id": request.path_params.get("layer_id"),
             "version": str(request.path_params.get("version", ""))[:80] or None,
         }
-        changes: LayerChanges = request.app.state.changes
+        changes: Changes = request.app.state.changes
         try:
             await asyncio.to_thread(changes.refused, record, exc)
         except GeozoneError:  # no change is made either way; the caller learns only 401/403
@@ -83,7 +90,7 @@ ChangeAdminDep = Annotated[Principal, Depends(change_admin)]
 
 def _publish(request: Request, result: ChangeResult) -> None:
     """Serve the new generation in this worker now (the others follow on their own)."""
-    follower: LayerFollower = request.app.state.follower
+    follower: Follower = request.app.state.follower
     follower.publish_change(result.catalog, result.generation)
 
 
@@ -169,7 +176,7 @@ async def upload_version(
         "source": source,
         "licence": licence,
     }
-    changes: LayerChanges = request.app.state.changes
+    changes: Changes = request.app.state.changes
 
     def change() -> dict[str, Any]:
         result = changes.upload(
@@ -218,7 +225,7 @@ def retire(
     retire leaves no admin layer in force; the version stays available for lookups and
     OGC ``datetime`` queries before that date.
     """
-    changes: LayerChanges = request.app.state.changes
+    changes: Changes = request.app.state.changes
     result = changes.retire(
         request.app.state.layers.catalog,
         admin.name,
@@ -259,7 +266,7 @@ def audit(
     ] = None,
 ) -> dict[str, Any]:
     """Every admin change attempt (accepted or refused): who, what, file hash, outcome."""
-    log: AuditLog = request.app.state.changes.audit
+    log: AuditReader = request.app.state.changes.audit
     try:
         entries = log.entries(limit=limit, since=since)
     except ValueError:

@@ -32,6 +32,8 @@ _AUTH: dict[int | str, dict[str, Any]] = {
     401: {"description": "No bearer token."},
     403: {"description": "Reader or unknown token, or admin switched off."},
 }
+_AUTH_ONE: dict[int | str, dict[str, Any]] = {**_AUTH, 404: {"description": "No such challenge."}}
+"""Responses of every admin route on one challenge id."""
 
 
 def store(request: Request) -> ChallengeStore:
@@ -104,7 +106,7 @@ def list_challenges(
     "/challenges/{challenge_id}",
     summary="One challenge",
     response_model=Challenge,
-    responses={**_AUTH, 404: {"description": "No such challenge."}},
+    responses=_AUTH_ONE,
 )
 def get_challenge(challenge_id: int, request: Request, _admin: AdminDep) -> dict[str, Any]:
     """The challenge with its history."""
@@ -116,8 +118,7 @@ def get_challenge(challenge_id: int, request: Request, _admin: AdminDep) -> dict
     summary="Mark a challenge triaged",
     response_model=Challenge,
     responses={
-        **_AUTH,
-        404: {"description": "No such challenge."},
+        **_AUTH_ONE,
         409: {"description": "Not open."},
     },
 )
@@ -137,8 +138,7 @@ def triage_challenge(
     summary="Close a challenge (optionally naming the layer version that fixed it)",
     response_model=Challenge,
     responses={
-        **_AUTH,
-        404: {"description": "No such challenge."},
+        **_AUTH_ONE,
         409: {"description": "Already closed."},
         422: {"description": "`fixed_in_version` is not a version of the layer."},
     },

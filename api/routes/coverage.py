@@ -21,13 +21,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import CatalogDep, PrincipalDep, SettingsDep
 from api.geometry_pool import json_response, run_in_pool
-from api.schemas_coverage import CoverageAnswer
+from api.schemas_coverage import CoverageAnswer, PresetsDocument
 from geozone.catalog import Catalog
 from geozone.coverage.catalog import coverage_for_catalog
 from geozone.coverage.io import read_vector
 from geozone.coverage.metric import park_coverage, residential_class_codes
 from geozone.coverage.presets import PRESETS
 from geozone.coverage.result import CoverageResult
+from geozone.coverage.whatif import suggest_sites, what_if
 from geozone.errors import InvalidGeoJSON, InvalidInput, QueryTooLarge, RestrictedLayer
 from geozone.settings import Settings
 
@@ -38,6 +39,11 @@ FEATURES_FACTOR = 10
 """A posted FeatureCollection may hold ``max_batch_features × 10`` features."""
 VERTICES_FACTOR = 20
 """All posted geometries together may hold ``max_vertices × 20`` vertices."""
+
+MAX_SUGGEST = 20
+"""At most this many suggested park sites per request."""
+MAX_SUGGEST_RADIUS_M = 5_000.0
+"""Largest service radius of a suggested site, metres."""
 
 _lock = threading.Lock()
 
@@ -93,6 +99,16 @@ class CoverageBody(BaseModel):
     )  # fmt: skip
     residential: dict[str, Any] | None = None
     units: dict[str, Any] | None = Field(None, description="Ad hoc: unit FeatureCollection.")
+    suggest: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_SUGGEST,
+        description="Also propose this many park sites (greedy, best first) with their gain: "
+        "`suggested_sites`.",
+    )
+    suggest_radius_m: float = Field(
+        500.0, gt=0, le=MAX_SUGGEST_RADIUS_M, description="Service radius of a suggested site (m)."
+    )
 
 
 def _preset(name: str | None, settings: Settings) -> str:
@@ -178,25 +194,38 @@ def _cached(request: Request, key: tuple[Any, ...], run: Any) -> CoverageResult:
 
 
 def _checked(
-    catalog: Catalog, result: CoverageResult, include_geometry: bool, sees_restricted: bool
+    catalog: Catalog,
+    result: CoverageResult,
+    include_geometry: bool,
+    sees_restricted: bool,
+    suggest: bool = False,
 ) -> dict[str, Any]:
     """The result's JSON; its geometry only if no restricted layer went into it, or a token.
 
     Blind spots, service areas and unit outlines are drawn from the parks, residential
     land, admin outlines and control zones used: from a restricted layer they would give
-    its geometry away. The figures (areas, ratios, counts) are answered to everyone.
+    its geometry away, and so would suggested sites (placed in the blind spots). The
+    figures (areas, ratios, counts) are answered to everyone.
     """
-    if include_geometry and not sees_restricted:
+    if (include_geometry or suggest) and not sees_restricted:
         used = {str(layer["id"]) for layer in result.meta.get("layers", [])}
         restricted = sorted(used & catalog.restricted_ids())
         if restricted:
+            what = "geometry" if include_geometry else "suggested sites"
             raise RestrictedLayer(
-                f"coverage geometry is drawn from restricted layer(s) {', '.join(restricted)}: "
-                "it needs a reader or admin token; without include_geometry the figures "
-                "are answered to everyone",
+                f"coverage {what} are drawn from restricted layer(s) {', '.join(restricted)}: "
+                "it needs a reader or admin token; without include_geometry and suggest the "
+                "figures are answered to everyone",
                 {"restricted_layers": restricted},
             )
     return result.to_dict(include_geometry=include_geometry)
+
+
+def _with_suggestions(out: dict[str, Any], result: CoverageResult, body: CoverageBody) -> None:
+    """Add ``suggested_sites`` (greedy park sites on ``result``'s blind spots) when asked."""
+    if body.suggest:
+        sites = suggest_sites(result, body.suggest, body.suggest_radius_m)
+        out["suggested_sites"] = sites.to_dict(include_geometry=body.include_geometry)
 
 
 def run_coverage(
@@ -229,33 +258,43 @@ def run_coverage(
             extent=body.extent if isinstance(body.extent, dict) else None,
             preset=preset, by=body.units, residential_classes=classes, crs=body.crs,
         )  # fmt: skip
-        return result.to_dict(include_geometry=body.include_geometry)
+        out = result.to_dict(include_geometry=body.include_geometry)
+        _with_suggestions(out, result, body)
+        return out
     if not body.district:
         raise InvalidInput("give a district, or parks and residential GeoJSON")
     if isinstance(body.extent, dict):
         raise InvalidInput("a GeoJSON extent needs posted parks and residential")
     extent = body.extent or "urban"
+    candidates = None
     if body.parks is not None:
         _check_candidates(body.parks, settings)
         candidates = read_vector(body.parks, crs=body.crs, what="parks")
         geoms = np.asarray(candidates.geometry.values, dtype=object)
         if len(geoms) and not shapely.is_valid(geoms).all():
             raise InvalidInput("parks: invalid polygon")
-        result = coverage_for_catalog(
-            catalog, body.district, preset=preset, by=body.by, as_of=body.as_of,
-            extent=extent, residential_classes=classes, extra_parks=candidates,
-        )  # fmt: skip
-        return _checked(catalog, result, body.include_geometry, sees_restricted)
     key = (catalog.hash, body.district, preset, body.by, extent, classes,
            body.as_of or date.today())  # fmt: skip
-    result = _cached(
+    base = _cached(
         request, key,
         lambda: coverage_for_catalog(
             catalog, body.district or "", preset=preset, by=body.by, as_of=body.as_of,
             extent=extent, residential_classes=classes,
         ),
     )  # fmt: skip
-    return _checked(catalog, result, body.include_geometry, sees_restricted)
+    if candidates is None:
+        out = _checked(catalog, base, body.include_geometry, sees_restricted, bool(body.suggest))
+        _with_suggestions(out, base, body)
+        return out
+    result = coverage_for_catalog(
+        catalog, body.district, preset=preset, by=body.by, as_of=body.as_of,
+        extent=extent, residential_classes=classes, extra_parks=candidates,
+    )  # fmt: skip
+    out = _checked(catalog, result, body.include_geometry, sees_restricted, bool(body.suggest))
+    # the candidates' own effect on the district as it is: before/after, gain, new land
+    out["what_if"] = what_if(base, candidates).to_dict(include_geometry=body.include_geometry)
+    _with_suggestions(out, result, body)
+    return out
 
 
 def _respond(
@@ -281,6 +320,23 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
         "admin layer in force on `as_of` (`layer_not_found`)."
     },
 }
+
+
+@router.get(
+    "/coverage/presets",
+    summary="The service-radius presets by their human names (standard, year, title)",
+    response_model=PresetsDocument,
+    responses={200: {"description": "Every built-in preset.", "model": PresetsDocument}},
+)
+def list_presets(settings: SettingsDep) -> dict[str, Any]:
+    """Each preset's code (``name``, what ``preset=`` takes), zh/en title, standard and year.
+
+    ``default`` is the preset a request without ``preset`` gets.
+    """
+    return {
+        "default": _preset(None, settings),
+        "presets": [p.to_dict() for p in PRESETS.values()],
+    }
 
 
 @router.get(

@@ -6,6 +6,12 @@ refused with 503 then, so a load balancer (or a Kubernetes readiness probe, whic
 the status code) should send the traffic elsewhere. Use it for readiness, not liveness:
 restarting the process does not free a disk. It reads the store's state in memory (the
 store's writer thread probes the disk itself), so it never writes.
+
+With ``GEOZONE_DATABASE_URL`` it also runs one ``SELECT 1`` (waiting at most a second for
+a connection): ``database`` is ``{"reachable", "error", "where"}`` and the status is
+``degraded`` (503) while the database cannot be reached, as every lookup would then be
+refused (its report cannot be stored). ``layers.database_error`` says since when the
+worker's follower could not read the database.
 """
 
 from __future__ import annotations
@@ -28,7 +34,11 @@ router = APIRouter(tags=["health"])
     response_model=None,
     responses={
         200: {"description": "Healthy.", "model": Health},
-        503: {"description": "Degraded: the report store cannot store answers.", "model": Health},
+        503: {
+            "description": "Degraded: the report store cannot store answers, or the "
+            "database is unreachable.",
+            "model": Health,
+        },
     },
 )
 def healthz(
@@ -43,12 +53,15 @@ def healthz(
     """
     catalog = layers.catalog
     store = reports.health()
-    if not store["writable"]:
+    database = request.app.state.storage.health()
+    healthy = store["writable"] and (database is None or database["reachable"])
+    if not healthy:
         response.status_code = 503
     return {
-        "status": "ok" if store["writable"] else "degraded",
+        "status": "ok" if healthy else "degraded",
         "worker_pid": os.getpid(),
         "report_store": store,
+        "database": database,
         "generation": layers.generation.to_dict(),
         "layers": request.app.state.follower.health(),
         "layerset": {

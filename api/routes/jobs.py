@@ -32,9 +32,9 @@ from geozone.crs import parse_crs
 from geozone.errors import InvalidGeoJSON, JobNotReady, QueryTooLarge
 from geozone.lookup import resolve_activities
 from geozone.query import parse_activities, parse_as_of, parse_tolerance
-from geozone.report_store import ReportStore
 from geozone.rules import RuleTable
 from geozone.settings import QuerySettings, Settings
+from geozone.stores import ReportStore
 
 router = APIRouter(prefix="/api/v1")  # tags per route: the batch lookup is listed under lookup
 

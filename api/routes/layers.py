@@ -1,4 +1,4 @@
-"""``GET /api/v1/layers``, ``/api/v1/layers/{layer_id}``: the loaded layer set; ``/places``."""
+"""``GET /api/v1/layers``, ``/layers/{layer_id}``: the loaded layer set; ``/places``, search."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from fastapi import APIRouter, Query
 
 from api.deps import CatalogDep, PrincipalDep
 from api.schemas import LayerDocument, LayersDocument, PlacesDocument
+from api.schemas_search import SearchDocument
 from geozone.catalog import Catalog
 from geozone.lookup import refuse_date
+from geozone.place_search import DEFAULT_LIMIT, MAX_LIMIT, search_places
 from geozone.places import places
 from geozone.query import parse_as_of
 
@@ -111,3 +113,36 @@ def list_places(
         refuse_date(catalog, on)
     sees = principal is not None and principal.sees_restricted
     return {"as_of": on.isoformat(), "places": places(catalog, on, sees_restricted=sees)}
+
+
+@router.get(
+    "/places/search",
+    summary="Search places by name (any named feature) or coordinates in any supported CRS",
+    response_model=SearchDocument,
+    responses={200: {"description": "Matches, best first.", "model": SearchDocument}},
+)
+def search(
+    catalog: CatalogDep,
+    principal: PrincipalDep,
+    q: Annotated[
+        str,
+        Query(
+            description="A name or part of one (密云水库, 溪翁庄), a code, or coordinates "
+            "(116.65, 39.90; EPSG:4548 470069 4416720; GCJ02: 116.66, 39.90).",
+            openapi_examples={"reservoir": {"value": "密云水库"}},
+        ),
+    ],
+    as_of: _AS_OF = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    crs: Annotated[str | None, Query(description="CRS of coordinates (default: guessed).")] = None,
+) -> dict[str, Any]:
+    """Named places of the layers in force on ``as_of``: exact, then prefix, then substring.
+
+    Townships, parks, water sources, reservoirs and named zones of every layer; a
+    restricted layer's places are answered to reader/admin tokens only. Coordinates are
+    read like a point lookup's and returned in WGS84 with the CRS they were read in.
+    """
+    on = parse_as_of(as_of)
+    sees = principal is not None and principal.sees_restricted
+    found = search_places(catalog, q, on, sees_restricted=sees, limit=limit, crs=crs)
+    return {"q": q, "as_of": on.isoformat(), "results": found}

@@ -28,8 +28,8 @@ from geozone.errors import InvalidGeoJSON, InvalidInput
 from geozone.lookup import answer as core_answer
 from geozone.query import Query as LookupQuery
 from geozone.query import geojson_query, point_query
-from geozone.report_store import ReportStore
 from geozone.rules import RuleTable
+from geozone.stores import ReportStore
 
 router = APIRouter(prefix="/api/v1", tags=["lookup"])
 

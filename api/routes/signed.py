@@ -17,6 +17,7 @@ from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from api.deps import ReportsDep, public_base
+from api.routes.report_exports import download
 from api.schemas_signed import SignedReportFile, SigningKey, Verification
 from geozone.errors import InvalidInput, ReportNotFound
 from geozone.report_pdf import render_pdf
@@ -115,11 +116,7 @@ async def report_pdf(report_id: str, request: Request, reports: ReportsDep) -> R
         )
 
     pdf = await asyncio.to_thread(make)
-    return Response(
-        pdf,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="geozone-report-{report_id}.pdf"'},
-    )
+    return download(pdf, "application/pdf", f"geozone-report-{report_id}.pdf", inline=True)
 
 
 @router.get(
@@ -131,11 +128,8 @@ async def report_pdf(report_id: str, request: Request, reports: ReportsDep) -> R
 def report_signed(report_id: str, reports: ReportsDep) -> Response:
     """The stored answer text with its report id, key id and signature, for offline checks."""
     report = reports.get(report_id)
-    return Response(
-        envelope(report_id, report.answer_json, stored_signature(report)),
-        media_type="application/json",
-        headers={"Content-Disposition": f'attachment; filename="geozone-report-{report_id}.json"'},
-    )
+    signed = envelope(report_id, report.answer_json, stored_signature(report))
+    return download(signed, "application/json", f"geozone-report-{report_id}.json")
 
 
 @router.get(

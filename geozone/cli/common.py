@@ -6,12 +6,15 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from geozone.errors import GeozoneError
 from geozone.settings import Settings
+
+if TYPE_CHECKING:
+    from geozone.layer_follower import LayerState
 
 
 def run_safely(group: click.Group) -> None:
@@ -39,6 +42,49 @@ def default_layers_dir() -> Path:
     return Settings().layers_dir
 
 
+def load_layer_state(layers_dir: Path | None) -> LayerState:
+    """The layer set a CLI command reads, with its rules.
+
+    ``--layers DIR`` when given; else the database's layer set when
+    ``GEOZONE_DATABASE_URL`` is set (no folder read); else the default folder.
+    """
+    from geozone.catalog import load_catalog
+    from geozone.layer_changes import Generation, read_counter
+    from geozone.layer_follower import LayerState
+    from geozone.rules import load_rules
+
+    settings = Settings()
+    if layers_dir is None and settings.database_url:
+        from geozone.db.connection import Database
+        from geozone.db.layer_store import PostgisLayerStore
+
+        with Database(settings.database_url, min_size=1, max_size=2) as db:
+            store = PostgisLayerStore(db)
+            try:
+                return store.load()
+            finally:
+                store.close()
+    root = layers_dir or settings.layers_dir
+    catalog = load_catalog(root)
+    rules = load_rules(catalog.rules_dir)
+    return LayerState(catalog, rules, Generation(catalog.hash, read_counter(Path(root))))
+
+
+def check_database(url: str) -> str:
+    """Fail with one clear line unless ``url`` reaches a database holding a layer set.
+
+    Returns ``host:port/db``. Raises :class:`~geozone.errors.DatabaseUnavailable`
+    (down), :class:`~geozone.db.layer_store.EmptyDatabase` (no layer set) or
+    :class:`GeozoneError` (schema not initialised), which :func:`run_safely` prints.
+    """
+    from geozone.db.connection import Database
+    from geozone.db.layer_store import PostgisLayerStore
+
+    with Database(url, min_size=1, max_size=1) as db:
+        PostgisLayerStore(db).generation()
+        return db.where
+
+
 def echo_json(data: Any) -> None:
     """Print ``data`` as indented UTF-8 JSON (Chinese kept readable)."""
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default))
@@ -58,7 +104,8 @@ layers_option = click.option(
     "layers_dir",
     type=click.Path(path_type=Path),
     default=None,
-    help="Layer set folder (default: GEOZONE_LAYERS_DIR or the shipped layers/).",
+    help="Layer set folder (default: the database's layer set when GEOZONE_DATABASE_URL is "
+    "set, else GEOZONE_LAYERS_DIR or the shipped layers/).",
 )
 """The ``--layers`` option every command that reads a layer set shares."""
 

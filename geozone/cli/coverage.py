@@ -7,8 +7,7 @@ from typing import Any
 
 import click
 
-from geozone.catalog import load_catalog
-from geozone.cli.common import DATE, default_layers_dir, echo_json, layers_option
+from geozone.cli.common import DATE, echo_json, layers_option, load_layer_state
 from geozone.coverage.catalog import coverage_for_catalog
 from geozone.coverage.metric import park_coverage
 from geozone.coverage.presets import PRESETS
@@ -149,7 +148,7 @@ def coverage(
     else:
         if not district:
             raise InvalidInput("give --district (layer-set mode) or --parks and --residential")
-        catalog = load_catalog(layers_dir or default_layers_dir())
+        catalog = load_layer_state(layers_dir).catalog
         unit = None if (by or "township").lower() in {"none", ""} else (by or "township")
         result = coverage_for_catalog(
             catalog, district, preset=preset, by=unit, as_of=as_of,

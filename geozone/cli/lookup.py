@@ -15,12 +15,10 @@ import orjson
 from tqdm import tqdm
 
 from geozone.batch import FORMATS, BatchRow, lookup_rows, read_batch, write_rows
-from geozone.catalog import load_catalog
-from geozone.cli.common import DATE, default_layers_dir, layers_option
+from geozone.cli.common import DATE, layers_option, load_layer_state
 from geozone.errors import InvalidInput
 from geozone.lookup import answer, resolve_activities
 from geozone.query import geojson_query, parse_activities, point_query
-from geozone.rules import load_rules
 from geozone.settings import Settings
 
 
@@ -165,8 +163,8 @@ def lookup_command(
     if modes != 1:
         raise click.UsageError("give exactly one of --lon/--lat, a GeoJSON file, or --batch")
     settings = Settings().query
-    catalog = load_catalog(layers_dir or default_layers_dir())
-    rules = load_rules(catalog.rules_dir)
+    layers = load_layer_state(layers_dir)
+    catalog, rules = layers.catalog, layers.rules
     if batch_file is not None:
         if out is None:
             raise click.UsageError("--batch needs --out")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from geozone.cli.common import echo_json, layers_option
+from geozone.cli.common import check_database, echo_json, layers_option
 
 
 @click.command()
@@ -34,8 +34,17 @@ def serve(
     from geozone.settings import Settings
 
     if layers_dir is not None:
+        if Settings().database_url:
+            raise click.UsageError(
+                "--layers serves a folder, GEOZONE_DATABASE_URL the database: give one of them"
+            )
         os.environ["GEOZONE_LAYERS_DIR"] = str(layers_dir.resolve())
     settings = Settings()
+    if settings.database_url:
+        # before any worker starts: a database that is down (or empty) is one clear line
+        # and exit code 2 (geozone.cli.common.run_safely), not a traceback per worker
+        where = check_database(settings.database_url)
+        click.echo(f"geozone: layers and reports in the database {where}", err=True)
     bind_host, bind_port = host or settings.host, port or settings.port
     if not reload and reuse_port_available():
         # supervised for any worker count, one: a worker that dies (a crash in a native

@@ -100,11 +100,21 @@ class Tier:
 
 @dataclass(frozen=True)
 class Preset:
-    """A named table of :class:`Tier` rows with its source."""
+    """A named table of :class:`Tier` rows with its source.
+
+    ``name`` is the code a request gives (``gbt50563``); ``title_zh``/``title_en`` are what a
+    person reads (the standard's number, year and title, e.g. "GB/T 50563-2010
+    城市园林绿化评价标准"); ``standard`` and ``year`` are the standard's number and year
+    (``None`` for a local indicator or a custom table).
+    """
 
     name: str
     tiers: tuple[Tier, ...]
     source: str
+    title_zh: str = ""
+    title_en: str = ""
+    standard: str | None = None
+    year: int | None = None
 
     def radii(
         self,
@@ -133,6 +143,10 @@ class Preset:
         """JSON-ready description."""
         return {
             "name": self.name,
+            "title_zh": self.title_zh or self.name,
+            "title_en": self.title_en or self.name,
+            "standard": self.standard,
+            "year": self.year,
             "source": self.source,
             "tiers": [t.to_dict() for t in self.tiers],
         }
@@ -147,6 +161,10 @@ PRESETS: dict[str, Preset] = {
             Tier(None, 1_000.0, None, 300.0, historic=True),
         ),
         "GB/T 50563-2010 城市园林绿化评价标准; 国家园林城市系列标准 (建城〔2016〕235号)",
+        title_zh="GB/T 50563-2010 城市园林绿化评价标准",
+        title_en="GB/T 50563-2010 Standard for urban landscaping evaluation",
+        standard="GB/T 50563",
+        year=2010,
     ),
     "gbt51346": Preset(
         "gbt51346",
@@ -156,11 +174,17 @@ PRESETS: dict[str, Preset] = {
             Tier("specialized", 10_000.0, None, 500.0, min_inclusive=False),
         ),
         "GB/T 51346-2019 城市绿地规划标准 (游园 not counted)",
+        title_zh="GB/T 51346-2019 城市绿地规划标准",
+        title_en="GB/T 51346-2019 Standard for planning of urban green space",
+        standard="GB/T 51346",
+        year=2019,
     ),
     "radius500": Preset(
         "radius500",
         (Tier(None, 0.0, None, 500.0),),
         "北京市 公园绿地500米服务半径覆盖率 (every park at 500 m)",
+        title_zh="北京市 公园绿地500米服务半径覆盖率",
+        title_en="Beijing: share of land within 500 m of a park",
     ),
 }
 

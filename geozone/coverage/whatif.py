@@ -130,9 +130,14 @@ def what_if(
         if grew.any()
         else np.zeros(0, dtype=object)
     )
+    # a gain of a few nm² can leave no polygon: such parts are counted, not drawn
+    drawn = ~shapely.is_empty(new_geoms) if len(new_geoms) else np.zeros(0, dtype=bool)
     newly = gpd.GeoDataFrame(
-        {"feature_id": parcels["feature_id"].to_numpy()[open_][grew], "gain_m2": gain[grew]},
-        geometry=gpd.GeoSeries(new_geoms, crs=ANALYSIS_CRS),
+        {
+            "feature_id": parcels["feature_id"].to_numpy()[open_][grew][drawn],
+            "gain_m2": gain[grew][drawn],
+        },
+        geometry=gpd.GeoSeries(new_geoms[drawn], crs=ANALYSIS_CRS),
     )
     covered_after = base.covered_m2 + float(gain.sum())
     total = base.total_m2
@@ -232,7 +237,8 @@ def suggest_sites(
     """
     if n < 1 or radius <= 0:
         raise InvalidInput("n must be >= 1 and radius > 0")
-    blind = np.asarray(base.blind_spots.geometry.values, dtype=object)
+    # a copy: the greedy loop below cuts it, and ``base`` (a cached result) must stay whole
+    blind = np.array(base.blind_spots.geometry.values, dtype=object, copy=True)
     empty = gpd.GeoDataFrame(
         pd.DataFrame(columns=["rank", "x", "y", "lon", "lat", "gain_m2", "gain_pp", "ratio_after"]),
         geometry=gpd.GeoSeries([], crs=ANALYSIS_CRS),

@@ -141,6 +141,20 @@ class Database:
         except psycopg.OperationalError as exc:
             raise unavailable(self.url, exc) from None
 
+    def ping(self, timeout_s: float = 1.0) -> dict[str, Any]:
+        """``{"reachable", "error", "where"}``: one ``SELECT 1`` on a pooled connection.
+
+        Waits at most ``timeout_s`` for a connection (``/healthz`` must answer quickly
+        while the database is down); never raises.
+        """
+        try:
+            with self.pool.connection(timeout=timeout_s) as conn:
+                conn.execute("SELECT 1")
+        except (PoolTimeout, psycopg.Error) as exc:
+            return {"reachable": False, "error": unavailable(self.url, exc).message,
+                    "where": self.where}  # fmt: skip
+        return {"reachable": True, "error": None, "where": self.where}
+
     def close(self) -> None:
         """Close every connection of the pool."""
         self.pool.close()

@@ -17,6 +17,9 @@ are one transaction each: the ``layer_set`` row is locked (``FOR UPDATE``), the 
 validated against the state in the database (the checks of ``geozone layers validate``),
 rows are written, the generation counter goes up by one and ``NOTIFY geozone_layers``
 (payload ``{"counter", "hash"}``) is sent, delivered at commit. A refusal writes nothing.
+Uploads and retires (:meth:`upload`, :meth:`retire`) are audited in ``geozone.audit_log``
+(:mod:`geozone.db.audit`): an accepted change's entry in its own transaction, a refusal's
+in one of its own after the rollback.
 """
 
 from __future__ import annotations
@@ -24,12 +27,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
+import socket
 import tempfile
 import threading
 import time
 import tomllib
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +46,7 @@ from psycopg.types.json import Jsonb
 from geozone import ANALYSIS_CRS, OUTPUT_CRS
 from geozone.audit import utc_now
 from geozone.catalog import Catalog, LayerVersion, check_gcj02_shift, load_layer
+from geozone.db.audit import DatabaseAuditLog
 from geozone.db.connection import Database, connect, unavailable
 from geozone.db.frames import columns_of, frame_from_rows, props_of, wkb_of
 from geozone.db.migrations import require_schema
@@ -56,6 +62,7 @@ from geozone.layer_changes import (
     Generation,
     NewVersion,
     _header,
+    audit_entry,
     check_version_label,
     data_file_name,
     manifest_toml,
@@ -63,6 +70,7 @@ from geozone.layer_changes import (
     retire_report,
     stage_upload,
     unknown_layer,
+    validation_summary,
 )
 from geozone.layer_follower import LayerState
 from geozone.manifest import LayerEntry, Manifest, parse_manifest
@@ -76,6 +84,15 @@ CHANNEL = "geozone_layers"
 """The ``NOTIFY`` channel of new generations (payload ``{"counter": n, "hash": h}``)."""
 SUBDIVIDE_VERTICES = 256
 """Most vertices of a piece in ``feature_parts`` (``ST_Subdivide``)."""
+
+
+@dataclass(frozen=True)
+class StoredChange:
+    """An accepted change: the generation before and after it, the validation report."""
+
+    before: Generation
+    after: Generation
+    report: dict[str, Any]
 
 
 class EmptyDatabase(GeozoneError):
@@ -232,6 +249,8 @@ class PostgisLayerStore:
         self._state: LayerState | None = None
         self._listener: psycopg.Connection[Any] | None = None
         self._listen_lock = threading.Lock()
+        self.audit = DatabaseAuditLog(db)
+        self._rules_cache: tuple[dict[str, bytes], Path, RuleTable] | None = None
         with db.connection() as conn:
             require_schema(conn)
 
@@ -328,11 +347,22 @@ class PostgisLayerStore:
         return LayerVersion(entry, frame, wgs84, row[3], str(row[2]))
 
     def _rules(self, conn: psycopg.Connection[Any], catalog: Catalog) -> RuleTable:
+        """The rule table of the stored rule files; the last one again if they are unchanged.
+
+        Parsing the rule files takes ~0.2 s; a layer change leaves them as they are, so a
+        follower's reload after an upload does not pay for it.
+        """
         files = {
             str(name): bytes(body)
             for name, body in conn.execute("SELECT name, body FROM geozone.rule_files")
         }
-        return rules_from_files(files, Path(self.label) / catalog.info.rules)
+        where = Path(self.label) / catalog.info.rules
+        cached = self._rules_cache
+        if cached is not None and cached[0] == files and cached[1] == where:
+            return cached[2]
+        rules = rules_from_files(files, where)
+        self._rules_cache = (files, where, rules)
+        return rules
 
     def rule_files(self) -> dict[str, bytes]:
         """The stored rule files (name -> bytes)."""
@@ -415,15 +445,21 @@ class PostgisLayerStore:
 
     # -- changing
 
-    def _change(self, expected: str | None, apply: Any) -> tuple[Generation, LayerState]:
+    def _change(
+        self, record: dict[str, Any], expected: str | None, status: int, apply: Any
+    ) -> StoredChange:
         """Run ``apply(conn, state)`` under the layer set lock; bump the generation.
 
-        ``apply`` returns ``(manifest, data per new version or None)`` after validating.
+        ``apply`` validates against the committed state and writes the rows; it returns
+        ``(generation, validation report)``. The audit entry of the accepted change is
+        written in the same transaction; a refusal rolls everything back and the caller
+        records it (:meth:`_refused`).
         """
         with self.db.connection() as conn, conn.transaction():
             before = lock_layer_set(conn)
             if before is None:
                 raise EmptyDatabase(f"the database {self.db.where} holds no layer set")
+            record["generation_before"] = before.brief()
             if expected is not None and expected.strip() and not before.matches(expected):
                 raise GenerationConflict(
                     f"the layer set is at generation {before.counter} ({before.id}), "
@@ -436,8 +472,19 @@ class PostgisLayerStore:
                 before.counter,
             ):
                 state = self.load(state)  # committed state; the lock keeps it current
-            generation = apply(conn, state)
-        return generation, state
+                self._state = state
+            generation, report = apply(conn, state)
+            record["generation_after"] = generation.brief()
+            record["validation"] = validation_summary(report)
+            self.audit.append_in(conn, audit_entry(record, None, status, os.getpid()))
+        return StoredChange(before, generation, report)
+
+    def _refused(self, record: dict[str, Any], exc: GeozoneError) -> None:
+        """Record a refused change in its own transaction (after the change rolled back)."""
+        try:
+            self.audit.append(audit_entry(record, exc, 0, os.getpid()))
+        except GeozoneError:  # the database is down: the refusal stands, unrecorded
+            log.exception("refused layer change not audited")
 
     def add_version(
         self,
@@ -449,15 +496,73 @@ class PostgisLayerStore:
         who: str = "cli",
         expected: str | None = None,
     ) -> Generation:
+        """:meth:`upload`; the new generation."""
+        return self.upload(layer_id, fields, data, filename, who=who, expected=expected).after
+
+    def retire_version(
+        self,
+        layer_id: str,
+        version: str,
+        valid_to: str,
+        *,
+        who: str = "cli",
+        expected: str | None = None,
+    ) -> Generation:
+        """:meth:`retire`; the new generation."""
+        return self.retire(layer_id, version, valid_to, who=who, expected=expected).after
+
+    def upload(
+        self,
+        layer_id: str,
+        fields: Mapping[str, str | None],
+        data: bytes,
+        filename: str,
+        *,
+        who: str = "cli",
+        expected: str | None = None,
+    ) -> StoredChange:
         """Add an uploaded version (fields and file as in an admin upload), validated.
+
+        One transaction: lock, compare ``expected``, validate against the committed state
+        (the checks of ``geozone layers validate``), write the rows and the audit entry,
+        bump the generation, NOTIFY. Every attempt is audited (``who``: token name).
 
         Raises
         ------
         LayerNotFound, InvalidInput, InvalidDate, LayerLoadError, ValidationFailed
-            Refused, nothing written.
+            Refused, nothing written but the audit entry.
         GenerationConflict
             ``expected`` is not the current generation.
+        DatabaseUnavailable
+            The database failed; the transaction rolled back.
         """
+        record: dict[str, Any] = {
+            "action": "upload",
+            "who": who,
+            "layer_id": layer_id,
+            "version": (fields.get("version") or "")[:80],
+            "file": filename,
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "bytes": len(data),
+            "valid_from": fields.get("valid_from"),
+            "valid_to": fields.get("valid_to") or None,
+            "host": socket.gethostname(),
+        }
+        try:
+            return self._upload(layer_id, fields, data, filename, record, expected)
+        except GeozoneError as exc:
+            self._refused(record, exc)
+            raise
+
+    def _upload(
+        self,
+        layer_id: str,
+        fields: Mapping[str, str | None],
+        data: bytes,
+        filename: str,
+        record: dict[str, Any],
+        expected: str | None,
+    ) -> StoredChange:
         new = NewVersion.parse(
             fields.get("version") or "",
             fields.get("valid_from") or "",
@@ -470,7 +575,9 @@ class PostgisLayerStore:
             staged = stage_upload(layer_id, new, data, filename, Path(tmp))
             body = staged.read_bytes()
 
-            def apply(conn: psycopg.Connection[Any], state: LayerState) -> Generation:
+            def apply(
+                conn: psycopg.Connection[Any], state: LayerState
+            ) -> tuple[Generation, dict[str, Any]]:
                 catalog = state.catalog
                 if layer_id not in catalog.versions:
                     raise unknown_layer(layer_id, catalog)
@@ -508,13 +615,20 @@ class PostgisLayerStore:
                         report.to_dict(),
                     )
                 write_version(conn, candidate, len(manifest.layer) - 1, body)
-                return self._write_manifest(conn, catalog, manifest, candidate.sha256)
+                generation = self._write_manifest(conn, catalog, manifest, candidate.sha256)
+                return generation, report.to_dict()
 
-            generation, _ = self._change(expected, apply)
-        log.info("%s added %s@%s: generation %d", who, layer_id, new.version, generation.counter)
-        return generation
+            change = self._change(record, expected, 201, apply)
+        log.info(
+            "%s added %s@%s: generation %d",
+            record["who"],
+            layer_id,
+            new.version,
+            change.after.counter,
+        )
+        return change
 
-    def retire_version(
+    def retire(
         self,
         layer_id: str,
         version: str,
@@ -522,20 +636,46 @@ class PostgisLayerStore:
         *,
         who: str = "cli",
         expected: str | None = None,
-    ) -> Generation:
-        """End a version on ``valid_to``, validated as :func:`retire_report` does.
+    ) -> StoredChange:
+        """End a version on ``valid_to``, validated as :func:`retire_report` does; audited.
 
         Raises
         ------
         LayerNotFound, InvalidInput, InvalidDate, ValidationFailed, GenerationConflict
-            Refused, nothing written.
+            Refused, nothing written but the audit entry.
+        DatabaseUnavailable
+            The database failed; the transaction rolled back.
         """
+        record: dict[str, Any] = {
+            "action": "retire",
+            "who": who,
+            "layer_id": layer_id,
+            "version": version[:80],
+            "valid_to": valid_to,
+            "host": socket.gethostname(),
+        }
+        try:
+            return self._retire(layer_id, version, valid_to, record, expected)
+        except GeozoneError as exc:
+            self._refused(record, exc)
+            raise
+
+    def _retire(
+        self,
+        layer_id: str,
+        version: str,
+        valid_to: str,
+        record: dict[str, Any],
+        expected: str | None,
+    ) -> StoredChange:
         check_version_label(version)
         end = parse_date(valid_to, "valid_to")
         if end is None:
             raise InvalidDate("valid_to: a date is required", {"field": "valid_to"})
 
-        def apply(conn: psycopg.Connection[Any], state: LayerState) -> Generation:
+        def apply(
+            conn: psycopg.Connection[Any], state: LayerState
+        ) -> tuple[Generation, dict[str, Any]]:
             catalog = state.catalog
             lv = catalog.get(layer_id, version)
             report = retire_report(catalog, lv, end)
@@ -566,11 +706,11 @@ class PostgisLayerStore:
                     version,
                 ),
             )
-            return self._write_manifest(conn, catalog, manifest, None)
+            return self._write_manifest(conn, catalog, manifest, None), report.to_dict()
 
-        generation, _ = self._change(expected, apply)
-        log.info("%s retired %s@%s on %s", who, layer_id, version, valid_to)
-        return generation
+        change = self._change(record, expected, 200, apply)
+        log.info("%s retired %s@%s on %s", record["who"], layer_id, version, valid_to)
+        return change
 
     def _write_manifest(
         self,

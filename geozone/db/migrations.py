@@ -23,7 +23,10 @@ Tables (geometries in EPSG:4548, metres, and in WGS84 for output):
   by ``ST_Subdivide(geom, 256)`` (GiST index), for spatial SQL that must not test huge
   polygons; the originals stay in ``features``;
 - ``rule_files``: ``name, body`` (bytes) of the rule table files;
-- ``reports`` and ``asks``: the answered lookups, as in the SQLite report store.
+- ``reports`` and ``asks``: the answered lookups, as in the SQLite report store;
+- ``audit_log`` (migration 3): one row per admin layer change attempt, accepted or
+  refused (``seq``, ``time``, ``entry`` as JSON: the entry the file audit log would hold,
+  :mod:`geozone.db.audit`); an accepted change's row commits with the change.
 """
 
 from __future__ import annotations
@@ -129,6 +132,18 @@ CREATE TABLE geozone.asks (
         "report signatures: the Ed25519 signature and key id of each answer (geozone.signing)",
         """
 ALTER TABLE geozone.reports ADD COLUMN key_id text, ADD COLUMN signature text;
+""",
+    ),
+    (
+        3,
+        "audit log of admin layer changes",
+        """
+CREATE TABLE geozone.audit_log (
+    seq   bigserial PRIMARY KEY,
+    time  timestamptz NOT NULL,
+    entry jsonb NOT NULL
+);
+CREATE INDEX audit_log_time ON geozone.audit_log (time);
 """,
     ),
 )

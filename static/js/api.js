@@ -67,6 +67,9 @@ export const api = {
 
   places: (asOf) => request(`/api/v1/places${query({ as_of: asOf })}`),
 
+  search: (q, { asOf, limit } = {}) =>
+    request(`/api/v1/places/search${query({ q, as_of: asOf, limit })}`),
+
   collections: () => request("/ogc/collections"),
 
   items: (collection, { bbox, limit, offset, datetime, simplify } = {}) =>
@@ -87,6 +90,11 @@ export const api = {
         featureId,
       )}${query({ datetime, f: "json" })}`,
     ),
+
+  coveragePresets: () => request("/api/v1/coverage/presets"),
+
+  // what-if (`parks`) and suggested sites (`suggest`): the body as POST /api/v1/coverage takes it
+  coveragePost: (body) => request("/api/v1/coverage", { method: "POST", body: JSON.stringify(body) }),
 
   coverage: ({ district, preset, by = "township", includeGeometry = true }) =>
     request(

@@ -7,11 +7,12 @@ import { t, pick, pickPlain, lang, formatArea, formatShare, onLangChange } from 
 import { el, syntheticNode, renderError, renderLoading } from "./lookup-panel.js";
 import { SERVICE_AREA_STYLE, BLIND_SPOT_STYLE } from "./styles.js";
 import { paneRenderer } from "./map.js";
+import { CoverageWorkbench, fillPresets } from "./coverage-workbench.js";
 
 const L = window.L;
 // radius500 first: the plans' targets are 500 m coverage (公园绿地500米服务半径覆盖率), so the
 // default figure is the one they are stated in
-const PRESETS = ["radius500", "gbt50563", "gbt51346"];
+const FIRST_PRESET = "radius500";
 
 export class CoverageView {
   constructor(map, layers, { districtSelect, presetSelect, button, output }) {
@@ -33,13 +34,15 @@ export class CoverageView {
       interactive: false,
       style: () => ({ ...BLIND_SPOT_STYLE }),
     });
-    layers.addOverlay("service_areas", this.serviceAreas, "service_area", false);
-    layers.addOverlay("blind_spots", this.blindSpots, "blind_spot", false);
-    PRESETS.forEach((p) => {
-      const o = el("option", null, p);
-      o.value = p;
-      presetSelect.appendChild(o);
-    });
+    // both stay empty until coverage is run: the switcher says so instead of showing nothing
+    layers.addOverlay("service_areas", this.serviceAreas, "service_area", false, "overlay_empty_hint");
+    layers.addOverlay("blind_spots", this.blindSpots, "blind_spot", false, "overlay_empty_hint");
+    fillPresets(presetSelect, FIRST_PRESET).catch((err) => renderError(output, err));
+    const bench = document.createElement("div");
+    bench.id = "coverage-workbench";
+    bench.className = "gz-workbench";
+    output.after(bench);
+    this.workbench = new CoverageWorkbench(map, this, bench);
     button.addEventListener("click", () => this.run());
     layers.onLoaded(() => this.fillDistricts());
     onLangChange(() => this.result && this.render(this.result));
@@ -73,35 +76,37 @@ export class CoverageView {
       const restricted = (this.layers.config.layers || []).some(
         (l) => l.access === "restricted" && kinds.has(l.kind),
       );
-      const result = await api.coverage({
-        district,
-        preset: this.presetSelect.value,
-        by: "township",
-        includeGeometry: !restricted,
-      });
-      this.result = result;
-      this.serviceAreas.clearLayers();
-      this.blindSpots.clearLayers();
-      if (result.service_area) this.serviceAreas.addData(result.service_area);
-      if (result.blind_spots?.geojson) this.blindSpots.addData(result.blind_spots.geojson);
-      this.layers.setVisible("service_areas", true);
-      this.layers.setVisible("blind_spots", true);
-      this.layers.renderSwitcher();
-      const place = this.districts().find((p) => p.code === district);
-      if (place) {
-        const [minx, miny, maxx, maxy] = place.bbox;
-        this.map.flyToBounds(
-          [
-            [miny, minx],
-            [maxy, maxx],
-          ],
-          { duration: 0.6 },
-        );
-      }
-      this.render(result);
+      const preset = this.presetSelect.value;
+      const result = await api.coverage({ district, preset, by: "township", includeGeometry: !restricted });
+      this.show(result);
+      this.workbench.setBase({ district, preset, includeGeometry: !restricted, result });
     } catch (err) {
       renderError(this.output, err);
     }
+  }
+
+  /** Draw a coverage answer: service areas, blind spots, the figure; fly to its district. */
+  show(result, { keepView = false } = {}) {
+    this.result = result;
+    this.serviceAreas.clearLayers();
+    this.blindSpots.clearLayers();
+    if (result.service_area) this.serviceAreas.addData(result.service_area);
+    if (result.blind_spots?.geojson) this.blindSpots.addData(result.blind_spots.geojson);
+    this.layers.setVisible("service_areas", true);
+    this.layers.setVisible("blind_spots", true);
+    this.layers.renderSwitcher();
+    const place = this.districts().find((p) => p.code === result.district?.code);
+    if (place && !keepView) {
+      const [minx, miny, maxx, maxy] = place.bbox;
+      this.map.flyToBounds(
+        [
+          [miny, minx],
+          [maxy, maxx],
+        ],
+        { duration: 0.6 },
+      );
+    }
+    this.render(result);
   }
 
   render(r) {
@@ -156,7 +161,7 @@ export class CoverageView {
     add(t("coverage_covered"), formatArea(r.covered_m2));
     add(t("coverage_residential"), formatArea(r.total_m2));
     add(t("coverage_uncovered"), `${formatArea(r.blind_spots?.area_m2)} (${r.blind_spots?.count ?? "–"})`);
-    add(t("coverage_preset"), `${r.preset?.name || ""} ${pickPlain({ zh: r.preset?.title_zh, en: r.preset?.title_en })}`.trim());
+    add(t("coverage_preset"), pickPlain({ zh: r.preset?.title_zh, en: r.preset?.title_en }) || r.preset?.name || "");
     out.appendChild(facts);
     if (Array.isArray(r.units) && r.units.length) {
       out.appendChild(el("h3", null, t("coverage_by_township")));

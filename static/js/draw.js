@@ -47,6 +47,7 @@ export function setupDraw(map, { onParcel, onClear }) {
   };
 
   map.on("pm:create", (e) => {
+    if (e.layer.options?.gzRole) return; // another tool's drawing (a coverage candidate park)
     adopt(e.layer);
     send(e.layer);
   });

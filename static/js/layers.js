@@ -61,9 +61,9 @@ export class LayerManager {
     });
   }
 
-  /** Register an extra overlay (e.g. park service areas) shown in the switcher. */
-  addOverlay(name, group, labelKey, visible = false) {
-    this.extra.set(name, { group, labelKey, visible });
+  /** Register an extra overlay (e.g. park service areas); emptyHint: what to do while it is empty. */
+  addOverlay(name, group, labelKey, visible = false, emptyHint = null) {
+    this.extra.set(name, { group, labelKey, visible, emptyHint });
     if (visible) group.addTo(this.map);
     this.renderSwitcher();
   }
@@ -210,7 +210,10 @@ export class LayerManager {
       const note = v ? v.version + (far ? ` · ${t("zoom_in")}` : "") : this.asOf ? "–" : "";
       addRow(id, title || id, e.visible, note);
     });
-    this.extra.forEach((x, id) => addRow(id, t(x.labelKey), x.visible, ""));
+    this.extra.forEach((x, id) => {
+      const empty = x.emptyHint && x.group.getLayers().length === 0;
+      addRow(id, t(x.labelKey), x.visible, empty ? t(x.emptyHint) : "");
+    });
   }
 
   /** A control title that folds the control (state kept on the container's class). */

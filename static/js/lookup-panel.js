@@ -248,7 +248,7 @@ export function sortedHits(result) {
   });
 }
 
-/** Render a lookup result (the shared JSON) into container; actions: {onReport}. */
+/** Render a lookup result (the shared JSON) into container; actions: {onReport, footer}. */
 export function renderResult(container, result, actions = {}) {
   container.innerHTML = "";
   container.dataset.reportId = result.report_id;
@@ -286,6 +286,7 @@ export function renderResult(container, result, actions = {}) {
   btn.addEventListener("click", () => actions.onReport?.(result));
   foot.appendChild(btn);
   foot.appendChild(pdfLink(result.report_id)); // the server's signed PDF (challenge.js)
+  actions.footer?.(foot, result); // more buttons (export...), from their own modules
   container.appendChild(foot);
 }
 

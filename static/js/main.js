@@ -13,6 +13,7 @@ import { setupSearch } from "./search.js";
 import { Highlighter, restrictedLayerIds } from "./highlight.js";
 import { reportUrl } from "./report.js";
 import { CoverageView } from "./coverage.js";
+import { appendExportLinks } from "./export.js";
 import "./strings-mapui.js";
 import { Basemaps } from "./basemaps.js";
 import { MeasureTool } from "./measure.js";
@@ -109,10 +110,14 @@ async function start() {
   const crsSelect = $("crs");
   const toleranceInput = $("tolerance");
 
+  const panelActions = {
+    onReport: (r) => window.open(reportUrl(r.report_id), "_blank"),
+    footer: appendExportLinks,
+  };
   const showResult = async (result, { drawQuery }) => {
     state.result = result;
     window.geozone.result = result;
-    renderResult(panel, result, { onReport: (r) => window.open(reportUrl(r.report_id), "_blank") });
+    renderResult(panel, result, panelActions);
     highlighter.showQuery(result, drawQuery);
     await highlighter.show(result);
     panel.dataset.state = "done";
@@ -256,7 +261,7 @@ async function start() {
 
   onLangChange(() => {
     fillActivities(activitySelect);
-    if (state.result) renderResult(panel, state.result, { onReport: (r) => window.open(reportUrl(r.report_id), "_blank") });
+    if (state.result) renderResult(panel, state.result, panelActions);
   });
 
   window.geozone.lookupPoint = (lon, lat, crs = "EPSG:4326") => run({ kind: "point", lon, lat, crs });

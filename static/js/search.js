@@ -1,56 +1,83 @@
-// Search by township name or code (the township rows of GET /api/v1/places: name, code and a
-// WGS84 bbox, no geometry) or by coordinates "116.65, 39.90" (lon, lat; lat, lon is swapped
-// when unambiguous), then fly there. A chosen township's bbox is flown to at once; its
-// outline is the one feature fetched by id (/items/{id}) and drawn when it arrives.
+// Search box: suggestions as you type from GET /api/v1/places/search (every named place of the
+// layer set in force: townships, parks, water sources, reservoirs, named zones; or coordinates
+// in any supported CRS, "116.65, 39.90", "EPSG:4548 470069 4416720", "GCJ02: 116.66, 39.90").
+// Typing is debounced; ArrowUp/ArrowDown move through the list, Enter picks (the first match
+// when none is highlighted), Esc closes. A place's bbox is flown to at once; a single
+// feature's outline is fetched by id (/items/{id}) and drawn when it arrives. Coordinates
+// drop a marker and run a point lookup.
 
 import { api } from "./api.js";
-import { t } from "./i18n.js";
+import { t, pick, lang, addStrings } from "./i18n.js";
 
 const L = window.L;
-const COORDS = /^\s*(-?\d+(?:\.\d+)?)\s*[,，\s]\s*(-?\d+(?:\.\d+)?)\s*$/;
+const DEBOUNCE_MS = 200;
+const LIMIT = 10;
 
-/** Parse "lon, lat" text; returns [lon, lat] or null. */
-export function parseCoordinates(text) {
-  const m = COORDS.exec(text);
-  if (!m) return null;
-  let a = Number(m[1]);
-  let b = Number(m[2]);
-  if (a >= 15 && a <= 55 && b >= 70 && b <= 140) [a, b] = [b, a];
-  if (Math.abs(a) > 180 || Math.abs(b) > 90) return null;
-  return [a, b];
-}
+addStrings({
+  zh: {
+    search_placeholder: "乡镇、公园、水源地、水库名称或坐标",
+    search_none: "未找到匹配的地名或坐标",
+    search_coordinates: "坐标",
+    search_water_source: "水源地",
+    search_features: "个要素",
+    search_list: "搜索建议",
+  },
+  en: {
+    search_placeholder: "Place name (township, park, reservoir…) or lon, lat",
+    search_none: "No matching place or coordinates",
+    search_coordinates: "Coordinates",
+    search_water_source: "Water source",
+    search_features: "features",
+    search_list: "Suggestions",
+  },
+});
 
-
-/** Matching townships for a query (name substring or code prefix), best first. */
-export function matchTownships(layers, text) {
-  const q = text.trim().toLowerCase();
-  if (!q) return [];
-  return layers
-    .places("township")
-    .map((p) => {
-      const name = String(p.name || "");
-      const code = String(p.code || p.feature_id);
-      const score = name === text.trim() ? 0 : name.startsWith(text.trim()) ? 1 : code.startsWith(q) ? 1 : 2;
-      const hit =
-        name.toLowerCase().includes(q) ||
-        code.toLowerCase().startsWith(q) ||
-        String(p.feature_id).toLowerCase() === q;
-      return hit ? { p, name, code, score } : null;
-    })
-    .filter(Boolean)
-    .sort((a, b) => a.score - b.score || a.name.localeCompare(b.name, "zh"))
-    .slice(0, 12);
+/** A result row's second line: its layer (or the CRS it was read in), zh/en. */
+export function describe(row) {
+  if (row.type === "coordinates") return `${t("search_coordinates")} · ${row.crs}`;
+  const parts = [pick(row, "layer_title") || row.layer_id];
+  if (row.role === "water_source") parts.unshift(t("search_water_source"));
+  if (row.code) parts.push(row.code);
+  if (row.feature_count > 1) parts.push(`${row.feature_count} ${t("search_features")}`);
+  return parts.join(" · ");
 }
 
 /** Wire the search box: form element, input, results list; onPoint(lon, lat) for coordinates. */
 export function setupSearch(map, layers, { form, input, list, onPoint }) {
   let marker = null;
   let outline = null;
-  const clearList = () => {
+  let rows = [];
+  let shownFor = null; // the text the listed rows answer
+  let active = -1;
+  let timer = null;
+  let asked = 0; // the latest request; older answers are dropped
+  let wanted = 0; // the latest outline fetched
+  list.setAttribute("role", "listbox");
+  list.setAttribute("aria-label", t("search_list"));
+  input.setAttribute("role", "combobox");
+  input.setAttribute("aria-autocomplete", "list");
+  input.setAttribute("aria-controls", list.id);
+  input.setAttribute("aria-expanded", "false");
+
+  const close = () => {
     list.innerHTML = "";
     list.hidden = true;
+    rows = [];
+    shownFor = null;
+    active = -1;
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
   };
-  let wanted = 0;
+
+  const highlight = (i) => {
+    const items = [...list.querySelectorAll("li[role=option]")];
+    if (!items.length) return;
+    active = (i + items.length) % items.length;
+    items.forEach((li, n) => li.setAttribute("aria-selected", String(n === active)));
+    input.setAttribute("aria-activedescendant", items[active].id);
+    items[active].scrollIntoView({ block: "nearest" });
+  };
+
   const flyToPlace = (p) => {
     if (outline) outline.remove();
     outline = null;
@@ -62,9 +89,9 @@ export function setupSearch(map, layers, { form, input, list, onPoint }) {
       ],
       { maxZoom: 14, duration: 0.8 },
     );
-    clearList();
     wanted += 1;
     const mine = wanted;
+    if (p.feature_count !== 1) return; // several features share the name: their bbox is shown
     api
       .item(p.layer_id, p.feature_id, { datetime: layers.asOf })
       .then((f) => {
@@ -77,47 +104,116 @@ export function setupSearch(map, layers, { form, input, list, onPoint }) {
       })
       .catch((err) => console.warn(`outline of ${p.feature_id}: ${err.message}`));
   };
-  const showMatches = () => {
-    clearList();
-    const text = input.value;
-    if (parseCoordinates(text)) return;
-    const matches = matchTownships(layers, text);
-    matches.forEach((m) => {
+
+  const flyToPoint = (row) => {
+    if (marker) marker.remove();
+    marker = L.circleMarker([row.lat, row.lon], { pane: "query", radius: 7, color: "#13c2c2", weight: 3 }).addTo(map);
+    map.flyTo([row.lat, row.lon], Math.max(map.getZoom(), 14), { duration: 0.8 });
+    onPoint?.(row.lon, row.lat);
+  };
+
+  const choose = (row) => {
+    input.value = row.name;
+    close();
+    form.dataset.chosen = row.type === "place" ? `${row.layer_id}/${row.feature_id}` : `${row.lon},${row.lat}`;
+    if (row.type === "coordinates") flyToPoint(row);
+    else flyToPlace(row);
+  };
+
+  const showNone = () => {
+    close();
+    const li = document.createElement("li");
+    li.className = "gz-muted";
+    li.textContent = t("search_none");
+    list.appendChild(li);
+    list.hidden = false;
+  };
+
+  const render = (found, text) => {
+    close();
+    rows = found;
+    shownFor = text;
+    if (!rows.length) return;
+    rows.forEach((row, i) => {
       const li = document.createElement("li");
-      li.textContent = m.code ? `${m.name} (${m.code})` : m.name;
-      li.tabIndex = 0;
-      li.addEventListener("click", () => {
-        input.value = m.name;
-        flyToPlace(m.p);
+      li.id = `search-option-${i}`;
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", "false");
+      li.dataset.type = row.type;
+      li.dataset.match = row.match;
+      const name = document.createElement("span");
+      name.className = "gz-search-name";
+      name.textContent = lang() === "en" && row.name_en ? `${row.name_en} · ${row.name}` : row.name;
+      const sub = document.createElement("small");
+      sub.textContent = describe(row);
+      li.append(name, sub);
+      // mousedown, not click: picking must happen before the input's blur closes the list
+      li.addEventListener("mousedown", (e) => {
+        e.preventDefault();
+        choose(row);
       });
       list.appendChild(li);
     });
-    list.hidden = matches.length === 0;
+    list.hidden = false;
+    input.setAttribute("aria-expanded", "true");
   };
-  input.addEventListener("input", showMatches);
-  form.addEventListener("submit", (e) => {
-    e.preventDefault();
-    const coords = parseCoordinates(input.value);
-    if (coords) {
-      const [lon, lat] = coords;
-      if (marker) marker.remove();
-      marker = L.circleMarker([lat, lon], { pane: "query", radius: 7, color: "#13c2c2", weight: 3 }).addTo(map);
-      map.flyTo([lat, lon], Math.max(map.getZoom(), 14), { duration: 0.8 });
-      clearList();
-      onPoint?.(lon, lat);
-      return;
+
+  /** Ask the server for matches of the input's text; resolves to the rows (or [] if stale). */
+  const ask = async () => {
+    clearTimeout(timer);
+    const text = input.value.trim();
+    asked += 1;
+    const mine = asked;
+    if (!text) {
+      close();
+      return [];
     }
-    const matches = matchTownships(layers, input.value);
-    if (matches.length) {
-      input.value = matches[0].name;
-      flyToPlace(matches[0].p);
-    } else {
-      clearList();
+    try {
+      const doc = await api.search(text, { asOf: layers.asOf, limit: LIMIT });
+      if (mine !== asked) return null;
+      return doc.results || [];
+    } catch (err) {
+      if (mine !== asked) return null;
+      close();
       const li = document.createElement("li");
       li.className = "gz-muted";
-      li.textContent = t("search_none");
+      li.textContent = err.message;
       list.appendChild(li);
       list.hidden = false;
+      return null;
     }
+  };
+
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const text = input.value.trim();
+      const found = await ask();
+      if (found) render(found, text);
+    }, DEBOUNCE_MS);
+  });
+  input.addEventListener("keydown", (e) => {
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      if (list.hidden || !rows.length) return;
+      e.preventDefault();
+      highlight(active + (e.key === "ArrowDown" ? 1 : -1));
+    } else if (e.key === "Escape") {
+      if (!list.hidden) {
+        e.preventDefault();
+        close();
+      }
+    }
+  });
+  input.addEventListener("blur", () => setTimeout(() => close(), 150));
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    if (rows.length && !list.hidden && shownFor === input.value.trim()) {
+      choose(rows[Math.max(active, 0)]);
+      return;
+    }
+    const found = await ask(); // Enter before the suggestions came: ask now, take the best
+    if (found === null) return;
+    if (found.length) choose(found[0]);
+    else showNone();
   });
 }
