@@ -322,3 +322,19 @@ def test_the_service_answers_the_golden_cases_in_sql_mode(demo_url: str, tmp_pat
     finally:
         use_finder(MEMORY_FINDER)  # closes the service's SQL finder
         use_finder(None)
+
+
+def test_a_database_holding_another_layer_set_is_refused(pg_url: str, tmp_path: Path) -> None:
+    """The catalog's versions in force must be in the database as loaded: 503, not a mix."""
+    from tiny_layers import build_tiny_layers, xy
+
+    catalog = load_catalog(build_tiny_layers(tmp_path / "tiny"))
+    rules = load_rules(catalog.rules_dir)
+    with Database(pg_url) as db:
+        import_dir(db, LAYERS)  # the demo set, not the tiny one
+    finder = SqlFinder(pg_url, max_connections=1)
+    try:
+        with pytest.raises(DatabaseUnavailable, match="does not hold the layer versions"):
+            lookup(catalog, rules, point_query(*xy(1500, 7500), crs="EPSG:4548"), finder)
+    finally:
+        finder.close()

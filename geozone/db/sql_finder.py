@@ -47,7 +47,7 @@ from geozone.db.connection import (
     unavailable,
 )
 from geozone.db.frames import column_values
-from geozone.errors import LayerNotFound
+from geozone.errors import DatabaseUnavailable, LayerNotFound
 from geozone.hits import (
     FEATURE_ATTRIBUTES,
     Candidates,
@@ -96,6 +96,7 @@ ENVELOPES_MEETING = (
     " AND layer_id = ANY(%(layers)s) GROUP BY layer_id, version"
 )
 COLUMNS = "SELECT columns FROM geozone.layer_versions WHERE layer_id = %s AND version = %s"
+VERSIONS = "SELECT layer_id, version, sha256 FROM geozone.layer_versions"
 
 
 class _FeatureCache(threading.local):
@@ -127,6 +128,7 @@ class SqlFinder:
         self.cache_size = cache_size
         self._cache = _FeatureCache()
         self._columns: dict[tuple[str, str, str], list[list[str]]] = {}
+        self._checked: set[tuple[str, str, str]] = set()  # versions seen in the database
         self.pool = ConnectionPool(
             self.url,
             min_size=1,
@@ -159,6 +161,7 @@ class SqlFinder:
         in_force = _positions(selected.versions)
         layers = sorted({k[0] for k in in_force})
         with self._connection() as conn:
+            self._check_versions(conn, selected.versions)
             if query.kind == "point":
                 x, y, _, _ = query.point_coords
                 params: dict[str, Any] = {"x": float(x), "y": float(y), "t": t, "layers": layers}
@@ -186,6 +189,7 @@ class SqlFinder:
         guess = gcj02_guess(query)
         layers = sorted({k[0] for k in in_force})
         with self._connection() as conn:
+            self._check_versions(conn, selected.versions)
             rows = conn.execute(
                 PARTS_NEAR, {"g": shapely.to_wkb(guess), "t": 0.0, "layers": layers}
             ).fetchall()
@@ -226,12 +230,37 @@ class SqlFinder:
 
     # -- features
 
+    def _check_versions(
+        self, conn: psycopg.Connection[Any], versions: Sequence[LayerVersion]
+    ) -> None:
+        """Refuse to answer for layer versions the database does not hold as loaded.
+
+        The catalog (from the folder or the database) names the versions in force; their
+        features come from the database. A version missing there, or stored from another
+        file (another layer set imported under the same labels, before this process
+        reloaded), would give other answers: 503 naming it, never a silent mix.
+        """
+        wanted = {(v.id, v.version, v.sha256) for v in versions}
+        if wanted <= self._checked:
+            return
+        stored = {(str(r[0]), str(r[1]), str(r[2])) for r in conn.execute(VERSIONS)}
+        self._checked |= wanted & stored
+        missing = sorted(wanted - stored)
+        if missing:
+            keys = ", ".join(f"{lid}@{ver}" for lid, ver, _ in missing)
+            raise DatabaseUnavailable(
+                f"the database {self.where} does not hold the layer versions in force as "
+                f"loaded ({keys}): the lookups of GEOZONE_LOOKUP=sql read their features "
+                "from it; import that layer set (`geozone db import`) or serve from the database",
+                {"database": self.where, "layer_versions": [f"{m[0]}@{m[1]}" for m in missing]},
+            )
+
     @contextmanager
     def _connection(self) -> Iterator[psycopg.Connection[Any]]:
         try:
             with self.pool.connection(timeout=POOL_TIMEOUT_S) as conn:
                 yield conn
-        except (PoolTimeout, psycopg.OperationalError) as exc:
+        except (PoolTimeout, psycopg.OperationalError, psycopg.InterfaceError) as exc:
             raise unavailable(self.url, exc) from None
 
     def _features(
