@@ -9,6 +9,7 @@ built only when read (:attr:`Selection.index`): with ``GEOZONE_LOOKUP=sql``
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -43,6 +44,8 @@ class Selection:
     layerset: dict[str, str]  # the catalog's id, version and hash
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     """Per-selection caches of other modules (:mod:`geozone.answer_templates`)."""
+    owner: weakref.ref[Lane] | None = field(default=None, compare=False, repr=False)
+    """The lane the selection was built for (its index is built in that lane's caches)."""
 
     @property
     def index(self) -> SelectionIndex:
@@ -53,7 +56,8 @@ class Selection:
         """
         found: SelectionIndex | None = self.memo.get("index")
         if found is None:
-            found = self.memo["index"] = selection_index(list(self.versions))
+            lane = self.owner() if self.owner is not None else None
+            found = self.memo["index"] = selection_index(list(self.versions), lane)
         return found
 
 
@@ -97,6 +101,7 @@ def build_selection(
         has_admin_layer=any(li.kind == LayerKind.ADMIN for li in layers),
         entry_synthetic=any(li.entry_synthetic for li in layers),
         layerset={"id": catalog.info.id, "version": catalog.info.version, "hash": catalog.hash},
+        owner=weakref.ref(lane or current_lane()),
     )
     if with_index:
         if lane is None or lane is current_lane():
