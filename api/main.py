@@ -44,6 +44,7 @@ from geozone.jobs import JobRunner
 from geozone.lanes import current_lane, register_current_thread
 from geozone.layer_follower import LayerState
 from geozone.lookup import prepare
+from geozone.lookup_mode import configure as configure_lookup
 from geozone.serving import open_storage
 from geozone.settings import Settings
 from geozone.signing import load_signer
@@ -103,6 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # geometry-pool thread (everything else that touches GEOS indexes) builds its own
         # as its first task, in the background: see README "Architecture: concurrency"
         register_current_thread(primary=True)
+        configure_lookup(settings)  # GEOZONE_LOOKUP: memory index or SQL (geozone/lookup_mode.py)
         # every stored answer is signed (geozone/signing.py): the key file, or one
         # generated once beside the report store and shared by every worker
         signer = load_signer(settings.signing_key_file, settings.signing_key_path)

@@ -8,7 +8,9 @@ asserted in tests; run this on a quiet machine and read the figures.
 
 ``--quick`` shrinks the inputs (100,000 points, 10,000 cells, one 2 s round of requests)
 for a smoke run; the stress run (``bench_stress.py``) then lasts 10 s at 16 connections,
-and the tiles run (``bench_tiles.py``) uses 20,000 parcels and 300 tile requests.
+the tiles run (``bench_tiles.py``) uses 20,000 parcels and 300 tile requests, and the PostGIS
+run (``bench_postgis.py``, its own throw-away cluster) 50,000 synthetic polygons and 100,000
+bulk points instead of 1,000,000 each.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ BENCHMARKS: list[tuple[str, list[str], list[str]]] = [
     ("bench_tiles.py", [], ["--parcels", "20000", "--requests", "300"]),
     ("bench_place_search.py", [], ["--rounds", "3"]),
     ("bench_signing.py", [], ["--answers", "500"]),
+    ("bench_postgis.py", [], ["--polygons", "50000", "--points", "100000", "--lookups", "200"]),
 ]
 
 

@@ -37,9 +37,9 @@ from geozone.answer import (
 )
 from geozone.catalog import Catalog
 from geozone.decide import decide, point_districts
-from geozone.feature_index import MEMORY_FINDER
 from geozone.hits import HitFinder
 from geozone.lookup import lookup, resolve_activities
+from geozone.lookup_mode import default_finder
 from geozone.measure import Measured, measure_point
 from geozone.query import Query
 from geozone.rules import Activity, RuleTable
@@ -150,8 +150,9 @@ def point_answer(
 ) -> tuple[bytes, dict[str, Any]]:
     """Answer a point query as :func:`geozone.lookup.lookup` would, encoded.
 
-    ``finder`` gives the hits (default: the in-memory index); templates are keyed by the
-    hits' :class:`~geozone.hits.FeatureRef`, so any finder's hits can share them.
+    ``finder`` gives the hits (default: :func:`geozone.lookup_mode.default_finder`);
+    templates are keyed by the hits' :class:`~geozone.hits.FeatureRef`, so any finder's
+    hits can share them.
 
     Returns
     -------
@@ -177,7 +178,7 @@ def point_answer(
     activities = resolve_activities(rules, query.activities)
     selected = selection(catalog, query.as_of)
     check_in_force(catalog, selected, query.as_of)
-    finder = finder or MEMORY_FINDER
+    finder = finder or default_finder()
     measured = measure_point(query, finder.candidates(selected, query))
     codes = tuple(a.code for a in activities)
     signature = tuple((m.feature.ref, m.inside, m.edge) for m in measured)

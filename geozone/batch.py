@@ -33,12 +33,12 @@ from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from geozone import ANALYSIS_CRS
-from geozone.budget import parcel_work
 from geozone.catalog import Catalog
 from geozone.crs import offset_to_wgs84, parse_crs, transformer
 from geozone.errors import GeozoneError, InvalidInput, QueryTooLarge, without_paths
 from geozone.hits import HitFinder
 from geozone.lookup import LookupResult, lookup, selection
+from geozone.lookup_mode import default_finder, parcel_work
 from geozone.query import geojson_query, parse_as_of
 from geozone.rules import SEVERITY, RuleTable
 from geozone.settings import QuerySettings
@@ -474,8 +474,8 @@ def lookup_rows(
                 settings=settings,
             )
             if max_total_work is not None and query.kind == "parcel":
-                tree = selection(catalog, query.as_of).index.tree
-                total_work += parcel_work(tree, query)["work"]
+                selected = selection(catalog, query.as_of)
+                total_work += parcel_work(finder or default_finder(), selected, query)["work"]
                 if total_work > max_total_work:
                     raise QueryTooLarge(
                         f"the batch's parcels add up to more than {max_total_work:,} units of "

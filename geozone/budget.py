@@ -48,15 +48,30 @@ def parcel_work(tree: shapely.STRtree, query: Query) -> dict[str, Any]:
     """
     import shapely  # here, not at the top: geozone.settings reads this module's constant
 
-    geom = query.geometry
+    minx, miny, maxx, maxy = grown_bounds(query)
+    return work_estimate(query, len(tree.query(shapely.box(minx, miny, maxx, maxy))))
+
+
+def grown_bounds(query: Query) -> tuple[float, float, float, float]:
+    """The query's bounding box grown by its tolerance (metres, EPSG:4548)."""
     t = float(query.tolerance_m)
-    minx, miny, maxx, maxy = geom.bounds
-    candidates = len(tree.query(shapely.box(minx - t, miny - t, maxx + t, maxy + t)))
-    vertices = int(shapely.get_num_coordinates(geom))
+    minx, miny, maxx, maxy = query.geometry.bounds
+    return minx - t, miny - t, maxx + t, maxy + t
+
+
+def work_estimate(query: Query, candidates: int) -> dict[str, Any]:
+    """``{"vertices", "candidates", "tolerance_m", "work"}`` of a parcel and its candidates.
+
+    ``candidates``: the features whose bounding boxes meet :func:`grown_bounds` (counted
+    by the finder: an STRtree in memory, a GiST index in SQL).
+    """
+    import shapely
+
+    vertices = int(shapely.get_num_coordinates(query.geometry))
     return {
         "vertices": vertices,
         "candidates": candidates,
-        "tolerance_m": t,
+        "tolerance_m": float(query.tolerance_m),
         "work": vertices * candidates,
     }
 
@@ -74,8 +89,18 @@ def check_parcel_budget(tree: shapely.STRtree, query: Query) -> None:
     """
     if query.kind != "parcel":
         return
+    check_work(query, parcel_work(tree, query))
+
+
+def check_work(query: Query, estimate: dict[str, Any]) -> None:
+    """Refuse a parcel whose :func:`work_estimate` exceeds ``query.max_parcel_work``.
+
+    Raises
+    ------
+    QueryTooLarge
+        413 ``query_too_large`` with the estimate and the budget in ``detail``.
+    """
     budget = query.max_parcel_work or DEFAULT_MAX_PARCEL_WORK
-    estimate = parcel_work(tree, query)
     if estimate["work"] <= budget:
         return
     raise QueryTooLarge(

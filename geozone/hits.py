@@ -205,12 +205,31 @@ class FeatureColumns:
 def feature_columns(lv: LayerVersion, rows: IntArray) -> FeatureColumns:
     """Per kept row of a layer frame: feature id, class, names, rank, name, code, synthetic."""
     frame = lv.frame
+    return columns_of_values(
+        lv.kind,
+        {c: list(frame[c].iloc[rows]) for c in FEATURE_ATTRIBUTES if c in frame.columns},
+        len(rows),
+    )
+
+
+FEATURE_ATTRIBUTES = ("zone_class", "feature_id", "name", "code", "synthetic")
+"""The frame columns a :class:`Feature` reads (:func:`columns_of_values`)."""
+
+
+def columns_of_values(kind: LayerKind, values: dict[str, list[Any]], n: int) -> FeatureColumns:
+    """:class:`FeatureColumns` of ``n`` rows from their :data:`FEATURE_ATTRIBUTES` values.
+
+    ``values`` maps a column to its ``n`` values as the layer frame holds them (a column
+    missing: all ``None``). The in-memory finder passes frame rows, the SQL finder the
+    stored attributes typed as the frame's columns: the same rules apply to both.
+    """
 
     def col(name: str) -> list[Any]:
-        return list(frame[name].iloc[rows]) if name in frame.columns else [None] * len(rows)
+        found = values.get(name)
+        return found if found is not None else [None] * n
 
     classes = [str(c) if c is not None else "" for c in col("zone_class")]
-    info = [class_names(lv.kind, c) for c in classes]
+    info = [class_names(kind, c) for c in classes]
     fids = [str(f) for f in col("feature_id")]
     return FeatureColumns(
         feature_ids=tuple(fids),

@@ -31,8 +31,9 @@ from geozone.answer import (
 )
 from geozone.catalog import Catalog
 from geozone.decide import decide
-from geozone.feature_index import MEMORY_FINDER, SelectionIndex, selection_index
+from geozone.feature_index import SelectionIndex, selection_index
 from geozone.hits import BruteForceFinder, FeatureRef, HitFinder
+from geozone.lookup_mode import default_finder
 from geozone.measure import measure, union_area
 from geozone.query import Query
 from geozone.rules import Activity, RuleTable
@@ -96,7 +97,9 @@ def lookup(
     query
         From :func:`~geozone.query.point_query` or :func:`~geozone.query.geojson_query`.
     finder
-        Where the hits come from (default: the in-memory index).
+        Where the hits come from (default: the process-wide finder,
+        :func:`geozone.lookup_mode.default_finder`: the in-memory index unless
+        ``GEOZONE_LOOKUP=sql``).
 
     Returns
     -------
@@ -112,7 +115,7 @@ def lookup(
     QueryTooLarge
         For a parcel beyond the work budget.
     """
-    finder = finder or MEMORY_FINDER
+    finder = finder or default_finder()
     activities = resolve_activities(rules, query.activities)
     selected = selection(catalog, query.as_of)
     check_in_force(catalog, selected, query.as_of)

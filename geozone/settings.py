@@ -222,6 +222,13 @@ class Settings(BaseSettings):
         "generation before a worker reads the generation anyway (a lost notification is "
         "made up for within this many seconds).",
     )
+    lookup: Literal["memory", "sql"] = Field(
+        "memory",
+        description="Where lookups find their hits (geozone/lookup_mode.py): 'memory', an "
+        "in-memory index of the layers in force (fastest; the layers must fit in memory), or "
+        "'sql', spatial SQL against GEOZONE_DATABASE_URL's subdivided feature parts (layer "
+        "sets too large for memory; same answers).",
+    )
     query: QuerySettings = QuerySettings()
     coverage: CoverageSettings = CoverageSettings()
     jobs: JobSettings = JobSettings()

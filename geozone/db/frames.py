@@ -76,6 +76,17 @@ def _series(values: list[Any], dtype: str) -> pd.Series:
     return pd.Series(values, dtype=dtype)
 
 
+def column_values(props: Sequence[dict[str, Any]], name: str, dtype: str) -> list[Any]:
+    """The values of one column as :func:`frame_from_rows`'s frame holds them, as a list.
+
+    Cheaper than a whole frame for a few rows (the SQL finder's features).
+    """
+    values = [p.get(name) for p in props]
+    if dtype == "object":
+        return values
+    return list(_series(values, dtype))
+
+
 def frame_from_rows(
     columns: Sequence[Sequence[str]],
     props: Sequence[dict[str, Any]],
