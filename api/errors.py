@@ -65,6 +65,10 @@ async def _geozone_error(request: Request, exc: Exception) -> JSONResponse:
         detail = exc.detail if isinstance(exc.detail, dict) else {}
         retry = {"Retry-After": str(detail.get("retry_after", 5))}
         return error_response(exc.status, exc.code, exc.message, exc.detail, retry)
+    if exc.status == 501:
+        # a deliberate refusal (e.g. layer_in_database_only): its safe message names why
+        log.info("%s %s: %s", request.method, request.url.path, exc.message)
+        return error_response(exc.status, exc.code, exc.message, exc.detail, exc.headers)
     if exc.status >= 500:
         log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
         return error_response(exc.status, exc.code, "internal error")

@@ -30,7 +30,13 @@ from pyproj import CRS
 
 from geozone import ANALYSIS_CRS, OUTPUT_CRS
 from geozone.crs import diagnose_shift, geometries_to, parse_crs
-from geozone.errors import LayerLoadError, LayerNotFound, UnknownClass, without_paths
+from geozone.errors import (
+    LayerInDatabaseOnly,
+    LayerLoadError,
+    LayerNotFound,
+    UnknownClass,
+    without_paths,
+)
 from geozone.manifest import LayerEntry, LayersetInfo, Manifest, load_manifest
 from geozone.vocab import LayerKind, normalize_class
 
@@ -55,24 +61,92 @@ class LayerVersion:
     ----------
     entry
         The manifest entry it was loaded from.
-    frame
-        Features in the analysis CRS (EPSG:4548, metres), normalised columns first.
-    frame_wgs84
-        The same features in WGS84 (EPSG:4326) for output.
+    loaded_frame
+        Features in the analysis CRS (EPSG:4548, metres), normalised columns first;
+        ``None`` when they are kept in the database only (read :attr:`frame`).
+    loaded_frame_wgs84
+        The same features in WGS84 (EPSG:4326) for output; ``None`` likewise.
     file_crs
         The CRS the file itself declared (may be ``None``), recorded for reports.
-    warnings
-        Load-time warnings (e.g. outlines that look like GCJ-02).
     sha256
         Hash of the file's bytes.
+    warnings
+        Load-time warnings (e.g. outlines that look like GCJ-02).
+    stored_count
+        For a version kept in the database only: its number of features there.
+    stored_schema
+        For a version kept in the database only: an empty WGS84 frame with its columns
+        and dtypes (for queryables).
+    stored_bounds
+        For a version kept in the database only: its WGS84 bounds (minLon, minLat,
+        maxLon, maxLat; ``None`` when it has no geometry).
     """
 
     entry: LayerEntry
-    frame: gpd.GeoDataFrame
-    frame_wgs84: gpd.GeoDataFrame
+    loaded_frame: gpd.GeoDataFrame | None
+    loaded_frame_wgs84: gpd.GeoDataFrame | None
     file_crs: str | None
     sha256: str
     warnings: list[str] = field(default_factory=list)
+    stored_count: int | None = None
+    stored_schema: gpd.GeoDataFrame | None = None
+    stored_bounds: tuple[float, float, float, float] | None = None
+
+    @property
+    def in_memory(self) -> bool:
+        """Whether the features are loaded; ``False``: kept in the database only.
+
+        With ``GEOZONE_LOOKUP=sql`` the database store loads only admin layers and layers
+        of at most ``GEOZONE_SQL_MEMORY_MAX_FEATURES`` features (:mod:`geozone.db.layer_store`).
+        """
+        return self.loaded_frame is not None
+
+    @property
+    def frame(self) -> gpd.GeoDataFrame:
+        """Features in the analysis CRS (EPSG:4548, metres), normalised columns first.
+
+        Raises
+        ------
+        LayerInDatabaseOnly
+            The version is kept in the database only (:attr:`in_memory` is false).
+        """
+        if self.loaded_frame is None:
+            raise self.not_in_memory()
+        return self.loaded_frame
+
+    @property
+    def frame_wgs84(self) -> gpd.GeoDataFrame:
+        """The same features in WGS84 (EPSG:4326) for output (raises as :attr:`frame`)."""
+        if self.loaded_frame_wgs84 is None:
+            raise self.not_in_memory()
+        return self.loaded_frame_wgs84
+
+    @property
+    def schema_wgs84(self) -> gpd.GeoDataFrame:
+        """An empty WGS84 frame with the version's columns and dtypes (in memory or not)."""
+        if self.loaded_frame_wgs84 is not None:
+            return self.loaded_frame_wgs84.iloc[:0]
+        if self.stored_schema is None:
+            raise self.not_in_memory("its columns")
+        return self.stored_schema
+
+    def bounds_wgs84(self) -> tuple[float, float, float, float] | None:
+        """WGS84 bounds (minLon, minLat, maxLon, maxLat); ``None`` without features."""
+        if self.loaded_frame_wgs84 is None:
+            return self.stored_bounds
+        if not len(self.loaded_frame_wgs84):
+            return None
+        b = self.loaded_frame_wgs84.total_bounds
+        return float(b[0]), float(b[1]), float(b[2]), float(b[3])
+
+    def not_in_memory(self, what: str = "this request") -> LayerInDatabaseOnly:
+        """The error naming this version and the setting that kept it out of memory."""
+        return LayerInDatabaseOnly(
+            f"layer version {self.key} ({self.feature_count} features) is kept in the "
+            f"database only (GEOZONE_LOOKUP=sql, over GEOZONE_SQL_MEMORY_MAX_FEATURES); "
+            f"{what} needs it in memory: raise the setting or use GEOZONE_LOOKUP=memory",
+            {"layer_id": self.id, "version": self.version, "feature_count": self.feature_count},
+        )
 
     @property
     def id(self) -> str:
@@ -96,8 +170,10 @@ class LayerVersion:
 
     @property
     def feature_count(self) -> int:
-        """Number of features."""
-        return len(self.frame)
+        """Number of features (in memory, or in the database for a database-only version)."""
+        if self.loaded_frame is not None:
+            return len(self.loaded_frame)
+        return int(self.stored_count or 0)
 
     @property
     def geometries(self) -> np.ndarray:
@@ -396,7 +472,7 @@ def check_gcj02_shift(versions: dict[str, list[LayerVersion]]) -> None:
         return
     for vs in versions.values():
         for v in vs:
-            if v.kind == LayerKind.ADMIN or parse_crs(v.entry.source_crs).offset:
+            if v.kind == LayerKind.ADMIN or not v.in_memory or parse_crs(v.entry.source_crs).offset:
                 continue
             diag = diagnose_shift(v.frame_wgs84.geometry.values, reference)
             if diag is not None and diag.looks_like_gcj02:

@@ -80,6 +80,17 @@ class LayerNotFound(GeozoneError):
     code = "layer_not_found"
 
 
+class LayerInDatabaseOnly(GeozoneError):
+    """The layer version's features are kept in the database only (``GEOZONE_LOOKUP=sql``).
+
+    Raised by whatever needs the whole in-memory frame of such a version (tiles,
+    coverage, validation against it); OGC items and lookups read it by SQL instead.
+    """
+
+    status = 501
+    code = "layer_in_database_only"
+
+
 class FeatureNotFound(GeozoneError):
     """No feature with that id in the layer."""
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
@@ -43,6 +44,7 @@ from geozone.lanes import current_lane
 from geozone.ogc_crs import CRS84 as CRS84_CRS
 from geozone.ogc_crs import SUPPORTED_URIS, OgcCrs, output_geometries, to_frame
 from geozone.ogc_filter import FilterEvaluator, queryable_types, tree_mask
+from geozone.stores import LayerStore
 from geozone.vocab import get_class
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
@@ -242,7 +244,7 @@ def _rfc3339(d: date | None) -> str | None:
 
 
 def _bbox_of(versions: list[LayerVersion]) -> list[float]:
-    boxes = [v.frame_wgs84.total_bounds for v in versions if len(v.frame_wgs84)]
+    boxes = [b for b in (v.bounds_wgs84() for v in versions) if b is not None]
     if not boxes:
         return [-180.0, -90.0, 180.0, 90.0]
     arr = np.vstack(boxes)
@@ -395,8 +397,12 @@ def feature(
     row: int,
     simplify_deg: float | None = None,
     crs: OgcCrs = CRS84_CRS,
+    page: gpd.GeoDataFrame | None = None,
 ) -> dict[str, Any]:
     """One feature of a layer version as a GeoJSON Feature in ``crs`` (default CRS84).
+
+    ``row`` is a position in the version's WGS84 frame, or in ``page`` when given (rows
+    read from the database for a version kept there only; CRS84 output only).
 
     Properties: ``zone_class`` (code), ``class_zh``, ``class_en``, ``name``,
     ``synthetic``, ``layer_id``, ``layer_version``, ``layer_kind``, then the file's
@@ -404,7 +410,9 @@ def feature(
     preserved; in degrees, or the same tolerance in metres for EPSG:4548 output); lookups
     always use the full geometry. Coordinates are in ``crs``'s own axis order.
     """
-    frame = lv.frame_wgs84
+    if page is not None and not crs.is_crs84:
+        raise lv.not_in_memory(f"output in {crs.uri}")
+    frame = lv.frame_wgs84 if page is None else page
     record = frame.iloc[row]
     geom = record.geometry
     if not crs.is_crs84 and geom is not None:
@@ -491,7 +499,48 @@ def _bbox_tree(lv: LayerVersion, analysis: bool = False) -> shapely.STRtree:
 
 def collection_queryables(catalog: Catalog, collection: Collection) -> dict[str, str]:
     """Queryable name -> JSON type over every version the collection may serve."""
-    return queryable_types(v.frame_wgs84 for v in collection.versions(catalog))
+    return queryable_types(v.schema_wgs84 for v in collection.versions(catalog))
+
+
+def stored_items(
+    store: LayerStore,
+    lv: LayerVersion,
+    bbox: tuple[float, float, float, float] | None,
+    limit: int,
+    offset: int,
+    simplify_deg: float | None = None,
+    crs: OgcCrs = CRS84_CRS,
+) -> tuple[list[dict[str, Any]], int]:
+    """A page of items of a version kept in the database only, read by SQL; and numberMatched.
+
+    ``bbox`` is CRS84 (features intersecting it, as :func:`matching_rows`); the features
+    come in the layer's order, as from memory. Filters and other CRSs need the version in
+    memory (``layer_in_database_only``).
+    """
+    if not crs.is_crs84:
+        raise lv.not_in_memory(f"output in {crs.uri}")
+    found = store.features(lv.id, lv.version, bbox=bbox, limit=limit, offset=offset)
+    rows = range(len(found.frame))
+    return [feature(lv, r, simplify_deg, page=found.frame) for r in rows], found.matched
+
+
+def stored_feature(
+    store: LayerStore, lv: LayerVersion, feature_id: str, crs: OgcCrs = CRS84_CRS
+) -> dict[str, Any]:
+    """One feature by id of a version kept in the database only, read by SQL (CRS84).
+
+    Raises
+    ------
+    FeatureNotFound
+        Naming the layer version and the id.
+    """
+    found = store.feature(lv.id, lv.version, feature_id)
+    if len(found) == 0:
+        raise FeatureNotFound(
+            f"layer {lv.key} has no feature {feature_id!r}",
+            {"layer": lv.key, "feature_id": feature_id},
+        )
+    return feature(lv, 0, crs=crs, page=found)
 
 
 def find_feature(lv: LayerVersion, feature_id: str) -> int:

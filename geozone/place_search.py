@@ -138,6 +138,8 @@ def _column(frame: Any, name: str | None) -> list[str | None]:
 
 
 def _places_of(version: LayerVersion) -> list[NamedPlace]:
+    if not version.in_memory:  # kept in the database only (GEOZONE_LOOKUP=sql): not searched
+        return []
     frame = version.frame_wgs84
     if not len(frame):
         return []

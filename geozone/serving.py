@@ -85,6 +85,11 @@ def open_storage(
     )
 
 
+def memory_max_features(settings: Settings) -> int | None:
+    """Most features of a layer version loaded into memory (``None``: all; sql mode only)."""
+    return settings.sql_memory_max_features if settings.lookup == "sql" else None
+
+
 def _database_storage(
     settings: Settings, publish: Callable[[LayerState], None], signer: Signer | None
 ) -> Storage:
@@ -97,7 +102,7 @@ def _database_storage(
     assert settings.database_url
     db = Database(settings.database_url, min_size=1, max_size=10)
     try:
-        store = PostgisLayerStore(db)
+        store = PostgisLayerStore(db, memory_max_features=memory_max_features(settings))
         follower = DatabaseFollower(store, publish, settings.database_check_s)
         follower.load_initial()
         reports = PostgresReportStore(db, signer=signer)

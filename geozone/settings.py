@@ -229,6 +229,14 @@ class Settings(BaseSettings):
         "'sql', spatial SQL against GEOZONE_DATABASE_URL's subdivided feature parts (layer "
         "sets too large for memory; same answers).",
     )
+    sql_memory_max_features: int = Field(
+        50_000,
+        ge=0,
+        description="With GEOZONE_LOOKUP=sql: layer versions of more features than this are "
+        "kept in the database only (not loaded into each worker's memory); OGC items of them "
+        "are read by SQL, tiles and coverage of them answer 501 layer_in_database_only. Admin "
+        "layers are always loaded. Ignored with GEOZONE_LOOKUP=memory (everything is loaded).",
+    )
     query: QuerySettings = QuerySettings()
     coverage: CoverageSettings = CoverageSettings()
     jobs: JobSettings = JobSettings()

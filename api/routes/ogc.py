@@ -48,6 +48,8 @@ from geozone.ogc_features import (
     resolve,
     select_version,
     simplify_degrees,
+    stored_feature,
+    stored_items,
 )
 from geozone.ogc_filter import (
     FILTER_LANG_NAMES,
@@ -56,6 +58,7 @@ from geozone.ogc_filter import (
     parse_filter,
     queryables_schema,
 )
+from geozone.stores import LayerStore
 from geozone.tokens import Principal
 
 router = APIRouter(prefix="/ogc", tags=["OGC API Features"])
@@ -94,6 +97,14 @@ def _base(request: Request) -> str:
 
 def _root(request: Request) -> str:
     return public_base(request)
+
+
+def _layer_store(request: Request) -> LayerStore:
+    """The service's database layer store (versions kept in the database only are read there)."""
+    store: LayerStore | None = request.app.state.storage.layer_store
+    if store is None:  # only a database store leaves versions out of memory
+        raise RuntimeError("a layer version is not in memory but the service has no database")
+    return store
 
 
 def _sees_restricted(principal: Principal | None) -> bool:
@@ -601,18 +612,27 @@ async def items(
         query = request.query_params
         given = {k: query[k] for k in types if k in query and k not in _ITEMS_PARAMS}
         where = and_equalities(cql, given, types)
-        rows = matching_rows(lv, box, box_crs, where, lit_crs, types) if lv is not None else []
-        page = rows[offset : offset + size]
+        features: list[dict[str, Any]] = []
+        matched = 0
+        if lv is not None and not lv.in_memory:
+            if where is not None or not box_crs.is_crs84:
+                raise lv.not_in_memory("a filter, a queryable parameter or a bbox-crs")
+            crs84_box = box if isinstance(box, tuple) else None
+            features, matched = stored_items(
+                _layer_store(request), lv, crs84_box, size, offset, tolerance, out_crs
+            )
+        elif lv is not None:
+            rows = matching_rows(lv, box, box_crs, where, lit_crs, types)
+            features = [feature(lv, r, tolerance, out_crs) for r in rows[offset : offset + size]]
+            matched = len(rows)
         body = {
             "type": "FeatureCollection",
-            "features": [feature(lv, r, tolerance, out_crs) for r in page]
-            if lv is not None
-            else [],
-            "numberMatched": len(rows),
-            "numberReturned": len(page),
+            "features": features,
+            "numberMatched": matched,
+            "numberReturned": len(features),
             "timeStamp": now_rfc3339(),
             "layer_version": lv.version if lv is not None else None,
-            "links": _page_links(request, offset, size, len(rows)),
+            "links": _page_links(request, offset, size, matched),
         }
         headers = {"Content-Crs": f"<{out_crs.uri}>", **(_PRIVATE if private else {})}
         return GeoJSONResponse(body, headers=headers)
@@ -661,7 +681,10 @@ async def item(
                 f"collection {collection_id!r} has no version in force for that datetime",
                 {"collection_id": collection_id},
             )
-        body = feature(lv, find_feature(lv, feature_id), crs=out_crs)
+        if lv.in_memory:
+            body = feature(lv, find_feature(lv, feature_id), crs=out_crs)
+        else:
+            body = stored_feature(_layer_store(request), lv, feature_id, out_crs)
         url = f"{_base(request)}/collections/{collection_id}"
         body["links"] = [
             {"href": str(public_request_url(request)), "rel": "self", "type": GEOJSON},

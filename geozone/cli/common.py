@@ -57,9 +57,10 @@ def load_layer_state(layers_dir: Path | None) -> LayerState:
     if layers_dir is None and settings.database_url:
         from geozone.db.connection import Database
         from geozone.db.layer_store import PostgisLayerStore
+        from geozone.serving import memory_max_features
 
         with Database(settings.database_url, min_size=1, max_size=2) as db:
-            store = PostgisLayerStore(db)
+            store = PostgisLayerStore(db, memory_max_features=memory_max_features(settings))
             try:
                 return store.load()
             finally:

@@ -77,6 +77,7 @@ from geozone.manifest import LayerEntry, Manifest, parse_manifest
 from geozone.rules import RuleTable, rules_from_files
 from geozone.stores import BBox, FeaturePage, page_of
 from geozone.validate import validate_layer_version
+from geozone.vocab import LayerKind
 
 log = logging.getLogger(__name__)
 
@@ -241,11 +242,21 @@ class PostgisLayerStore:
         The database (its pool).
     check_shift
         Warn about layers that look like GCJ-02 (as :func:`load_catalog` does).
+    memory_max_features
+        ``None`` (default): :meth:`load` reads every version's features into memory.
+        A number (``GEOZONE_LOOKUP=sql``: ``GEOZONE_SQL_MEMORY_MAX_FEATURES``): only admin
+        layers and versions of at most that many features are read; the others get a
+        :class:`~geozone.catalog.LayerVersion` kept in the database only
+        (``in_memory`` false, ``feature_count`` from the database), served by SQL
+        (:meth:`features`, :meth:`feature`) or refused with ``layer_in_database_only``.
     """
 
-    def __init__(self, db: Database, *, check_shift: bool = True) -> None:
+    def __init__(
+        self, db: Database, *, check_shift: bool = True, memory_max_features: int | None = None
+    ) -> None:
         self.db = db
         self.check_shift = check_shift
+        self.memory_max_features = memory_max_features
         self._state: LayerState | None = None
         self._listener: psycopg.Connection[Any] | None = None
         self._listen_lock = threading.Lock()
@@ -304,6 +315,15 @@ class PostgisLayerStore:
             "SELECT layer_id, version, sha256, file_crs, columns FROM geozone.layer_versions"
         ).fetchall()
         stored = {(r[0], r[1]): r for r in rows}
+        counts: dict[tuple[str, str], int] = {}
+        if self.memory_max_features is not None:
+            counts = {
+                (r[0], r[1]): int(r[2])
+                for r in conn.execute(
+                    "SELECT layer_id, version, count(*) FROM geozone.features"
+                    " GROUP BY layer_id, version"
+                )
+            }
         old = {}
         if previous is not None and previous.catalog.root == Path(self.label):
             old = {(v.id, v.version): v for v in previous.catalog.all_versions()}
@@ -315,8 +335,10 @@ class PostgisLayerStore:
             reusable = old.get((entry.id, entry.version))
             if reusable is not None and reusable.sha256 == row[2] and _same_file(reusable, entry):
                 lv = replace(reusable, entry=entry, warnings=[])
-            else:
+            elif self._in_memory(entry, counts.get((entry.id, entry.version), 0)):
                 lv = self._read_version(conn, entry, row)
+            else:
+                lv = self._stored_version(conn, entry, row, counts[(entry.id, entry.version)])
             versions.setdefault(entry.id, []).append(lv)
         for vs in versions.values():
             vs.sort(key=lambda v: v.entry.valid_from)
@@ -331,6 +353,37 @@ class PostgisLayerStore:
         )
         rules = self._rules(conn, catalog)
         return LayerState(catalog, rules, Generation(digest, counter, utc_now()))
+
+    def _in_memory(self, entry: LayerEntry, count: int) -> bool:
+        """Whether a version's features are loaded (admin layers always; see the class)."""
+        limit = self.memory_max_features
+        return limit is None or entry.kind == LayerKind.ADMIN or count <= limit
+
+    def _stored_version(
+        self, conn: psycopg.Connection[Any], entry: LayerEntry, row: tuple[Any, ...], count: int
+    ) -> LayerVersion:
+        """A version kept in the database only: count, columns and bounds, no features."""
+        box = conn.execute(
+            "SELECT min(ST_XMin(geom_wgs84)), min(ST_YMin(geom_wgs84)),"
+            " max(ST_XMax(geom_wgs84)), max(ST_YMax(geom_wgs84)) FROM geozone.features"
+            " WHERE layer_id = %s AND version = %s AND geom_wgs84 IS NOT NULL"
+            " AND NOT ST_IsEmpty(geom_wgs84)",
+            (entry.id, entry.version),
+        ).fetchone()
+        bounds = None
+        if box is not None and box[0] is not None:
+            bounds = (float(box[0]), float(box[1]), float(box[2]), float(box[3]))
+        schema = frame_from_rows(row[4], [], [], OUTPUT_CRS)
+        return LayerVersion(
+            entry,
+            None,
+            None,
+            row[3],
+            str(row[2]),
+            stored_count=count,
+            stored_schema=schema,
+            stored_bounds=bounds,
+        )
 
     def _read_version(
         self, conn: psycopg.Connection[Any], entry: LayerEntry, row: tuple[Any, ...]
