@@ -319,6 +319,11 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
         "description": "No such district in the admin layer (`feature_not_found`), or no "
         "admin layer in force on `as_of` (`layer_not_found`)."
     },
+    501: {
+        "description": "sql mode: a park or zone layer version is kept in the database only "
+        "(over `GEOZONE_SQL_MEMORY_MAX_FEATURES`); coverage needs it in memory "
+        "(`layer_in_database_only`)."
+    },
 }
 
 

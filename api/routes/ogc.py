@@ -137,6 +137,14 @@ _BAD_PARAMETER: dict[int | str, dict[str, Any]] = {
         "(`invalid_input`, `invalid_date`, `invalid_request`)."
     ),
 }
+_DATABASE_ONLY: dict[int | str, dict[str, Any]] = {
+    501: _error(
+        "sql mode: the layer version is kept in the database only (over "
+        "`GEOZONE_SQL_MEMORY_MAX_FEATURES`); its items are served by SQL, but not with "
+        "`filter`, queryable parameters or a `bbox-crs`/`crs` other than CRS84 "
+        "(`layer_in_database_only`)."
+    ),
+}
 _CRS_DOC = "Supported: " + ", ".join(f"`{u}`" for u in SUPPORTED_URIS) + "."
 
 CrsParam = Annotated[
@@ -481,6 +489,7 @@ _ITEMS_EXAMPLE = {
             "headers": {"Content-Crs": _CONTENT_CRS_HEADER},
         },
         **_BAD_PARAMETER,
+        **_DATABASE_ONLY,
         **_RESTRICTED_RESPONSES,
     },
 )
@@ -652,6 +661,7 @@ async def items(
             "headers": {"Content-Crs": _CONTENT_CRS_HEADER},
         },
         **_BAD_PARAMETER,
+        **_DATABASE_ONLY,
         **_RESTRICTED_RESPONSES,
     },
 )

@@ -295,6 +295,11 @@ def _tile_response(request: Request, tile: Tile, private: bool, fixed: bool) -> 
         204: {"description": "No feature of the layer meets this tile."},
         304: {"description": "Not modified (`If-None-Match` matched the ETag)."},
         **_ERRORS,
+        501: _err(
+            "sql mode: the layer version is kept in the database only (over "
+            "`GEOZONE_SQL_MEMORY_MAX_FEATURES`); tiles need it in memory "
+            "(`layer_in_database_only`)."
+        ),
     },
 )
 async def tile(
