@@ -67,7 +67,9 @@ def test_the_threshold_keeps_zone_layers_out_of_memory(frames_url: str) -> None:
     with Database(frames_url) as db:
         store = PostgisLayerStore(db, memory_max_features=MAX_FEATURES)
         try:
-            catalog = store.load().catalog
+            state = store.load()
+            catalog = state.catalog
+            reloaded = store.load(state).catalog  # a follower's reload reuses the versions
             everything = PostgisLayerStore(db).load().catalog
         finally:
             store.close()
@@ -84,6 +86,8 @@ def test_the_threshold_keeps_zone_layers_out_of_memory(frames_url: str) -> None:
             assert list(v.schema_wgs84.columns) == list(want.frame_wgs84.columns)
             assert list(v.schema_wgs84.dtypes) == list(want.frame_wgs84.dtypes)
             assert v.bounds_wgs84() == pytest.approx(tuple(want.frame_wgs84.total_bounds))
+    again = [(v.key, v.in_memory, v.feature_count) for v in reloaded.all_versions()]
+    assert again == [(v.key, v.in_memory, v.feature_count) for v in catalog.all_versions()]
     # without a threshold (memory mode) everything is loaded, as before
     assert all(v.in_memory for v in everything.all_versions())
 
