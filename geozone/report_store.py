@@ -337,6 +337,30 @@ class StoredReport:
     key_id: str | None = None
     signature: str | None = None
 
+    @classmethod
+    def from_row(cls, row: tuple[Any, ...], times: int, last: str) -> StoredReport:
+        """A report from a ``reports`` row in the stores' column order, asked ``times`` times.
+
+        Both stores (SQLite here, PostgreSQL in :mod:`geozone.db.report_store`) read the
+        same columns; ``last`` is when it was last asked.
+        """
+        return cls(
+            report_id=row[0],
+            created_at=row[1],
+            last_asked_at=last,
+            times_asked=times,
+            source=row[4],
+            query=json.loads(row[5]) or {},
+            answer_json=row[6],
+            layerset={"id": row[7], "version": row[8], "hash": row[9]},
+            rules_version=row[10],
+            layers=json.loads(row[11]),
+            synthetic=bool(row[12]),
+            geozone_version=row[13],
+            key_id=row[14],
+            signature=row[15],
+        )
+
     def answer(self) -> dict[str, Any]:
         """The stored answer as a dict."""
         data: dict[str, Any] = json.loads(self.answer_json)
@@ -932,22 +956,7 @@ class ReportStore:
             times, last = max(pending, 1), max(last, row[2])
         else:
             times, last = int(row[3]) + pending, max(last, row[2])
-        return StoredReport(
-            report_id=row[0],
-            created_at=row[1],
-            last_asked_at=last,
-            times_asked=times,
-            source=row[4],
-            query=json.loads(row[5]) or {},
-            answer_json=row[6],
-            layerset={"id": row[7], "version": row[8], "hash": row[9]},
-            rules_version=row[10],
-            layers=json.loads(row[11]),
-            synthetic=bool(row[12]),
-            geozone_version=row[13],
-            key_id=row[14],
-            signature=row[15],
-        )
+        return StoredReport.from_row(row, times, last)
 
     def _read(self, sql: str, params: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
         """One row from the reading connection (503 if the file cannot be read)."""

@@ -16,7 +16,6 @@ acknowledged: :class:`~geozone.errors.ReportStoreUnavailable` (503) is raised an
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import threading
 import time
@@ -195,22 +194,7 @@ class PostgresReportStore:
         row = self._read(_SELECT, (report_id,))
         if row is None:
             raise ReportNotFound(f"no report {report_id!r}", {"report_id": report_id})
-        return StoredReport(
-            report_id=row[0],
-            created_at=row[1],
-            last_asked_at=row[2],
-            times_asked=1 if row[3] is None else int(row[3]),
-            source=row[4],
-            query=json.loads(row[5]) or {},
-            answer_json=row[6],
-            layerset={"id": row[7], "version": row[8], "hash": row[9]},
-            rules_version=row[10],
-            layers=json.loads(row[11]),
-            synthetic=bool(row[12]),
-            geozone_version=row[13],
-            key_id=row[14],
-            signature=row[15],
-        )
+        return StoredReport.from_row(row, 1 if row[3] is None else int(row[3]), row[2])
 
     def _read(self, sql: str, params: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
         if self._closed:
