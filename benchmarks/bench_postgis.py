@@ -9,7 +9,9 @@ the tests do) and prints, in one run:
    points in the territory: the in-memory index from files, the in-memory index from the
    database (equal within noise) and ``GEOZONE_LOOKUP=sql``
    (:class:`~geozone.db.sql_finder.SqlFinder`; target no worse than 2x), each answer
-   checked byte-identical across the three;
+   checked byte-identical across the three; then the same three over HTTP (``2b``: one
+   uvicorn worker each, wrk at 32 connections, requests/s, p50/p99 and CPU per request,
+   as ``benchmarks/bench_api.py`` measures);
 3. a large layer set: the demo layers with the residential layer replaced by
    ``--polygons`` N synthetic zone polygons (``tests/big_layers.py``: 40 m squares on a
    50 m grid, numpy + pyogrio), its ``db import`` time (COPY + ``ST_Subdivide``), and
@@ -19,7 +21,7 @@ the tests do) and prints, in one run:
    the (point, layer, feature) pairs checked equal.
 
     .venv/bin/python benchmarks/bench_postgis.py [--polygons 1000000] [--points 1000000]
-        [--lookups 300]
+        [--lookups 300] [--http-seconds 5]
 
 The large set's catalog is loaded from the database twice: with every frame (memory mode)
 and as sql mode loads it (``GEOZONE_SQL_MEMORY_MAX_FEATURES``: the large layer stays in
@@ -165,6 +167,63 @@ def demo_part(cluster: PgCluster, lookups: int) -> tuple[Catalog, RuleTable, str
     return folder, rules, url
 
 
+def http_part(folder: Catalog, url: str, seconds: int) -> None:
+    """HTTP point lookups under wrk: one uvicorn worker each on files, database, sql mode."""
+    import os
+    import shutil
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    import bench_api
+
+    print(f"\n2b. HTTP point lookups: one uvicorn worker, wrk 32 connections, {seconds} s each")
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: run 'make bench' (installs Debian's wrk) first")
+    xs, ys = territory_points(folder, 2000, seed=2)
+    lon, lat = geometries_lonlat(xs, ys)
+    paths = [
+        f"/api/v1/lookup?lon={a:.6f}&lat={b:.6f}&as_of={AS_OF}&activity={ACTIVITY}"
+        for a, b in zip(lon, lat, strict=True)
+    ]
+    setups = {
+        "in-memory index, layers from files": {},
+        "in-memory index, layers from PostGIS": {"GEOZONE_DATABASE_URL": url},
+        "GEOZONE_LOOKUP=sql": {"GEOZONE_DATABASE_URL": url, "GEOZONE_LOOKUP": "sql"},
+    }
+    base_rps = None
+    saved = dict(os.environ)
+    for label, env in setups.items():
+        with tempfile.TemporaryDirectory(prefix="geozone-bench-http-") as tmp_name:
+            tmp = Path(tmp_name)
+            os.environ.update(env)
+            port = bench_api.free_port()
+            proc = bench_api.start_server(port, tmp, 1)
+            try:
+                base = f"http://127.0.0.1:{port}"
+                bench_api.run_wrk(base, paths, 2, 32, tmp, None)  # warm-up: answers stored
+                found = bench_api.run_wrk(base, paths, seconds, 32, tmp, proc.pid)
+            finally:
+                proc.terminate()
+                proc.wait(timeout=15)
+                os.environ.clear()
+                os.environ.update(saved)
+        base_rps = base_rps or found["rps"]
+        row(
+            label,
+            f"{found['rps']:.0f} req/s",
+            f"p50 {found['p50']:.2f} ms, p99 {found['p99']:.2f} ms, "
+            f"{found['cpu_us']:.0f} us CPU/req, {found['rps'] / base_rps:.2f}x files' throughput",
+        )
+    print("  (reports go to PostgreSQL when GEOZONE_DATABASE_URL is set, to SQLite otherwise)")
+
+
+def geometries_lonlat(xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """EPSG:4548 metres to WGS84 longitude/latitude."""
+    from pyproj import Transformer
+
+    lon, lat = Transformer.from_crs("EPSG:4548", "EPSG:4326", always_xy=True).transform(xs, ys)
+    return np.asarray(lon), np.asarray(lat)
+
+
 def large_part(cluster: PgCluster, polygons: int, lookups: int) -> None:
     print(f"\n3. large layer set: {polygons:,} synthetic zone polygons, sql mode")
     with tempfile.TemporaryDirectory(prefix="geozone-bench-big-") as tmp:
@@ -291,6 +350,7 @@ def main() -> int:
     parser.add_argument("--polygons", type=int, default=1_000_000, help="large set size")
     parser.add_argument("--points", type=int, default=1_000_000, help="bulk points")
     parser.add_argument("--lookups", type=int, default=300, help="single lookups per mode")
+    parser.add_argument("--http-seconds", type=int, default=5, help="wrk seconds per HTTP mode")
     args = parser.parse_args()
     started = time.perf_counter()
     cluster = PgCluster()
@@ -299,6 +359,7 @@ def main() -> int:
     print(f"throw-away PostGIS cluster started in {time.perf_counter() - t0:.1f} s")
     try:
         folder, rules, url = demo_part(cluster, args.lookups)
+        http_part(folder, url, args.http_seconds)
         large_part(cluster, args.polygons, args.lookups)
         bulk_part(folder, rules, url, args.points)
     finally:

@@ -354,10 +354,16 @@ def test_database_restart_fails_only_requests_in_flight_and_recovers(
                 assert down["database"]["reachable"] is False
                 assert "unavailable" in down["database"]["error"]
                 assert "test-secret" not in json.dumps(down)  # never the password
-                # a lookup while it is down: its answer cannot be stored, so none is given
-                status, body = get(f"{server.url}/api/v1/lookup?lon={lon}&lat={lat}")
+                # a new question while it is down: its answer cannot be stored, so none is
+                # given; the question the stream asks was committed before, so its id is
+                # durable and it is still answered (its ask is counted when the database
+                # is back)
+                new_lon, new_lat = lonlat(650, 450)
+                status, body = get(f"{server.url}/api/v1/lookup?lon={new_lon}&lat={new_lat}")
                 assert status == 503, body
                 assert body["code"] == "report_store_unavailable"
+                status, body = get(f"{server.url}/api/v1/lookup?lon={lon}&lat={lat}")
+                assert status == 200, body
             finally:
                 pg_cluster.start()
             up = wait_for_health(server, 200)
