@@ -308,6 +308,12 @@ def test_amap_tile_under_a_point_is_its_gcj02_tile(session: Session, zoom: int) 
         tx, ty, px, py = gcj_tile(lon, lat, zoom)
         query = parse_qs(urlsplit(found[0]["src"]).query)
         assert (query["x"], query["y"], query["z"]) == ([str(tx)], [str(ty)], [str(zoom)])
+        # the request is recorded when the route handler sees it, which may come after
+        # the img element got its src: wait for it (at most 10 s)
+        for _ in range(100):
+            if found[0]["src"] in traffic.amap:
+                break
+            page.wait_for_timeout(100)
         assert found[0]["src"] in traffic.amap
         r = found[0]["r"]
         assert abs(r["width"] - 256) <= 1 and abs(r["height"] - 256) <= 1
