@@ -38,6 +38,7 @@ from geozone.errors import (
     InvalidInput,
 )
 from geozone.settings import QuerySettings
+from geozone.sqlite_wal import enable_wal
 
 log = logging.getLogger("geozone.challenges")
 
@@ -186,7 +187,7 @@ class ChallengeStore:
         try:
             conn.execute("PRAGMA busy_timeout=5000")
             if self.path != ":memory:":
-                conn.execute("PRAGMA journal_mode=WAL")
+                enable_wal(conn)  # waits while another worker creates the store
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("BEGIN IMMEDIATE")
             for statement in _SCHEMA:

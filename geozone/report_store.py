@@ -89,6 +89,7 @@ import orjson
 
 from geozone.errors import GeozoneError, InvalidInput, ReportNotFound, ReportStoreUnavailable
 from geozone.signing import Signer
+from geozone.sqlite_wal import enable_wal
 
 log = logging.getLogger("geozone.report_store")
 
@@ -424,7 +425,7 @@ def _connect(path: str, *, wal: bool) -> sqlite3.Connection:
     try:
         conn.execute("PRAGMA busy_timeout=5000")
         if wal:
-            conn.execute("PRAGMA journal_mode=WAL")
+            enable_wal(conn)  # waits while another worker creates the store
         conn.execute(f"PRAGMA synchronous={SYNCHRONOUS}")
         # 64 MiB of page cache (SQLite's default is 2 MiB): the report-id index of a large
         # store stays in memory; writing 36,000 new answers took ~40 instead of ~55 us each

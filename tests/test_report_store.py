@@ -41,6 +41,27 @@ def test_report_store_upsert_and_reopen(tmp_path: Path) -> None:
         again.get("cd" * 16)
 
 
+def test_a_new_store_opens_while_another_worker_writes_to_the_file(tmp_path: Path) -> None:
+    # two workers starting on a new store: one creates the tables while the other asks
+    # for WAL, which SQLite refuses at once ("database is locked", no busy wait)
+    path = tmp_path / "r.sqlite"
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("CREATE TABLE t (x)")
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO t VALUES (1)")
+    release = threading.Timer(0.3, lambda: other.execute("COMMIT"))
+    release.start()
+    try:
+        store = ReportStore(path)
+    finally:
+        release.join()
+        other.close()
+    assert store.save(_answer("ef" * 16)) == "ef" * 16
+    store.close()
+    mode = sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0]
+    assert mode == "wal"
+
+
 def test_save_returns_only_after_its_answer_is_committed(tmp_path: Path) -> None:
     # another connection (another worker, the CLI) sees each row the moment save returns;
     # repeats are counted (their counts are written behind, within FLUSH_SECONDS)
