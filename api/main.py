@@ -37,7 +37,7 @@ from api.routes import (
     web,
 )
 from api.security import SecurityHeaders, policy
-from geozone import __version__
+from geozone import __version__, long_lived
 from geozone.basemaps import tile_urls
 from geozone.challenges import ChallengeStore
 from geozone.jobs import JobRunner
@@ -82,6 +82,20 @@ def _html_pages() -> list[str]:
     return pages
 
 
+def _log_loaded(state: LayerState, source: str) -> None:
+    catalog = state.catalog
+    log.info(
+        "loaded layer set %s %s from %s (%d layer versions, generation %d %s) in %.2f s",
+        catalog.info.id,
+        catalog.info.version,
+        source,
+        len(catalog.all_versions()),
+        state.generation.counter,
+        state.generation.id,
+        catalog.load_seconds,
+    )
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the geozone HTTP service.
 
@@ -99,11 +113,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.layers = state
             app.state.catalog = state.catalog
             app.state.rules = state.rules
+            # the replaced generation's objects may be garbage now: a full pass soon
+            long_lived.settle_soon(full=True)
 
         # the event loop's lane (point lookups) is built before the first request; each
         # geometry-pool thread (everything else that touches GEOS indexes) builds its own
         # as its first task, in the background: see README "Architecture: concurrency"
         register_current_thread(primary=True)
+        # the layer data leaves the GC's full passes once built (geozone/long_lived.py)
+        long_lived.enable()
         configure_lookup(settings)  # GEOZONE_LOOKUP: memory index or SQL (geozone/lookup_mode.py)
         # every stored answer is signed (geozone/signing.py): the key file, or one
         # generated once beside the report store and shared by every worker
@@ -111,7 +129,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # the layer folder or the database; prepare()s the index in the loop's lane
         storage = open_storage(settings, publish, signer)
         follower = storage.follower
-        state = follower.current
 
         def warm_lane() -> None:
             prepare(app.state.layers.catalog, lanes=[current_lane()])
@@ -124,17 +141,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.reports = storage.reports
         app.state.challenges = ChallengeStore(settings.challenges_path)
         app.state.jobs = JobRunner(settings.jobs_path, settings.jobs)
-        catalog = state.catalog
-        log.info(
-            "loaded layer set %s %s from %s (%d layer versions, generation %d %s) in %.2f s",
-            catalog.info.id,
-            catalog.info.version,
-            storage.source,
-            len(catalog.all_versions()),
-            state.generation.counter,
-            state.generation.id,
-            catalog.load_seconds,
-        )
+        # no local holds the first generation: this frame lives as long as the service,
+        # and a local here kept the first layer set in memory after every change
+        _log_loaded(follower.current, storage.source)
         follower.start()
         try:
             yield
@@ -144,6 +153,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.geometry_pool.shutdown(wait=True, cancel_futures=True)
             storage.close()
             app.state.challenges.close()
+            long_lived.disable()
 
     app = FastAPI(
         title="geozone",

@@ -38,6 +38,7 @@ from geozone.hits import (
     layer_features,
 )
 from geozone.lanes import Lane, current_lane
+from geozone.long_lived import settle_soon
 from geozone.query import Query
 from geozone.vocab import KINDS, LayerKind
 
@@ -142,6 +143,11 @@ class SelectionIndex:
     near: NearBoundaries = field(repr=False)
     features: tuple[Feature, ...] = field(repr=False)
     is_admin: BoolArray = field(repr=False)
+    has_admin: bool = field(init=False, repr=False)
+    """Any admin feature at all (asked by every point off the territory)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "has_admin", bool(self.is_admin.any()))
 
     @property
     def admin_geoms(self) -> ObjArray:
@@ -242,6 +248,7 @@ def build_selection_index(
     segments = BoundarySegments.of(bounds)
     grid = build_point_grid(geoms, segments.bounds.reshape(-1, 4), segments.owner)
     admin_layer = np.array([li.kind == LayerKind.ADMIN for li in layers], dtype=bool)
+    settle_soon()  # long-lived from now on: out of the GC's full passes (geozone.long_lived)
     return SelectionIndex(
         layers,
         geoms,
@@ -290,7 +297,7 @@ class MemoryFinder:
     def inside_if_gcj02(self, selected: Selection, query: Query) -> bool:
         """Whether an admin polygon covers the query read as GCJ-02 (one inverse step)."""
         index = selected.index
-        if index.is_admin.size == 0 or not index.is_admin.any():
+        if not index.has_admin:
             return False
         if query.kind == "point":
             x, y, _, _ = query.point_coords
