@@ -208,7 +208,7 @@ def point_answer(
         "report_id": report_id(query_dict, selected.layers, rules, frame=templates.frame),
         "geozone_version": __version__,
         "query": query_dict,
-        "as_of": query.as_of.isoformat(),
+        "as_of": query_dict["as_of"],
         "layerset": selected.layerset,
         "rules_version": rules.version,
         "layers": _layers_json(selected),

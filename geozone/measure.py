@@ -58,9 +58,12 @@ def _objects(geoms: list[BaseGeometry]) -> ObjArray:
     return out
 
 
-def point_hits(cands: Candidates, x: float, y: float, t: float) -> tuple[list[Feature], list[bool]]:
+def point_hits(
+    cands: Candidates, x: float, y: float, t: float, point: BaseGeometry | None = None
+) -> tuple[list[Feature], list[bool]]:
     """Of the candidates, those covering (x, y) or with a boundary within ``t`` of it.
 
+    ``point`` is the point at (x, y) when the caller has it (else one is made if needed).
     Returns ``(features, inside)``; the finder's ``proven`` ones come first, as they are.
     """
     feats = cands.features
@@ -70,6 +73,29 @@ def point_hits(cands: Candidates, x: float, y: float, t: float) -> tuple[list[Fe
     rest = feats[proven:]
     if not rest:
         return found, inside
+    geoms = cands.geometries
+    ins = shapely.intersects_xy(
+        geoms if geoms is not None else _objects([f.geometry for f in rest]), x, y
+    )
+    covered = ins.tolist()  # a list: all() on a few items costs less than numpy's reduce
+    if t == 0 or all(covered):
+        kept = covered
+    else:
+        # a point outside a polygon is as far from it as from its boundary: the exact
+        # ``dwithin`` on the (prepared, when the finder prepared them) boundaries
+        keep = ins.copy()
+        outside = ~ins
+        if point is None:
+            point = shapely.points(np.array((x, y)))
+        if cands.boundaries is not None:
+            bounds = cands.boundaries[outside]
+        else:
+            bounds = _objects([f.boundary for f, c in zip(rest, covered, strict=True) if not c])
+        keep[outside] = shapely.dwithin(bounds, point, t)
+        kept = keep.tolist()
+    found += itertools.compress(rest, kept)
+    inside += itertools.compress(covered, kept)
+    return found, inside
     geoms = cands.geometries
     ins = shapely.intersects_xy(
         geoms if geoms is not None else _objects([f.geometry for f in rest]), x, y
@@ -99,7 +125,7 @@ def measure_point(query: Query, cands: Candidates) -> list[Measured]:
     """Find and measure the hits of a point query among the candidates."""
     x, y, _, _ = query.point_coords
     t = float(query.tolerance_m)
-    feats, inside = point_hits(cands, float(x), float(y), t)
+    feats, inside = point_hits(cands, float(x), float(y), t, query.geometry)
     if not feats:
         return []
     if cands.distances is not None:
