@@ -448,8 +448,14 @@ def _settle(futures: list[asyncio.Future[None]], kind: str | None) -> None:
                 future.set_exception(unavailable_error(kind))
 
 
-class _Batch:
-    """The answers of one transaction and who waits for it."""
+class CommitBatch:
+    """The answers of one transaction and who waits for it (a group commit).
+
+    Saving threads and event loops add rows under their store's lock and wait
+    (:meth:`wait`, or the future of :meth:`future`); the store's writer thread commits
+    the rows in one transaction and calls :meth:`settle` once. Used by the SQLite store
+    and :class:`geozone.db.report_store.PostgresReportStore`.
+    """
 
     __slots__ = ("done", "error", "forced", "futures", "rows")
 
@@ -508,7 +514,7 @@ class _GroupCommit:
         self.lock = threading.Lock()
         self.reader = _connect(path, wal=True) if wal else conn
         self.read_lock = threading.Lock() if wal else self.lock
-        self.batch = _Batch()
+        self.batch = CommitBatch()
         self.asks: dict[str, tuple[str, int]] = {}
         self.counted = 0  # asks counted since the last commit
         self.counted_since = 0.0  # monotonic time of the first of them
@@ -542,7 +548,7 @@ class _GroupCommit:
             self._count(report_id, now)
             return True
 
-    def put(self, rows: Iterable[tuple[Any, ...]], now: str) -> _Batch:
+    def put(self, rows: Iterable[tuple[Any, ...]], now: str) -> CommitBatch:
         """Queue answer rows (``row[0]`` is the report id) and their asks; the open batch."""
         with self.wake:
             return self._put(rows, now)
@@ -554,7 +560,7 @@ class _GroupCommit:
             # registered under the lock: the writer cannot take the batch before it is
             return self._put((row,), now).future(loop)
 
-    def _put(self, rows: Iterable[tuple[Any, ...]], now: str) -> _Batch:
+    def _put(self, rows: Iterable[tuple[Any, ...]], now: str) -> CommitBatch:
         batch = self.batch
         was_empty = not batch.rows
         for row in rows:
@@ -564,7 +570,7 @@ class _GroupCommit:
             self.wake.notify()
         return batch
 
-    def force(self) -> _Batch:
+    def force(self) -> CommitBatch:
         """The open batch, marked to be committed even if it holds only counts."""
         with self.wake:
             if self.closed:
@@ -585,7 +591,7 @@ class _GroupCommit:
         every = PROBE_SECONDS if self.health.error is not None else IDLE_PROBE_SECONDS
         return last + every - now
 
-    def _counts_due(self, batch: _Batch) -> bool:
+    def _counts_due(self, batch: CommitBatch) -> bool:
         """Whether the counted asks go with this commit (the caller holds ``wake``)."""
         if not self.counted:
             return False
@@ -606,7 +612,7 @@ class _GroupCommit:
                     if timeout is None or timeout <= 0:
                         break
                     self.wake.wait(timeout)
-                batch, self.batch = self.batch, _Batch()
+                batch, self.batch = self.batch, CommitBatch()
                 closing = self.closed
                 asks: dict[str, tuple[str, int]] = {}
                 if self._counts_due(batch) or closing:
@@ -690,7 +696,7 @@ class _GroupCommit:
                 )
                 self.health = _Health()
 
-    def commit(self, batch: _Batch, asks: dict[str, tuple[str, int]]) -> None:
+    def commit(self, batch: CommitBatch, asks: dict[str, tuple[str, int]]) -> None:
         """Commit a batch of answers and counts in one transaction and wake its waiters.
 
         Unsigned rows (the last two columns ``None``) are signed here first, off the

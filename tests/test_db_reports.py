@@ -130,3 +130,44 @@ def test_a_stopped_database_gives_503_and_the_store_recovers() -> None:
         db.close()
     finally:
         cluster.destroy()
+
+
+def test_new_answers_arriving_together_share_one_commit(
+    pg_url: str, stores: tuple[ReportStore, PostgresReportStore]
+) -> None:
+    # another session locks the reports table: the writer's first commit waits on it
+    # while 30 coroutines queue their answers; they are committed together after it
+    _, pg = stores
+    import psycopg
+
+    body = answers()[0].decode("utf-8")
+    old_id = body[body.index('"report_id":"') + 13 :][:32]
+
+    def answer(n: int) -> str:
+        return body.replace(old_id, f"{n:032x}")
+
+    def waiting_on_a_lock() -> bool:
+        with psycopg.connect(pg_url, autocommit=True) as conn:
+            row = conn.execute("SELECT count(*) FROM pg_locks WHERE NOT granted").fetchone()
+        return bool(row and row[0])
+
+    with psycopg.connect(pg_url, autocommit=False) as locker:
+        locker.execute("LOCK TABLE geozone.reports IN EXCLUSIVE MODE")
+        before = pg.commits
+
+        async def together() -> list[str]:
+            first = asyncio.ensure_future(pg.save_async(answer(1)))
+            while not waiting_on_a_lock():  # the writer is in the first answer's commit
+                await asyncio.sleep(0.02)
+            rest = [asyncio.ensure_future(pg.save_async(answer(n))) for n in range(2, 32)]
+            while len(pg._batch.rows) < 30:
+                await asyncio.sleep(0.01)
+            assert not first.done() and pg.commits == before  # nothing acknowledged yet
+            locker.rollback()  # the lock goes
+            return list(await asyncio.gather(first, *rest))
+
+        ids = asyncio.run(together())
+    assert ids == [f"{n:032x}" for n in range(1, 32)]
+    assert pg.commits - before == 2
+    assert pg.count() == 31
+    assert pg.get(f"{17:032x}").answer_json == answer(17)

@@ -6,7 +6,10 @@ The same rows as the SQLite :class:`geozone.report_store.ReportStore` (tables
 :class:`~geozone.report_store.StoredReport` for the same answers. A new answer is one
 transaction that writes the answer and counts its ask, and its report id is returned
 only after COMMIT: acknowledged means durable, on every machine that shares the
-database. Asking again an id this process committed only counts the ask: the counts are
+database. New answers arriving together share one transaction (a group commit, as in the
+SQLite store): a writer thread signs them and commits them in one round trip, and the
+event loop awaits a future the writer resolves, with no worker-thread hop per answer.
+Asking again an id this process committed only counts the ask: the counts are
 written behind, within :data:`~geozone.report_store.FLUSH_SECONDS`, by a background
 thread (as the SQLite store does; ``times_asked`` and ``last_asked_at`` are statistics,
 the id and the answer bytes are what must be durable, and they already are). Without it
@@ -34,11 +37,17 @@ from psycopg import errors as pg_errors
 
 from geozone.db.connection import Database
 from geozone.db.migrations import require_schema
-from geozone.errors import DatabaseUnavailable, GeozoneError, ReportNotFound
+from geozone.errors import (
+    DatabaseUnavailable,
+    GeozoneError,
+    ReportNotFound,
+    ReportStoreUnavailable,
+)
 from geozone.report_store import (
     FLUSH_SECONDS,
     KNOWN_IDS,
     REPORT_ID,
+    CommitBatch,
     StoredReport,
     _now,
     _rfc3339,
@@ -110,12 +119,18 @@ class PostgresReportStore:
         self._known: set[str] = set()  # ids this process has committed
         self._asks: dict[str, tuple[str, int]] = {}  # counted, not yet written
         self._stop = threading.Event()
+        self._wake = threading.Condition(threading.Lock())
+        self._batch = CommitBatch()  # new answers waiting for the writer (under _wake)
         with db.connection() as conn:
             require_schema(conn)
         self._flusher = threading.Thread(
             target=self._flush_loop, name="report-store-asks", daemon=True
         )
         self._flusher.start()
+        self._writer = threading.Thread(
+            target=self._write_loop, name="report-store-writer", daemon=True
+        )
+        self._writer.start()
 
     def _ask_again(self, answer: Mapping[str, Any] | None, now: str) -> str | None:
         """Count an ask of an answer this process committed; its id, else ``None``."""
@@ -136,24 +151,66 @@ class PostgresReportStore:
             except Exception:  # counts are statistics: never let the thread die
                 log.exception("report store: writing ask counts failed")
 
-    def _signed(self, row: tuple[Any, ...], answer_json: str | bytes) -> tuple[Any, ...]:
+    def _signed(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
         """``row`` with the key id and signature of its answer (``None`` without a signer)."""
-        signed = self.signer.sign(row[0], answer_json) if self.signer else None
+        signed = self.signer.sign(row[0], row[4]) if self.signer else None
         return (*row, signed.key_id if signed else None, signed.signature if signed else None)
 
-    def _write(self, rows: list[tuple[Any, ...]], now: str) -> None:
-        """Insert ``rows`` and count their asks in one transaction (503 if it fails)."""
+    def _put(self, row: tuple[Any, ...]) -> CommitBatch:
+        """Queue an unsigned answer row for the writer; the batch it will be committed in."""
+        with self._wake:
+            return self._queue(row)
+
+    def _put_async(self, row: tuple[Any, ...]) -> asyncio.Future[None]:
+        """:meth:`_put`, with a future of the running loop resolved after COMMIT."""
+        loop = asyncio.get_running_loop()
+        with self._wake:  # registered under the lock: the writer cannot take it before
+            return self._queue(row).future(loop)
+
+    def _queue(self, row: tuple[Any, ...]) -> CommitBatch:
+        """Add ``row`` to the open batch (the caller holds ``_wake``)."""
         if self._closed:
             raise GeozoneError("the report store is closed")
+        batch = self._batch
+        batch.rows.append(row)
+        if len(batch.rows) == 1:
+            self._wake.notify()
+        return batch
+
+    def _write_loop(self) -> None:
+        """Commit the queued answers, one transaction per batch, until closed."""
+        while True:
+            with self._wake:
+                while not self._batch.rows and not self._closed:
+                    self._wake.wait()
+                batch, self._batch = self._batch, CommitBatch()
+                closing = self._closed
+            if batch.rows:
+                kind: str | None = None
+                try:
+                    self._write([self._signed(row) for row in batch.rows], _now())
+                except ReportStoreUnavailable as exc:
+                    kind = str(exc.detail.get("error", "database_error"))
+                except Exception:  # never let the writer die: saves would wait forever
+                    log.exception("report store writer")
+                    kind = "database_error"
+                batch.settle(kind)
+            if closing:
+                return
+
+    def _write(self, rows: list[tuple[Any, ...]], now: str) -> None:
+        """Insert signed ``rows`` and count their asks in one transaction (503 if it fails)."""
         try:
             with self.db.connection() as conn, conn.transaction(), conn.cursor() as cur:
+                values = []
                 for row in rows:
-                    values = list(row)
-                    if isinstance(values[4], bytes):
-                        values[4] = values[4].decode("utf-8")
-                    values[10] = bool(values[10])
-                    cur.execute(_INSERT, values)
-                    cur.execute(_ASK, (row[0], now))
+                    value = list(row)
+                    if isinstance(value[4], bytes):
+                        value[4] = value[4].decode("utf-8")
+                    value[10] = bool(value[10])
+                    values.append(value)
+                cur.executemany(_INSERT, values)
+                cur.executemany(_ASK, [(row[0], now) for row in rows])
         except (psycopg.Error, DatabaseUnavailable) as exc:
             kind = _error_kind(exc)
             log.error("report store commit failed: %s", exc)
@@ -190,8 +247,8 @@ class PostgresReportStore:
         known = self._ask_again(answer, now)
         if known is not None:
             return known
-        row = self._signed(answer_row(answer_json, source, answer, now), answer_json)
-        self._write([row], now)
+        row = answer_row(answer_json, source, answer, now)
+        self._put(row).wait()
         return str(row[0])
 
     async def save_async(
@@ -201,20 +258,25 @@ class PostgresReportStore:
         source: str = "api",
         answer: Mapping[str, Any] | None = None,
     ) -> str:
-        """:meth:`save` in a worker thread, so the event loop is not blocked.
+        """:meth:`save` for the event loop: awaits the writer's commit without blocking.
 
         An id this process committed is counted on the loop (no thread, no round trip).
         """
-        known = self._ask_again(answer, _now())
+        now = _now()
+        known = self._ask_again(answer, now)
         if known is not None:
             return known
-        return await asyncio.to_thread(self.save, answer_json, source=source, answer=answer)
+        row = answer_row(answer_json, source, answer, now)
+        await self._put_async(row)
+        return str(row[0])
 
     def save_many(self, answers: Iterable[str | bytes], *, source: str = "api") -> list[str]:
         """Store several answers in one transaction; their report ids (all or none)."""
         now = _now()
-        rows = [self._signed(answer_row(a, source, None, now), a) for a in answers]
+        rows = [self._signed(answer_row(a, source, None, now)) for a in answers]
         if rows:
+            if self._closed:
+                raise GeozoneError("the report store is closed")
             self._write(rows, now)
         return [str(r[0]) for r in rows]
 
@@ -299,7 +361,14 @@ class PostgresReportStore:
         return int(row[0])
 
     def close(self) -> None:
-        """Write the pending counts and refuse further use (the pool is the caller's)."""
+        """Commit what is queued, write the pending counts, refuse further use.
+
+        The pool is the caller's.
+        """
+        with self._wake:
+            self._closed = True  # new saves are refused; the writer commits what is queued
+            self._wake.notify()
+        self._writer.join(30)
         self._stop.set()
         self._flusher.join(5)
         try:
