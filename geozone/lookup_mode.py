@@ -86,6 +86,16 @@ def default_finder() -> HitFinder:
     return found
 
 
+def finder_waits() -> bool:
+    """Whether the process-wide finder waits on I/O (``sql``: a database round trip per lookup).
+
+    A service answers point lookups on its event loop only with a finder that does not
+    (the in-memory index); a waiting one runs in the geometry pool, so a slow database
+    never holds up the other requests.
+    """
+    return not isinstance(default_finder(), MemoryFinder)
+
+
 def memory_index_wanted() -> bool:
     """Whether lookups read the in-memory index (so :func:`~geozone.selection.prepare` builds it).
 

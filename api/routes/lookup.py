@@ -7,6 +7,7 @@ under its ``report_id`` (``GET /api/v1/reports/{report_id}``).
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from collections.abc import Iterable
 from typing import Annotated, Any, Literal
@@ -26,6 +27,7 @@ from api.schemas import LookupAnswer
 from geozone.catalog import Catalog
 from geozone.errors import InvalidGeoJSON, InvalidInput
 from geozone.lookup import answer as core_answer
+from geozone.lookup_mode import finder_waits
 from geozone.query import Query as LookupQuery
 from geozone.query import geojson_query, point_query
 from geozone.rules import RuleTable
@@ -419,7 +421,11 @@ class PointLookup:
             detail=params.detail,
         )
         layers = state["layers"]  # one read: catalog and rules of the same generation
-        body, data = compute(layers.catalog, layers.rules, query)
+        if finder_waits():  # GEOZONE_LOOKUP=sql: a database round trip, off the loop
+            work = state["geometry_pool"].submit(compute, layers.catalog, layers.rules, query)
+            body, data = await asyncio.wrap_future(work)
+        else:
+            body, data = compute(layers.catalog, layers.rules, query)
         # the report id is handed out only once its answer is committed: await the writer
         # thread's group commit on the loop (no thread hop); 503 if it fails
         await state["reports"].save_async(body, source="api", answer=data)
@@ -441,6 +447,8 @@ class PointLookup:
 # It runs on the event loop: a point lookup is a fraction of a millisecond of CPU, and a
 # thread-pool hop per request halved throughput. Its one wait, the report store's commit,
 # is awaited (a future the writer thread resolves), so the loop serves others meanwhile.
+# With GEOZONE_LOOKUP=sql the hits come from a database round trip: that lookup runs in
+# the geometry pool instead (its threads have their own SQL finder caches).
 point_route = DocumentedRoute(
     "/api/v1/lookup",
     PointLookup(),
