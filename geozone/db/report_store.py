@@ -296,9 +296,7 @@ class PostgresReportStore:
             with self.db.connection() as conn, conn.transaction(), conn.cursor() as cur:
                 if asks:  # one statement, the counts as three arrays: one round trip
                     ids = list(asks)
-                    cur.execute(
-                        _ASKS, (ids, [asks[i][0] for i in ids], [asks[i][1] for i in ids])
-                    )
+                    cur.execute(_ASKS, (ids, [asks[i][0] for i in ids], [asks[i][1] for i in ids]))
                 else:  # a write that changes nothing: can the store write again?
                     cur.execute(_PROBE)
         except (psycopg.Error, DatabaseUnavailable) as exc:
