@@ -32,7 +32,7 @@ from geozone.catalog import Catalog, load_catalog
 from geozone.cli import cli
 from geozone.db.connection import Database
 from geozone.db.layer_store import PostgisLayerStore
-from geozone.db.sql_finder import SqlFinder
+from geozone.db.sql_finder import CELL_M, SqlFinder
 from geozone.db.transfer import import_dir
 from geozone.errors import DatabaseUnavailable, QueryTooLarge
 from geozone.feature_index import MEMORY_FINDER
@@ -140,6 +140,33 @@ def test_points_give_the_same_bytes_in_every_mode(engines: dict[str, Engine]) ->
         )
         hits += body.count(b'"feature_id"')
     assert hits > 500  # the points do hit things
+
+
+def test_points_in_a_cell_asked_before_need_no_database_round_trip(
+    engines: dict[str, Engine], demo_url: str
+) -> None:
+    # a finder of its own, its pool closed after the first pass: the second pass (the
+    # same points, and points a metre away in the same 100 m cells) must come from the
+    # thread's cell and feature caches, with the bytes of the in-memory index
+    catalog, rules, _ = engines["sql"]
+    finder = SqlFinder(demo_url, max_connections=1)
+    pts = [
+        (x, y)
+        for x, y in _points(engines["files"][0], 60, 9)
+        if int(x // CELL_M) == int((x + 1) // CELL_M) and int(y // CELL_M) == int((y + 1) // CELL_M)
+    ]
+    try:
+        for x, y in pts:
+            answer(catalog, rules, point_query(x, y, crs="EPSG:4548", as_of=AS_OF), finder)
+    finally:
+        finder.close()
+    hits = 0
+    for x, y in [*pts, *((x + 1, y + 1) for x, y in pts)]:
+        q = point_query(x, y, crs="EPSG:4548", as_of=AS_OF)
+        body, _ = answer(catalog, rules, q, finder)
+        assert body == answer(catalog, rules, q, MEMORY_FINDER)[0]
+        hits += body.count(b'"feature_id"')
+    assert hits > 100
 
 
 def test_gcj02_hints_are_the_same_in_sql_mode(engines: dict[str, Engine]) -> None:

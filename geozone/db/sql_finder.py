@@ -17,8 +17,15 @@ own distance rounding can never drop a feature GEOS measures at exactly ``t``.
 
 Features fetched are kept per thread in a bounded LRU (:data:`FEATURE_CACHE_SIZE`),
 keyed by (layer id, version, row): prepared GEOS objects are never shared between
-threads (:mod:`geozone.lanes`). Connections come from the finder's own pool
-(psycopg_pool, autocommit, statements prepared on first use). A parcel's work budget
+threads (:mod:`geozone.lanes`). A point asks for the pieces near its whole grid cell
+(:data:`CELL_M` squares), not near the point, and the cell's candidate keys are kept per
+thread too (:data:`CELL_CACHE_SIZE`, keyed by the versions in force with their file
+hashes, the cell and the tolerance): a point asked again, or another in the same cell,
+is answered with no database round trip. The keys are a superset for every point of
+the cell (a feature within ``t`` of the point has a piece within ``t`` of the cell), and
+the measuring stage tests each candidate exactly, so the answers stay the same bytes.
+Connections come from the finder's own pool (psycopg_pool, autocommit, statements
+prepared on first use). A parcel's work budget
 (:mod:`geozone.budget`) counts the features whose bounding box meets its grown bounding
 box with the GiST index on ``geozone.features.geom``, before any geometry is fetched.
 """
@@ -66,6 +73,10 @@ if TYPE_CHECKING:
 FEATURE_CACHE_SIZE = 20_000
 """Features (original geometries, prepared) kept per thread; a Beijing-sized zone set
 fits, and a 1M-polygon set keeps its busiest parts."""
+CELL_M = 100.0
+"""Side of the grid cells (EPSG:4548 metres) whose candidates a point lookup asks for."""
+CELL_CACHE_SIZE = 20_000
+"""Cells whose candidate keys are kept per thread (a few keys each)."""
 SLACK_M = 1e-3
 """Metres added to the tolerance in SQL (a superset; the measuring stage is exact)."""
 
@@ -80,9 +91,9 @@ PARTS_NEAR = (
     " WHERE ST_DWithin(geom, ST_GeomFromWKB(%(g)s, 4548), %(t)s)"
     " AND layer_id = ANY(%(layers)s)"
 )
-PARTS_NEAR_POINT = (
+PARTS_NEAR_CELL = (
     "SELECT DISTINCT layer_id, version, ord FROM geozone.feature_parts"
-    " WHERE ST_DWithin(geom, ST_SetSRID(ST_MakePoint(%(x)s, %(y)s), 4548), %(t)s)"
+    " WHERE ST_DWithin(geom, ST_MakeEnvelope(%(x0)s, %(y0)s, %(x1)s, %(y1)s, 4548), %(t)s)"
     " AND layer_id = ANY(%(layers)s)"
 )
 FEATURE_ROWS = (
@@ -100,10 +111,11 @@ VERSIONS = "SELECT layer_id, version, sha256 FROM geozone.layer_versions"
 
 
 class _FeatureCache(threading.local):
-    """One thread's features by :data:`Key` (least recently used dropped first)."""
+    """One thread's features by :data:`Key` and cells' candidate keys (LRU both)."""
 
     def __init__(self) -> None:
         self.items: OrderedDict[CacheKey, Feature] = OrderedDict()
+        self.cells: OrderedDict[tuple[Any, ...], list[Key]] = OrderedDict()
 
 
 class SqlFinder:
@@ -160,22 +172,48 @@ class SqlFinder:
         t = float(query.tolerance_m) + SLACK_M
         in_force = _positions(selected.versions)
         layers = sorted({k[0] for k in in_force})
+        if query.kind == "point":
+            x, y, _, _ = query.point_coords
+            cell = (_versions_key(selected), int(x // CELL_M), int(y // CELL_M), t)
+            keys = self._cache.cells.get(cell)
+            if keys is not None:  # asked before: the features are likely cached too
+                self._cache.cells.move_to_end(cell)
+                feats = self._cached_features(selected.versions, in_force, keys)
+                if feats is not None:
+                    return Candidates(feats)
         with self._connection() as conn:
             self._check_versions(conn, selected.versions)
             if query.kind == "point":
-                x, y, _, _ = query.point_coords
-                params: dict[str, Any] = {"x": float(x), "y": float(y), "t": t, "layers": layers}
-                rows = conn.execute(PARTS_NEAR_POINT, params).fetchall()
+                if keys is None:
+                    x0, y0 = cell[1] * CELL_M, cell[2] * CELL_M
+                    params: dict[str, Any] = {
+                        "x0": x0,
+                        "y0": y0,
+                        "x1": x0 + CELL_M,
+                        "y1": y0 + CELL_M,
+                        "t": t,
+                        "layers": layers,
+                    }
+                    keys = self._keys(conn.execute(PARTS_NEAR_CELL, params).fetchall(), in_force)
+                    cells = self._cache.cells
+                    cells[cell] = keys
+                    if len(cells) > CELL_CACHE_SIZE:
+                        cells.popitem(last=False)
             else:
                 self._check_budget(conn, in_force, layers, query)
                 g = shapely.to_wkb(query.geometry)
                 rows = conn.execute(PARTS_NEAR, {"g": g, "t": t, "layers": layers}).fetchall()
-            keys = sorted(
-                ((str(r[0]), str(r[1]), int(r[2])) for r in rows if (r[0], r[1]) in in_force),
-                key=lambda k: (in_force[(k[0], k[1])], k[2]),
-            )
+                keys = self._keys(rows, in_force)
             feats = self._features(conn, selected.versions, in_force, keys)
         return Candidates(feats)
+
+    @staticmethod
+    def _keys(rows: list[tuple[Any, ...]], in_force: dict[tuple[str, str], int]) -> list[Key]:
+        """The feature keys of part rows, of the versions in force, in catalog order."""
+        return sorted(
+            ((str(r[0]), str(r[1]), int(r[2])) for r in rows if (r[0], r[1]) in in_force),
+            key=lambda k: (in_force[(k[0], k[1])], k[2]),
+        )
 
     def inside_if_gcj02(self, selected: Selection, query: Query) -> bool:
         """Whether an admin polygon covers the query read as GCJ-02 (one inverse step)."""
@@ -272,11 +310,30 @@ class SqlFinder:
     ) -> list[Feature]:
         """The features of ``keys`` (in that order), from the cache or the database."""
         cache = self._cache.items
-        sha = [versions[in_force[(k[0], k[1])]].sha256 for k in keys]
-        ckeys = [(k[0], k[1], h, k[2]) for k, h in zip(keys, sha, strict=True)]
+        ckeys = _cache_keys(versions, in_force, keys)
         missing = [k for k, c in zip(keys, ckeys, strict=True) if c not in cache]
         if missing:
             self._fetch(conn, versions, in_force, missing)
+        return self._from_cache(in_force, ckeys)
+
+    def _cached_features(
+        self,
+        versions: Sequence[LayerVersion],
+        in_force: dict[tuple[str, str], int],
+        keys: list[Key],
+    ) -> list[Feature] | None:
+        """The features of ``keys`` if this thread holds every one, else ``None``."""
+        ckeys = _cache_keys(versions, in_force, keys)
+        cache = self._cache.items
+        if not all(c in cache for c in ckeys):
+            return None
+        return self._from_cache(in_force, ckeys)
+
+    def _from_cache(
+        self, in_force: dict[tuple[str, str], int], ckeys: list[CacheKey]
+    ) -> list[Feature]:
+        """The cached features of ``ckeys`` (held), placed in the selection's layer order."""
+        cache = self._cache.items
         out = []
         for c in ckeys:
             f = cache.get(c)
@@ -343,6 +400,22 @@ class SqlFinder:
                 )
             found = self._columns.setdefault((layer_id, version, lv.sha256), list(row[0]))
         return found
+
+
+def _cache_keys(
+    versions: Sequence[LayerVersion], in_force: dict[tuple[str, str], int], keys: list[Key]
+) -> list[CacheKey]:
+    """``keys`` with their version's file hash (the feature cache's keys)."""
+    return [(k[0], k[1], versions[in_force[(k[0], k[1])]].sha256, k[2]) for k in keys]
+
+
+def _versions_key(selected: Selection) -> tuple[tuple[str, str, str], ...]:
+    """The versions in force with their file hashes (kept in the selection's memo)."""
+    found: tuple[tuple[str, str, str], ...] | None = selected.memo.get("sql_versions")
+    if found is None:
+        found = tuple((v.id, v.version, v.sha256) for v in selected.versions)
+        selected.memo["sql_versions"] = found
+    return found
 
 
 def _positions(versions: Sequence[LayerVersion]) -> dict[tuple[str, str], int]:
