@@ -62,6 +62,17 @@ def test_a_settle_freezes_what_is_alive_and_a_full_one_collects_frozen_cycles(
     assert ref() is None  # a full settle (after a generation was replaced) collects it
 
 
+def test_survivors_of_a_full_pass_are_frozen_while_enabled(unfrozen: None) -> None:
+    long_lived.enable()
+    node = Node()
+    gc.collect()  # a full pass: its survivors are frozen by the hook
+    assert not _tracked(node)
+    long_lived.disable()
+    other = Node()
+    gc.collect()
+    assert _tracked(other)  # off again: nothing is frozen behind the collector's back
+
+
 def test_settle_soon_does_nothing_until_enabled(unfrozen: None) -> None:
     long_lived.disable()
     before = long_lived.settles()
