@@ -15,6 +15,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from api.docs import install_docs, swagger_ui
 from api.errors import add_exception_handlers
+from api.fast_lookup import GeozoneAPI
 from api.geometry_pool import start_pool
 from api.limits import BodySizeLimit
 from api.openapi import install_openapi
@@ -155,7 +156,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.challenges.close()
             long_lived.disable()
 
-    app = FastAPI(
+    app = GeozoneAPI(
         title="geozone",
         version=__version__,
         description=(
