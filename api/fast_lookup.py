@@ -24,16 +24,12 @@ compares status, headers and bytes of both paths over valid and invalid requests
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import FastAPI
 from starlette.types import Receive, Scope, Send
 
 from api.limits import BodySizeLimit
-from api.routes.lookup import POINT_LOOKUP, send_answer
+from api.routes.lookup import POINT_LOOKUP, point_route, send_answer
 from api.security import COMMON_HEADERS, SecurityHeaders
-
-PATH = "/api/v1/lookup"
 
 FAST_PATH_MIDDLEWARE = (SecurityHeaders, BodySizeLimit)
 """Middleware whose effect on a plain GET's answer the fast path reproduces: the common
@@ -50,29 +46,16 @@ class GeozoneAPI(FastAPI):
 
     fast_lookup = True
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._known_middleware = (-1, False)  # (how many were checked, all known)
-
-    def _fast_path_allowed(self) -> bool:
-        """Whether the installed middleware is all the fast path knows.
-
-        Checked again when middleware is added (the stack may not be built yet).
-        """
-        count, known = self._known_middleware
-        if count != len(self.user_middleware):
-            known = all(m.cls in FAST_PATH_MIDDLEWARE for m in self.user_middleware)
-            self._known_middleware = (len(self.user_middleware), known)
-        return known
-
     def _takes_fast_path(self, scope: Scope) -> bool:
         if not (
             self.fast_lookup
             and scope["type"] == "http"
-            and scope["path"] == PATH
+            and scope["path"] == point_route.path
             and scope["method"] == "GET"
             and not scope.get("root_path")
             and not self.root_path
+            # read per request: middleware may be added until the stack is first built
+            and all(m.cls in FAST_PATH_MIDDLEWARE for m in self.user_middleware)
         ):
             return False
         for name, value in scope["headers"]:
@@ -81,7 +64,7 @@ class GeozoneAPI(FastAPI):
         telemetry = getattr(self, "_native_telemetry", None)
         # FastAPI reports requests to OpenTelemetry when a provider is configured: leave
         # them to it (and to the stack when this FastAPI has no such check to ask)
-        return telemetry is not None and not telemetry.enabled() and self._fast_path_allowed()
+        return telemetry is not None and not telemetry.enabled()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer a plain point lookup here; everything else through the full stack."""
